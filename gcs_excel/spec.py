@@ -1,0 +1,308 @@
+"""Template specs: the one source of truth for sheets, headers, types, values and rules.
+
+Each file in ``gcs_excel/specs/`` describes one workbook template (TEMPLATES.md is the
+contract). Sheets, fields and enum values have a stable ASCII ``id`` that code uses; the
+Chinese sheet names, headers and value labels users see are written only in the specs.
+This module loads them into frozen dataclasses and checks that they are coherent.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+from dataclasses import dataclass, field as dc_field
+from importlib import resources
+from types import MappingProxyType
+from typing import Mapping
+
+from .errors import SpecError
+
+TYPES = ("text", "int", "number", "date", "month", "enum")
+NAMED_CHECKS = (
+    "uscc", "org_code", "resident_id", "licence", "phone", "mobile", "email",
+    "bank_account", "plan_period",
+)
+
+_FIELD_KEYS = {
+    "id", "header", "type", "required", "code", "values", "check", "pattern", "pattern_text",
+    "unique", "ref", "ref_where", "ref_match", "ref_by", "ref_map", "dropdown", "label_of",
+    "min", "gt", "min_field", "not_future", "period_of", "when", "must_be", "personal",
+    "aliases", "width", "hint", "example", "num_format",
+}
+_SHEET_KEYS = {"id", "name", "key", "label", "description", "fields"}
+_TEMPLATE_KEYS = {"id", "workbook", "order", "description", "sheets"}
+_ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+
+_EMPTY: Mapping[str, str] = MappingProxyType({})
+
+
+def _empty():
+    return dc_field(default_factory=lambda: _EMPTY)
+
+
+@dataclass(frozen=True, eq=False)
+class Field:
+    id: str
+    header: str
+    type: str
+    required: bool = False
+    code: bool = False            # an identifier: must be stored as text, never as a number
+    options: Mapping[str, str] = _empty()   # enum: value id -> label users see
+    check: str | None = None
+    pattern: str | None = None
+    pattern_text: str | None = None
+    unique: bool = False
+    ref: str | None = None        # "sheet.field" (ids) the value must exist in
+    ref_where: Mapping[str, str] = _empty()   # target field -> required value id
+    ref_match: Mapping[str, str] = _empty()   # target field -> field of this row it must equal
+    ref_by: str | None = None     # field of this row choosing the target ...
+    ref_map: Mapping[str, str] = _empty()     # ... its value id -> "sheet.field"
+    dropdown: bool = False        # template offers the ref's values as a dropdown
+    label_of: str | None = None   # this field names the object the given field refers to
+    min: float | None = None
+    gt: float | None = None
+    min_field: str | None = None
+    not_future: bool = False
+    period_of: str | None = None  # plan period must match this date field
+    when: Mapping[str, str] = _empty()        # condition (field -> value id) under which ...
+    must_be: str | None = None    # ... this field must hold this value id
+    personal: bool = False
+    aliases: tuple[str, ...] = ()
+    width: float = 12
+    hint: str = ""
+    example: str = ""
+    num_format: str | None = None     # Excel number format; default by type
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        """Enum labels, in order."""
+        return tuple(self.options.values())
+
+    def label(self, value_id: str) -> str:
+        """The label of one enum value, e.g. status.label("active") -> "正常"."""
+        try:
+            return self.options[value_id]
+        except KeyError:
+            raise KeyError(f"{self.id} has no value {value_id!r}") from None
+
+    def targets(self) -> tuple[str, ...]:
+        """Every "sheet.field" this field may refer to."""
+        if self.ref:
+            return (self.ref,)
+        return tuple(self.ref_map.values())
+
+
+@dataclass(frozen=True, eq=False)
+class SheetSpec:
+    id: str
+    name: str
+    workbook: str
+    fields: tuple[Field, ...]
+    key: tuple[str, ...] = ()
+    label: str | None = None      # the field that names a row (客户名称, 卖场名称)
+    description: str = ""
+    _by_id: Mapping[str, Field] = _empty()
+
+    def field(self, field_id: str) -> Field:
+        try:
+            return self._by_id[field_id]
+        except KeyError:
+            raise KeyError(f"{self.id} has no field {field_id!r}") from None
+
+    def has(self, field_id: str) -> bool:
+        return field_id in self._by_id
+
+    def header(self, field_id: str) -> str:
+        return self.field(field_id).header
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(f.id for f in self.fields)
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        return tuple(f.header for f in self.fields)
+
+    @property
+    def required_ids(self) -> tuple[str, ...]:
+        return tuple(f.id for f in self.fields if f.required)
+
+
+@dataclass(frozen=True, eq=False)
+class TemplateSpec:
+    id: str
+    workbook: str
+    order: int
+    description: str
+    sheets: tuple[SheetSpec, ...]
+    source: str
+
+    @property
+    def filename(self) -> str:
+        return f"{self.workbook}.xlsx"
+
+
+@dataclass(frozen=True, eq=False)
+class Specs:
+    templates: tuple[TemplateSpec, ...]
+    check_rules: Mapping[str, str]
+
+    @functools.cached_property
+    def sheets(self) -> Mapping[str, SheetSpec]:
+        """By sheet id."""
+        return MappingProxyType({s.id: s for t in self.templates for s in t.sheets})
+
+    @functools.cached_property
+    def by_name(self) -> Mapping[str, SheetSpec]:
+        """By the sheet name users see (总部档案 ...)."""
+        return MappingProxyType({s.name: s for s in self.sheets.values()})
+
+    def sheet(self, sheet_id: str) -> SheetSpec:
+        try:
+            return self.sheets[sheet_id]
+        except KeyError:
+            raise KeyError(f"no sheet {sheet_id!r}") from None
+
+    def template(self, template_id: str) -> TemplateSpec:
+        for t in self.templates:
+            if t.id == template_id:
+                return t
+        raise KeyError(template_id)
+
+    def resolve(self, target: str) -> tuple[SheetSpec, Field]:
+        sheet_id, _, field_id = target.partition(".")
+        spec = self.sheet(sheet_id)
+        return spec, spec.field(field_id)
+
+    def describe_target(self, target: str) -> tuple[str, str]:
+        """("总部档案", "客户编码") for "hq.code"."""
+        sheet, f = self.resolve(target)
+        return sheet.name, f.header
+
+
+def _field(raw: dict, where: str) -> Field:
+    unknown = set(raw) - _FIELD_KEYS
+    if unknown:
+        raise SpecError(f"{where}: 未知的键 {sorted(unknown)}")
+    kw = dict(raw)
+    if "values" in kw:
+        kw["options"] = MappingProxyType(dict(kw.pop("values")))
+    if "aliases" in kw:
+        kw["aliases"] = tuple(kw["aliases"])
+    for key in ("ref_where", "ref_match", "ref_map", "when"):
+        if key in kw:
+            kw[key] = MappingProxyType(dict(kw[key]))
+    try:
+        f = Field(**kw)
+    except TypeError as e:
+        raise SpecError(f"{where}: {e}") from None
+    if not _ID_RE.match(f.id) or any(not _ID_RE.match(v) for v in f.options):
+        raise SpecError(f"{where}: id 只能用小写字母、数字和下划线")
+    if f.type not in TYPES:
+        raise SpecError(f"{where}: 类型 {f.type!r} 不在 {TYPES} 中")
+    if (f.type == "enum") != bool(f.options):
+        raise SpecError(f"{where}: enum 类型必须且只有它能给出 values")
+    if f.check and f.check not in NAMED_CHECKS:
+        raise SpecError(f"{where}: 未知的校验 {f.check!r}")
+    if f.pattern:
+        re.compile(f.pattern)
+        if not f.pattern_text:
+            raise SpecError(f"{where}: pattern 需要 pattern_text 说明")
+    if bool(f.ref_by) != bool(f.ref_map):
+        raise SpecError(f"{where}: ref_by 和 ref_map 要一起给")
+    if bool(f.when) != bool(f.must_be):
+        raise SpecError(f"{where}: when 和 must_be 要一起给")
+    return f
+
+
+def _sheet(raw: dict, workbook: str, where: str) -> SheetSpec:
+    unknown = set(raw) - _SHEET_KEYS
+    if unknown:
+        raise SpecError(f"{where}: 未知的键 {sorted(unknown)}")
+    sheet_id = raw.get("id", "")
+    if not _ID_RE.match(sheet_id):
+        raise SpecError(f"{where}: 工作表需要 id")
+    fields = tuple(
+        _field(f, f"{where} 工作表 {sheet_id} 字段 {f.get('id', i)}")
+        for i, f in enumerate(raw["fields"])
+    )
+    by_id = {f.id: f for f in fields}
+    if len(by_id) != len(fields) or len({f.header for f in fields}) != len(fields):
+        raise SpecError(f"{where}: 工作表 {sheet_id} 有重复的 id 或表头")
+    return SheetSpec(
+        id=sheet_id, name=raw["name"], workbook=workbook, fields=fields,
+        key=tuple(raw.get("key", ())), label=raw.get("label"),
+        description=raw.get("description", ""), _by_id=MappingProxyType(by_id),
+    )
+
+
+def _check_coherence(specs: Specs) -> None:
+    """Every cross-reference in the specs points at something that exists."""
+    sheets = specs.sheets
+    for s in sheets.values():
+        for k in (*s.key, *([s.label] if s.label else [])):
+            if not s.has(k):
+                raise SpecError(f"{s.id}: 主键或 label 列 {k} 不存在")
+        for f in s.fields:
+            where = f"{s.id}.{f.id}"
+            for target in f.targets():
+                t_sheet, _, t_field = target.partition(".")
+                if t_sheet not in sheets or not sheets[t_sheet].has(t_field):
+                    raise SpecError(f"{where}: 引用 {target} 不存在")
+                t = sheets[t_sheet]
+                for t_field_id, value in f.ref_where.items():
+                    if not t.has(t_field_id) or value not in t.field(t_field_id).options:
+                        raise SpecError(f"{where}: ref_where {t_field_id}={value} 不存在")
+                for t_field_id in f.ref_match:
+                    if not t.has(t_field_id):
+                        raise SpecError(f"{where}: {target} 所在表没有 {t_field_id}")
+            for own in (*f.ref_match.values(), *f.when, f.ref_by, f.min_field,
+                        f.period_of, f.label_of):
+                if own and not s.has(own):
+                    raise SpecError(f"{where}: 本表没有 {own}")
+            for cond, value in f.when.items():
+                if value not in s.field(cond).options:
+                    raise SpecError(f"{where}: when {cond}={value} 不是可选值")
+            if f.must_be and f.must_be not in f.options:
+                raise SpecError(f"{where}: must_be {f.must_be} 不是可选值")
+            if f.ref_by and set(f.ref_map) - set(s.field(f.ref_by).options):
+                raise SpecError(f"{where}: ref_map 的键不在 {f.ref_by} 的可选值中")
+            if f.dropdown and not f.ref:
+                raise SpecError(f"{where}: dropdown 需要 ref")
+    if len(specs.by_name) != len(sheets):
+        raise SpecError("工作表名称重复")
+    for name in NAMED_CHECKS:
+        if name not in specs.check_rules:
+            raise SpecError(f"checks.toml 缺少 {name} 的说明")
+
+
+def _read_toml(name: str) -> dict:
+    text = resources.files("gcs_excel.specs").joinpath(name).read_text(encoding="utf-8")
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise SpecError(f"{name}: {e}") from None
+
+
+@functools.cache
+def load_specs() -> Specs:
+    files = sorted(
+        p.name for p in resources.files("gcs_excel.specs").iterdir()
+        if p.name.endswith(".toml") and p.name != "checks.toml"
+    )
+    templates = []
+    for name in files:
+        raw = _read_toml(name)
+        unknown = set(raw) - _TEMPLATE_KEYS
+        if unknown:
+            raise SpecError(f"{name}: 未知的键 {sorted(unknown)}")
+        wb = raw["workbook"]
+        sheets = tuple(_sheet(s, wb, name) for s in raw["sheets"])
+        templates.append(TemplateSpec(raw["id"], wb, raw["order"], raw.get("description", ""),
+                                      sheets, name))
+    templates.sort(key=lambda t: t.order)
+    rules = {k: v["rule"] for k, v in _read_toml("checks.toml").items()}
+    specs = Specs(tuple(templates), MappingProxyType(rules))
+    _check_coherence(specs)
+    return specs

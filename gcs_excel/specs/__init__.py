@@ -1,0 +1,1 @@
+"""Data files, one per workbook template (see gcs_excel.spec)."""
