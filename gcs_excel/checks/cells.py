@@ -1,0 +1,272 @@
+"""One cell against its field: type, enum, range, named check, and the Excel traps.
+
+``CellChecker(field)(raw)`` returns ``(value, findings)``: the value as the tools should
+use it (trimmed, half-width, typed; ``None`` when empty or unusable) and what was wrong.
+Safe normalisations carry the normalised value as their suggestion, which `gcs fix`
+applies. Raw values are what the readers give: str, float, int, bool, date, datetime,
+time, or None.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any, Callable
+
+from ..problems import Finding, finding, show
+from ..spec import Field
+from ..values import (
+    date_from_number, excel_digits, excel_display, fullwidth_chars, is_scientific, join_lines,
+    month_of, parse_month, parse_number_text, parse_text_date, plain_number, to_halfwidth,
+)
+from .identifiers import CHECKS, CLEAN
+
+Result = tuple[Any, tuple[Finding, ...]]
+EMPTY: Result = (None, ())
+
+TYPE_NAMES = {
+    "text": "文本", "int": "整数", "number": "数字", "date": "日期",
+    "month": "月份（文本 YYYY-MM）", "enum": "下拉列表中的值",
+}
+UNITS_RE = re.compile(r"[(（]([^)）]+)[)）]$")
+
+# Anything that needs a closer look: whitespace at the edges or line breaks (all fields),
+# plus any whitespace or full-width character inside codes, numbers, dates and enums.
+_LOOSE_ATTENTION = re.compile(r"^\s|\s$|[\r\n\t]")
+_STRICT_ATTENTION = re.compile(r"\s|[\uff01-\uff5e]")
+_INNER_SPACE = re.compile(r"\s+")
+
+# Fields whose values are codes or typed values, where full-width characters and inner
+# spaces are mistakes rather than part of the text.
+_STRICT_TYPES = ("int", "number", "date", "month", "enum")
+
+
+# Clean text that needs no closer look: no edge whitespace or line breaks (free text);
+# no whitespace or full-width characters and not scientific notation (codes).
+_CLEAN_TEXT = r"\S(?:[^\r\n\t]*\S)?"
+_CLEAN_CODE = r"(?![+-]?[0-9](?:\.[0-9]+)?[eE]\+?[0-9]{1,3}\Z)[^\s\uff01-\uff5e]+"
+_CLEAN_MONTH = r"[0-9]{4}-(?:0[1-9]|1[0-2])"
+
+
+def clean_pattern(field: Field) -> re.Pattern | None:
+    """A regex whose full match means: the text is already clean and valid as it is.
+    None where every value needs the full check (numbers, dates, checksummed codes)."""
+    if field.type == "enum":
+        return re.compile("|".join(map(re.escape, field.values)))
+    if field.type == "month":
+        return re.compile(_CLEAN_MONTH)
+    if field.type != "text":
+        return None
+    if field.check and field.pattern:
+        return None
+    if field.check:
+        return CLEAN.get(field.check)
+    if field.pattern:
+        return re.compile(field.pattern.strip("^$"), re.ASCII)
+    return re.compile(_CLEAN_CODE if field.code else _CLEAN_TEXT)
+
+
+def _unit(field: Field) -> str:
+    m = UNITS_RE.search(field.header)
+    return f"（单位：{m.group(1)}）" if m else ""
+
+
+def _where(raw: str, inner: bool) -> str:
+    lead, trail = raw[:1].isspace(), raw[-1:].isspace()
+    parts = [p for p, on in (("开头", lead), ("结尾", trail)) if on]
+    if inner:
+        parts.append("中间")
+    return "和".join(parts)
+
+
+class CellChecker:
+    """Checks the cells of one field. Build once per column; call once per cell."""
+
+    def __init__(self, field: Field, *, csv: bool = False, today: dt.date | None = None):
+        self.field = field
+        self.csv = csv
+        self.today = today or dt.date.today()
+        # Full-width characters are mistakes in codes and typed values, but ordinary
+        # punctuation in names and addresses; inner spaces are mistakes only in codes,
+        # numbers and list values ("2026-03-05 10:30" keeps its space).
+        self.fold = field.code or field.type in _STRICT_TYPES or bool(field.check)
+        self.squeeze = field.code or field.type in ("int", "number", "enum")
+        self._attention = _STRICT_ATTENTION if self.fold else _LOOSE_ATTENTION
+        self._check: Callable[[str], Finding | None] | None = CHECKS.get(field.check or "")
+        self._pattern = re.compile(field.pattern) if field.pattern else None
+        self._values = frozenset(field.values)
+        self.clean = clean_pattern(field)
+        self._typed = {
+            "text": self._as_text, "enum": self._as_enum, "int": self._as_number,
+            "number": self._as_number, "date": self._as_date, "month": self._as_month,
+        }[field.type]
+
+    # -- entry point ---------------------------------------------------------------
+    def __call__(self, raw: Any) -> Result:
+        t = type(raw)
+        if t is str:
+            return self._text(raw) if raw else EMPTY
+        if raw is None:
+            return EMPTY
+        if t is float or t is int:
+            return self._number(raw)
+        if t is dt.datetime or t is dt.date:
+            return self._datetime(raw)
+        actual = "逻辑值" if t is bool else "时间"
+        return None, (self._wrong_type(actual, raw),)
+
+    def _wrong_type(self, actual: str, raw: Any) -> Finding:
+        return finding("wrong_type", actual=actual, value=show(raw),
+                       expected=TYPE_NAMES[self.field.type])
+
+    # -- text as typed -----------------------------------------------------------------
+    def _text(self, raw: str) -> Result:
+        s = raw
+        notes: list[tuple[str, dict]] = []
+        if self._attention.search(s):
+            if "\r" in s or "\n" in s:
+                s = join_lines(s)
+                notes.append(("line_break", {}))
+            if self.fold:
+                chars = fullwidth_chars(s)
+                if chars:
+                    s = to_halfwidth(s)
+                    notes.append(("fullwidth_chars", {"value": raw, "chars": chars}))
+            inner = bool(_INNER_SPACE.search(s.strip())) if self.squeeze else "\t" in s.strip()
+            if s != s.strip() or inner:
+                where = _where(s, inner)
+                s = _INNER_SPACE.sub("", s) if self.squeeze else s.strip().replace("\t", " ")
+                notes.append(("stray_whitespace", {"value": raw, "where": where}))
+            if not s:
+                if self.field.required:
+                    return None, (finding("required_missing", detail="（只有空格）"),)
+                return None, (finding("stray_whitespace", "", value=raw, where="全是空格"),)
+        value, found = self._typed(s)
+        fixed = s if value is None else value
+        return value, (*(finding(c, fixed, **p) for c, p in notes), *found)
+
+    def _content(self, s: str) -> list[Finding]:
+        out = []
+        if self._check:
+            f = self._check(s)
+            if f:
+                out.append(f)
+        if self._pattern and not self._pattern.match(s):
+            up = s.upper()
+            out.append(finding("pattern_mismatch", up if self._pattern.match(up) else None,
+                               value=s, pattern_text=self.field.pattern_text))
+        return out
+
+    def _as_text(self, s: str) -> tuple[Any, list[Finding]]:
+        if self.field.code and is_scientific(s):
+            return None, [finding("scientific_notation_text", value=s)]
+        return s, self._content(s)
+
+    def _as_enum(self, s: str) -> tuple[Any, list[Finding]]:
+        if s in self._values:
+            return s, []
+        return None, [finding("enum_invalid", value=s, values="、".join(self.field.values))]
+
+    def _as_number(self, s: str) -> tuple[Any, list[Finding]]:
+        n = parse_number_text(s)
+        if n is None:
+            return None, [finding("not_a_number", value=s, unit=_unit(self.field))]
+        found = [] if self.csv else [finding("number_as_text", n, value=s)]
+        value, more = self._numeric(n)
+        if value is None:
+            return None, more
+        return value, found + more
+
+    def _as_date(self, s: str) -> tuple[Any, list[Finding]]:
+        day = parse_text_date(s)
+        if day is None:
+            return None, [finding("not_a_date", value=s)]
+        found = [] if self.csv else [finding("date_as_text", day, value=s)]
+        return day, found + self._date_rules(day)
+
+    def _as_month(self, s: str) -> tuple[Any, list[Finding]]:
+        month = parse_month(s)
+        if month is None:
+            return None, [finding("not_a_month", value=s)]
+        if month != s and not self.csv:
+            return month, [finding("month_format", month, value=s)]
+        return month, []
+
+    # -- numbers as stored -------------------------------------------------------------
+    def _numeric(self, v: float | int) -> tuple[Any, list[Finding]]:
+        f = self.field
+        v = plain_number(v)
+        if f.type == "int" and not float(v).is_integer():
+            return None, [finding("not_an_integer", value=show(v), unit=_unit(f))]
+        found = []
+        if f.min is not None and v < f.min:
+            found.append(finding("out_of_range", value=show(v), rule=f"不小于 {show(plain_number(f.min))}"))
+        if f.gt is not None and v <= f.gt:
+            found.append(finding("out_of_range", value=show(v), rule=f"大于 {show(plain_number(f.gt))}"))
+        return v, found
+
+    def _number(self, raw: float | int) -> Result:
+        f = self.field
+        if f.type in ("int", "number"):
+            value, found = self._numeric(raw)
+            return value, tuple(found)
+        if f.type == "date":
+            got = date_from_number(raw)
+            if got is None:
+                return None, (finding("not_a_date", value=show(raw)),)
+            day, how = got
+            return day, (finding("date_as_number", day, value=show(raw), how=how),
+                         *self._date_rules(day))
+        if f.type == "month":
+            return self._month_number(raw)
+        if f.type == "enum":
+            return None, (finding("enum_invalid", value=show(raw), values="、".join(f.values)),)
+        if not f.code:
+            return show(raw), ()
+        return self._code_number(raw)
+
+    def _month_number(self, raw: float | int) -> Result:
+        text = show(raw)
+        if isinstance(raw, float) and not raw.is_integer() and text.endswith(".1"):
+            return None, (finding("not_a_month", value=text,
+                                  detail=f"；{text} 可能是 1 月，也可能是 10 月被 Excel 去掉了末尾的 0"),)
+        month = parse_month(text)
+        if month is None:
+            return None, (finding("not_a_month", value=text),)
+        return month, (finding("month_format", month, value=text),)
+
+    def _code_number(self, raw: float | int) -> Result:
+        """An identifier Excel stored as a number: say what survived and what did not."""
+        if isinstance(raw, float) and not raw.is_integer():
+            return None, (self._wrong_type("带小数的数字", raw),)
+        digits = str(abs(int(raw)))
+        if len(digits) >= 16:
+            return None, (finding("digits_lost", shown=excel_digits(raw), display=excel_display(raw)),)
+        content = self._content(digits)
+        fixed_format = bool(self._check or self._pattern)
+        if not content:
+            detail = "（位数都还在）" if fixed_format else "（如果原编号以 0 开头，开头的 0 已经丢了，请核对）"
+            return digits, (finding("stored_as_number", digits, shown=digits, detail=detail),)
+        for zeros in (1, 2, 3):
+            if not self._content("0" * zeros + digits):
+                return None, (finding("leading_zeros_lost", shown=digits,
+                                      detail=f"（原号码应以 {'0' * zeros} 开头）"),)
+        return digits, (finding("stored_as_number", digits, shown=digits, detail=""), *content)
+
+    # -- dates as stored -----------------------------------------------------------------
+    def _date_rules(self, day: dt.date) -> list[Finding]:
+        if self.field.not_future and day > self.today:
+            return [finding("date_in_future", value=day.isoformat(), today=self.today.isoformat())]
+        return []
+
+    def _datetime(self, raw: dt.date) -> Result:
+        day = raw.date() if isinstance(raw, dt.datetime) else raw
+        f = self.field
+        if f.type == "date":
+            return day, tuple(self._date_rules(day))
+        if f.type == "month":
+            month = month_of(day)
+            return month, (finding("month_as_date", month, shown=show(raw)),)
+        if f.type == "text":
+            return None, (finding("text_became_date", shown=show(raw)),)
+        return None, (self._wrong_type("日期", raw),)
