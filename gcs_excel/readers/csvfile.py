@@ -1,0 +1,44 @@
+"""Read CSV as Chinese ordering systems export it: UTF-8 (with or without BOM) or GBK."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from ..errors import ReadError
+from .grid import Sheet, Workbook
+
+ENCODINGS = ("utf-8-sig", "gb18030")   # gb18030 is a superset of GBK and GB2312
+_DELIMITERS = ",\t;|"
+
+
+def decode(path: Path, data: bytes) -> tuple[str, str]:
+    for encoding in ENCODINGS:
+        try:
+            return data.decode(encoding), ("utf-8" if encoding == "utf-8-sig" else "gbk")
+        except UnicodeDecodeError:
+            continue
+    raise ReadError(path, "无法识别文件编码（既不是 UTF-8 也不是 GBK），请在 Excel 中另存为“CSV UTF-8”")
+
+
+def _delimiter(sample: str) -> str:
+    first = sample.split("\n", 1)[0]
+    counts = {d: first.count(d) for d in _DELIMITERS}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","
+
+
+def read_csv(path: Path) -> Workbook:
+    data = path.read_bytes()
+    if b"\x00" in data[:65536]:
+        raise ReadError(path, "不是文本（CSV）文件：内容里有二进制数据（可能是 UTF-16 编码，请另存为 UTF-8）")
+    text, encoding = decode(path, data)
+    delimiter = _delimiter(text[:65536])
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        rows = [(i, row) for i, row in enumerate(reader) if row and any(row)]
+    except csv.Error as e:
+        raise ReadError(path, f"CSV 格式错误：{e}") from None
+    sheet = Sheet(path.stem, rows)
+    return Workbook(str(path), "csv", [sheet], encoding=encoding, delimiter=delimiter)

@@ -1,0 +1,307 @@
+"""Look inside an .xlsx before any parser does: the guards and what calamine cannot tell.
+
+* Zip guards: entry count, declared and *actual* uncompressed sizes (every XML part is
+  decompressed here in bounded chunks, so a lying header or a deflate bomb stops at the
+  limit instead of in a parser).
+* The workbook's real structure: sheet names to parts, for transitional and Strict OOXML
+  alike (parsed with defusedxml, so entity bombs are refused).
+* Per worksheet, in one streaming pass: the real used range (rows and columns actually
+  present, whatever ``<dimension>`` claims), the number of cells, and the cells holding
+  formulas or error values — calamine returns a formula's cached value and drops errors
+  to "", so these are found here.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.etree.ElementTree import ParseError
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring
+
+from ..errors import ReadError
+
+MAX_ENTRIES = 10_000
+MAX_PART_BYTES = 768 << 20      # one XML part, uncompressed
+MAX_TOTAL_BYTES = 1536 << 20    # all XML parts together
+CHUNK = 8 << 20
+_TAIL = 4096                    # bytes kept from the previous chunk (cell tags are short)
+
+
+@dataclass
+class SheetScan:
+    max_row: int = 0            # 1-based; 0 when the sheet has no rows
+    max_col: int = 0            # 1-based upper bound
+    cells: int = 0
+    formulas: dict[tuple[int, int], str] = field(default_factory=dict)   # 0-based -> text
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)     # 0-based -> #N/A ...
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # 0-based, inclusive
+
+    @property
+    def area(self) -> int:
+        return self.max_row * self.max_col
+
+
+@dataclass
+class SheetPart:
+    name: str
+    part: str | None
+    state: str                  # visible / hidden / veryHidden
+    kind: str                   # worksheet / chartsheet / dialogsheet / macrosheet
+
+
+@dataclass
+class Package:
+    kind: str                   # xlsx / xlsm
+    sheets: list[SheetPart]
+    scans: dict[str, SheetScan]  # by sheet name
+
+
+def col_index(letters: bytes | str) -> int:
+    """A -> 1, Z -> 26, AA -> 27 ... XFD -> 16384."""
+    n = 0
+    for ch in letters if isinstance(letters, str) else letters.decode():
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _attr(el, name: str) -> str | None:
+    """An attribute by local name, whatever its namespace (Strict uses another one)."""
+    for k, v in el.attrib.items():
+        if _local(k) == name:
+            return v
+    return None
+
+
+class _Reader:
+    def __init__(self, path: Path, zf: zipfile.ZipFile):
+        self.path = path
+        self.zf = zf
+        self.total = 0
+        self.names = {i.filename: i for i in zf.infolist()}
+
+    def chunks(self, name: str):
+        """Yield the part's bytes in chunks, enforcing the size limits on real output."""
+        info = self.names[name]
+        if info.file_size > MAX_PART_BYTES:
+            raise ReadError(self.path, _too_big(name, info.file_size))
+        seen = 0
+        with self.zf.open(info) as fh:
+            while True:
+                chunk = fh.read(CHUNK)
+                if not chunk:
+                    return
+                seen += len(chunk)
+                self.total += len(chunk)
+                if seen > MAX_PART_BYTES:
+                    raise ReadError(self.path, _too_big(name, seen, bomb=info.file_size < seen))
+                if self.total > MAX_TOTAL_BYTES:
+                    raise ReadError(self.path, "解压后的内容超过 1.5 GiB（压缩比异常），疑似压缩炸弹，已拒绝读取")
+                yield chunk
+
+    def read(self, name: str) -> bytes:
+        return b"".join(self.chunks(name))
+
+    def xml(self, name: str):
+        try:
+            return fromstring(self.read(name))
+        except DefusedXmlException:
+            raise ReadError(self.path, "文件里有不安全的 XML（实体扩展或外部实体），已拒绝读取") from None
+        except ParseError as e:
+            raise ReadError(self.path, f"文件已损坏：{name} 不是有效的 XML（{e}）") from None
+
+
+def _too_big(name: str, size: int, bomb: bool = False) -> str:
+    if bomb:
+        return f"{name} 解压后比声明的大小大得多，疑似压缩炸弹，已拒绝读取"
+    return f"文件太大：{name} 解压后有 {size / (1 << 20):.0f} MiB，超过 {MAX_PART_BYTES >> 20} MiB 的上限"
+
+
+def _rels(reader: _Reader, part: str) -> dict[str, str]:
+    """Relationship id -> target part name for a part."""
+    folder, base = posixpath.split(part)
+    rels_name = posixpath.join(folder, "_rels", base + ".rels")
+    if rels_name not in reader.names:
+        return {}
+    out = {}
+    for el in reader.xml(rels_name):
+        target, rid = el.get("Target"), el.get("Id")
+        if not target or not rid or el.get("TargetMode") == "External":
+            continue
+        target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
+            posixpath.join(folder, target))
+        out[rid] = target
+    return out
+
+
+def open_package(path: Path) -> tuple[zipfile.ZipFile, _Reader]:
+    try:
+        zf = zipfile.ZipFile(path)
+        infos = zf.infolist()
+    except zipfile.BadZipFile as e:
+        raise ReadError(path, f"文件已损坏：压缩包不完整或格式错误（{e}）") from None
+    except (OSError, ValueError, EOFError, NotImplementedError) as e:
+        raise ReadError(path, f"文件已损坏：无法打开压缩包（{e}）") from None
+    if len(infos) > MAX_ENTRIES:
+        zf.close()
+        raise ReadError(path, f"压缩包里有 {len(infos)} 个条目，不像正常的工作簿，已拒绝读取")
+    return zf, _Reader(path, zf)
+
+
+def inspect(path: Path) -> Package:
+    """Guard and map the package; scan every worksheet. Raises ReadError."""
+    zf, reader = open_package(path)
+    try:
+        return _inspect(path, reader)
+    except ReadError:
+        raise
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, KeyError,
+            NotImplementedError, RuntimeError) as e:
+        # RuntimeError: zipfile's "encrypted, password required"; the rest: damaged data.
+        raise ReadError(path, f"文件已损坏：{type(e).__name__}: {e}") from None
+    finally:
+        zf.close()
+
+
+def _inspect(path: Path, reader: _Reader) -> Package:
+    names = reader.names
+    if "mimetype" in names and "content.xml" in names:
+        raise ReadError(path, "这是 OpenDocument 表格（.ods），请另存为 .xlsx")
+    root_rels = _rels(reader, "") if "_rels/.rels" in names else {}
+    workbook = next((t for t in root_rels.values() if t.endswith(("workbook.xml", "workbook.bin"))), None)
+    if workbook is None:
+        workbook = next((n for n in ("xl/workbook.xml", "xl/workbook.bin") if n in names), None)
+    if workbook is None or workbook not in names:
+        raise ReadError(path, "文件已损坏或不是 Excel 工作簿：压缩包里找不到 workbook.xml")
+    if workbook.endswith(".bin"):
+        raise ReadError(path, "这是 .xlsb 二进制工作簿，请在 Excel 中另存为 .xlsx")
+
+    # Guard every XML part the parsers will touch (sharedStrings, styles, sheets ...).
+    for name, info in names.items():
+        if name.endswith((".xml", ".rels", ".vml")) and not name.startswith("xl/worksheets/"):
+            for _ in reader.chunks(name):
+                pass
+
+    rels = _rels(reader, workbook)
+    sheets = []
+    for el in reader.xml(workbook).iter():
+        if _local(el.tag) != "sheet":
+            continue
+        name = el.get("name") or ""
+        part = rels.get(_attr(el, "id") or "")
+        kind = "worksheet"
+        if part and "/" in part:
+            kind = {"chartsheets": "chartsheet", "dialogsheets": "dialogsheet",
+                    "macrosheets": "macrosheet"}.get(part.split("/")[-2], "worksheet")
+        sheets.append(SheetPart(name, part if part in names else None, el.get("state") or "visible", kind))
+    scans = {}
+    for sp in sheets:
+        if sp.kind == "worksheet" and sp.part:
+            scans[sp.name] = scan_sheet(reader.chunks(sp.part))
+    kind = "xlsm" if "xl/vbaProject.bin" in names or path.suffix.lower() == ".xlsm" else "xlsx"
+    return Package(kind, sheets, scans)
+
+
+# --- the worksheet scan -------------------------------------------------------------
+_ROW_STD = re.compile(rb'<row r="(\d{1,7})"')
+_ROW_ANY = re.compile(rb'<(?:\w+:)?row\b[^>]*?\sr="(\d{1,7})"')
+_WIDE_COL = re.compile(rb' r="([A-Z]{2,3})(\d{1,7})"')
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_ERROR = re.compile(rb'\st="e"')
+_CELL_REF = re.compile(rb'\sr="([A-Z]{1,3})(\d{1,7})"')
+_CELL_START = (b"<c ", b":c ")
+_CAPS_TO_A = bytes.maketrans(bytes(range(65, 91)), b"A" * 26)
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?ref="([A-Z]{1,3})(\d{1,7})(?::([A-Z]{1,3})(\d{1,7}))?"')
+_ENTITIES = ((b"&lt;", b"<"), (b"&gt;", b">"), (b"&quot;", b'"'), (b"&apos;", b"'"), (b"&amp;", b"&"))
+
+
+def _cell_at(buf: bytes, pos: int) -> tuple[int, int] | None:
+    """The 0-based (row, col) of the cell whose tag or content holds buf[pos]."""
+    start = max(buf.rfind(s, 0, pos + 1) for s in _CELL_START)
+    if start < 0:
+        return None
+    end = buf.find(b">", start)
+    m = _CELL_REF.search(buf, start, end if end >= 0 else len(buf))
+    if not m:
+        return None
+    return int(m.group(2)) - 1, col_index(m.group(1)) - 1
+
+
+def _formula_text(buf: bytes, pos: int) -> str:
+    open_end = buf.find(b">", pos)
+    if open_end < 0 or buf[open_end - 1:open_end] == b"/":
+        return ""
+    close = buf.find(b"</", open_end)
+    raw = buf[open_end + 1:close if close >= 0 else open_end + 201][:200]
+    for ent, ch in _ENTITIES:
+        raw = raw.replace(ent, ch)
+    return "=" + raw.decode("utf-8", "replace") if raw else ""
+
+
+def _error_text(buf: bytes, pos: int) -> str:
+    v = buf.find(b"<v>", pos, pos + 600)
+    if v < 0:
+        m = re.search(rb"<(?:\w+:)?v>", buf[pos:pos + 600])
+        if not m:
+            return "#错误"
+        v = pos + m.start()
+        start = pos + m.end()
+    else:
+        start = v + 3
+    end = buf.find(b"<", start)
+    return buf[start:end].decode("utf-8", "replace") or "#错误"
+
+
+def scan_sheet(chunks) -> SheetScan:
+    scan = SheetScan()
+    tail = b""
+    max_row = 0
+    wide = 0
+    merged: set[tuple[int, int, int, int]] = set()
+    for chunk in chunks:
+        buf = tail + chunk
+        lo = max(0, len(tail) - 32)   # tokens may straddle the previous boundary
+        rows = _ROW_STD.findall(buf, lo)
+        if not rows and b"row" in buf:
+            rows = _ROW_ANY.findall(buf, lo)
+        if rows:
+            max_row = max(max_row, max(map(int, rows)))
+        # Columns beyond Z are rare: look for them with a cheap byte search on a copy
+        # where every capital letter is "A", and run the regex only where they exist.
+        if b' r="AA' in buf.translate(_CAPS_TO_A):
+            for m in _WIDE_COL.finditer(buf, lo):
+                wide = max(wide, col_index(m.group(1)))
+                max_row = max(max_row, int(m.group(2)))
+        cells = buf.count(b"<c ", lo)
+        prefixed = not cells and b":c " in buf      # <x:c ...> (namespace prefixes)
+        scan.cells += buf.count(b":c ", lo) if prefixed else cells
+        if b"<f" in buf or (prefixed and b":f" in buf):
+            for m in _FORMULA.finditer(buf, lo):
+                where = _cell_at(buf, m.start())
+                if where:
+                    scan.formulas[where] = _formula_text(buf, m.start())
+        if b't="e"' in buf:
+            for m in _ERROR.finditer(buf, lo):
+                where = _cell_at(buf, m.start())
+                if where:
+                    scan.errors[where] = _error_text(buf, m.start())
+        if b"mergeCell" in buf:
+            for m in _MERGE.finditer(buf, lo):
+                r1, c1 = int(m.group(2)) - 1, col_index(m.group(1)) - 1
+                r2 = int(m.group(4)) - 1 if m.group(4) else r1
+                c2 = col_index(m.group(3)) - 1 if m.group(3) else c1
+                merged.add((r1, c1, r2, c2))
+        tail = buf[-_TAIL:]
+    scan.merged = sorted(merged)
+    scan.max_row = max_row
+    scan.max_col = wide or (26 if scan.cells else 0)
+    return scan

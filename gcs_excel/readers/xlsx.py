@@ -1,0 +1,129 @@
+"""Read .xlsx/.xlsm: guarded by ooxml.inspect, values by python-calamine, and a sparse
+openpyxl fallback for what calamine must not or cannot open."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import python_calamine as pc
+
+from ..errors import ReadError
+from .grid import Sheet, Workbook
+from .ooxml import SheetScan, inspect
+
+# calamine materialises a sheet's whole bounding box; above this many cells a sheet is
+# read sparsely instead (a stray cell at XFD1048576 would otherwise ask for 17 G cells).
+DENSE_LIMIT = 20_000_000
+MAX_CELLS = 20_000_000
+
+
+def read_xlsx(path: Path) -> Workbook:
+    package = inspect(path)
+    for name, scan in package.scans.items():
+        if scan.cells > MAX_CELLS:
+            raise ReadError(path, f"文件太大：工作表「{name}」约有 {scan.cells:,} 个单元格，超过 {MAX_CELLS:,} 的上限")
+    hidden = {s.name for s in package.sheets if s.state != "visible"}
+    wanted = [s.name for s in package.sheets if s.kind == "worksheet" and s.name in package.scans]
+    notes = [f"工作表「{s.name}」是{_KIND_NAMES[s.kind]}，已跳过" for s in package.sheets if s.kind != "worksheet"]
+    sparse = {n for n in wanted if package.scans[n].area > DENSE_LIMIT}
+    try:
+        sheets = _read_calamine(path, [n for n in wanted if n not in sparse], package.scans)
+    except _CalamineCannot:
+        sparse = set(wanted)
+        sheets = {}
+    if sparse:
+        sheets.update(_read_openpyxl(path, sparse, package.scans))
+    ordered = []
+    for name in wanted:
+        sheet = sheets.get(name)
+        if sheet is not None:
+            sheet.hidden = name in hidden
+            ordered.append(sheet)
+    return Workbook(str(path), package.kind, ordered, notes)
+
+
+_KIND_NAMES = {"chartsheet": "图表工作表", "dialogsheet": "对话框工作表", "macrosheet": "宏表（Excel 4.0）"}
+
+
+class _CalamineCannot(Exception):
+    """calamine refused the workbook for a reason that is not the file's fault."""
+
+
+def _read_calamine(path: Path, names: list[str], scans: dict[str, SheetScan]) -> dict[str, Sheet]:
+    if not names:
+        return {}
+    try:
+        wb = pc.CalamineWorkbook.from_path(str(path))
+    except pc.PasswordError:
+        raise ReadError(path, "文件设置了打开密码（已加密），请在 Excel 或 WPS 中去掉密码后另存为 .xlsx 再处理") from None
+    except pc.XmlError as e:
+        raise ReadError(path, f"文件已损坏：XML 无法解析（{str(e)[:120]}）") from None
+    except pc.ZipError as e:
+        raise ReadError(path, f"文件已损坏：压缩包格式错误（{str(e)[:120]}）") from None
+    except (pc.CalamineError, ValueError, OSError):
+        raise _CalamineCannot() from None
+    out = {}
+    try:
+        for name in names:
+            try:
+                ws = wb.get_sheet_by_name(name)
+            except pc.WorksheetNotFound:
+                continue
+            except pc.XmlError as e:
+                raise ReadError(path, f"文件已损坏：工作表「{name}」的 XML 无法解析（{str(e)[:120]}）") from None
+            except (pc.CalamineError, ValueError) as e:
+                raise ReadError(path, f"文件已损坏：工作表「{name}」无法读取（{str(e)[:120]}）") from None
+            grid = ws.to_python(skip_empty_area=True)
+            r0, c0 = ws.start or (0, 0)
+            pad = [""] * c0
+            rows = [(r0 + i, pad + row if c0 else row) for i, row in enumerate(grid)]
+            scan = scans[name]
+            out[name] = Sheet(name, rows, scan.merged, scan.formulas, scan.errors)
+    finally:
+        wb.close()
+    return out
+
+
+def _read_openpyxl(path: Path, names: set[str], scans: dict[str, SheetScan]) -> dict[str, Sheet]:
+    """Sparse reading: only cells that exist, whatever the bounding box."""
+    import openpyxl
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as e:  # openpyxl raises many types on damaged files
+        raise ReadError(path, f"文件已损坏或格式不受支持：{type(e).__name__}: {str(e)[:120]}") from None
+    out = {}
+    try:
+        for name in names:
+            if name not in wb.sheetnames:
+                continue
+            ws = wb[name]
+            ws.reset_dimensions()   # never trust <dimension>
+            rows = []
+            errors = dict(scans[name].errors)
+            for cells in ws.iter_rows():
+                values = []
+                row_idx = None
+                for cell in cells:
+                    if getattr(cell, "row", None) is None:
+                        values.append("")
+                        continue
+                    row_idx = cell.row - 1
+                    v = cell.value
+                    if cell.data_type == "e":
+                        errors[(row_idx, cell.column - 1)] = str(v)
+                        v = ""
+                    values.append("" if v is None else v)
+                if row_idx is not None and any(v != "" for v in values):
+                    rows.append((row_idx, values))
+            out[name] = Sheet(name, rows, scans[name].merged, scans[name].formulas, errors)
+    except ReadError:
+        raise
+    except Exception as e:
+        raise ReadError(path, f"文件已损坏：{type(e).__name__}: {str(e)[:120]}") from None
+    finally:
+        wb.close()
+    return out
