@@ -1,0 +1,182 @@
+"""Which template a sheet is, where its header row is, and what its headers mean.
+
+A sheet is recognised by its name, failing that by its headers (a title row above the
+headers is allowed). Missing, renamed, unknown, duplicate and reordered headers are
+reported; the columns that can be read are read by header, never by position.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from ..problems import Finding, finding
+from ..readers.grid import Sheet
+from ..sheetnames import AUXILIARY
+from ..spec import SheetSpec, Specs
+from ..table import col_letter
+
+HEADER_SEARCH_ROWS = 20
+MAX_HEADER_COLUMNS = 256
+_SPACE_RE = re.compile(r"\s+")
+
+
+def norm_header(value: Any) -> str:
+    """Header text as compared: NFKC, no whitespace, no required-marker asterisks."""
+    if value is None or value == "":
+        return ""
+    s = unicodedata.normalize("NFKC", str(value))
+    return _SPACE_RE.sub("", s).strip("*")
+
+
+def norm_name(value: str) -> str:
+    return _SPACE_RE.sub("", unicodedata.normalize("NFKC", value))
+
+
+@dataclass
+class Located:
+    """A finding with where it is, before it becomes a Problem."""
+    finding: Finding
+    row: int | None = None      # Excel row
+    col: int | None = None      # 0-based
+    column: str | None = None   # header
+
+
+@dataclass
+class Recognised:
+    spec: SheetSpec
+    header_index: int           # index into sheet.rows
+    header_row: int             # Excel row number
+    columns: dict[str, int]     # field id -> 0-based column
+    found: list[Located]
+    notes: list[str]
+
+
+class _Vocabulary:
+    """Normalised header (and alias) -> field id, per spec sheet."""
+
+    def __init__(self, spec: SheetSpec):
+        self.spec = spec
+        self.exact = {norm_header(f.header): f.id for f in spec.fields}
+        self.alias = {norm_header(a): f.id for f in spec.fields for a in f.aliases}
+
+    def match(self, text: str) -> tuple[str, bool] | None:
+        if text in self.exact:
+            return self.exact[text], False
+        if text in self.alias:
+            return self.alias[text], True
+        return None
+
+    def score(self, normalised: list[str]) -> int:
+        hits = {self.match(c) for c in normalised if c}
+        hits.discard(None)
+        return len({h for h, _ in hits})
+
+
+def _name_spec(name: str, specs: Specs) -> SheetSpec | None:
+    n = norm_name(name)
+    if n in specs.by_name:
+        return specs.by_name[n]
+    # "拜访记录(10月)", "销售数据_2026-10", "总部档案 - 副本": the longest spec name it starts with.
+    starts = [s for s in specs.by_name if n.startswith(s)]
+    return specs.by_name[max(starts, key=len)] if starts else None
+
+
+def recognise(sheet: Sheet, specs: Specs) -> Recognised | Located | None:
+    """A Recognised sheet; a Located problem when it cannot be used; None to skip."""
+    if norm_name(sheet.name) in AUXILIARY:
+        return None
+    head = sheet.rows[:HEADER_SEARCH_ROWS]
+    if not head:
+        return None
+    vocab = {name: _Vocabulary(s) for name, s in specs.sheets.items()}
+    normalised = [[norm_header(c) for c in values[:MAX_HEADER_COLUMNS]] for _, values in head]
+    scores = [(v.score(cells), sheet_id, i) for sheet_id, v in vocab.items()
+              for i, cells in enumerate(normalised)]
+    by_name = _name_spec(sheet.name, specs)
+    notes = []
+    choice = None
+    if by_name is not None:
+        best = max((s for s in scores if s[1] == by_name.id), default=(0, by_name.id, 0))
+        if best[0] >= 1:
+            choice = best
+    if choice is None:
+        def quality(s):
+            total = len(specs.sheets[s[1]].fields)
+            return (s[0] / total, s[0])
+        strong = [s for s in scores
+                  if s[0] >= max(2, (len(specs.sheets[s[1]].required_ids) + 1) // 2)]
+        if strong:
+            choice = max(strong, key=quality)
+            name = specs.sheets[choice[1]].name
+            if by_name is not None:
+                notes.append(f"工作表「{sheet.name}」的表名像「{by_name.name}」，表头却是「{name}」的，按「{name}」校验")
+            elif norm_name(sheet.name) != name:
+                notes.append(f"工作表「{sheet.name}」按表头认作「{name}」")
+        elif by_name is not None:
+            return Located(finding("headers_not_found", sheet=sheet.name, template=by_name.name,
+                                   rows=HEADER_SEARCH_ROWS, expected="、".join(by_name.headers)))
+        else:
+            return Located(finding("sheet_unrecognised", sheet=sheet.name))
+    _, sheet_id, index = choice
+    header_idx, header_values = head[index]
+    columns, found = map_headers(header_values, specs.sheets[sheet_id], vocab[sheet_id], header_idx + 1)
+    return Recognised(specs.sheets[sheet_id], index, header_idx + 1, columns, found, notes)
+
+
+def map_headers(values: list[Any], spec: SheetSpec, vocab: _Vocabulary | None = None,
+                header_row: int = 1) -> tuple[dict[str, int], list[Located]]:
+    """Field id -> column for one header row, and what is wrong with the headers."""
+    vocab = vocab or _Vocabulary(spec)
+    columns: dict[str, int] = {}
+    found: list[Located] = []
+    unknown: dict[int, str] = {}
+    for col, raw in enumerate(values):
+        text = norm_header(raw)
+        if not text:
+            continue
+        m = vocab.match(text)
+        if m is None:
+            unknown[col] = str(raw).strip()
+            continue
+        fid, by_alias = m
+        header = spec.header(fid)
+        if fid in columns:
+            found.append(Located(finding("header_duplicate", first=col_letter(columns[fid]),
+                                         second=col_letter(col)), header_row, col, header))
+            continue
+        columns[fid] = col
+        if by_alias:
+            found.append(Located(finding("header_renamed", found=str(raw).strip()), header_row, col, header))
+    # A missing header may have been reworded: match it to the closest unknown one.
+    for f in spec.fields:
+        if f.id in columns or not unknown:
+            continue
+        target = norm_header(f.header)
+        best = max(unknown, key=lambda c: _similar(target, norm_header(unknown[c])))
+        if _similar(target, norm_header(unknown[best])) >= 0.6:
+            columns[f.id] = best
+            found.append(Located(finding("header_renamed", found=unknown.pop(best)), header_row, best, f.header))
+    for f in spec.fields:
+        if f.id not in columns:
+            code = "header_missing" if f.required else "optional_header_missing"
+            found.append(Located(finding(code), header_row, None, f.header))
+    last_known = max(columns.values(), default=-1)
+    for col, text in unknown.items():
+        if col < last_known:
+            found.append(Located(finding("header_unknown", found=text), header_row, col, None))
+    order = [fid for fid in spec.ids if fid in columns]
+    if order != sorted(order, key=columns.get):
+        found.append(Located(finding("header_order", expected="、".join(spec.headers)), header_row, None, None))
+    return columns, found
+
+
+def _similar(a: str, b: str) -> float:
+    if not a or not b:
+        return 0.0
+    if len(min(a, b, key=len)) >= 2 and (a in b or b in a):
+        return 0.8
+    return difflib.SequenceMatcher(None, a, b).ratio()

@@ -1,0 +1,81 @@
+"""A recognised sheet: which spec it implements, where its columns are, its rows.
+
+Validation fills ``values`` (what the tools should use: trimmed, typed) and ``row_errors``
+(rows with an error-level problem, which later steps leave out and report).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+from .spec import SheetSpec
+
+
+def col_letter(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA."""
+    s = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        s = chr(65 + rem) + s
+    return s
+
+
+def a1(col: int, row: int) -> str:
+    """0-based column, Excel row number -> "C5"."""
+    return f"{col_letter(col)}{row}"
+
+
+def parse_a1(ref: str) -> tuple[int, int]:
+    """"C5" -> (0-based column 2, Excel row 5)."""
+    letters = ref.rstrip("0123456789")
+    col = 0
+    for ch in letters:
+        col = col * 26 + ord(ch) - 64
+    return col - 1, int(ref[len(letters):])
+
+
+@dataclass
+class Table:
+    file: str
+    sheet: str
+    spec: SheetSpec
+    header_row: int                          # Excel row number of the header
+    columns: dict[str, int]                  # field id -> 0-based column
+    rows: list[int]                          # Excel row numbers of the data rows
+    raw: dict[str, list[Any]]                # field id -> raw cell values
+    csv: bool = False
+    values: dict[str, list[Any]] = field(default_factory=dict)
+    row_errors: list[bool] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def cell(self, field_id: str, i: int) -> str | None:
+        col = self.columns.get(field_id)
+        return None if col is None else a1(col, self.rows[i])
+
+    def records(self, include_errors: bool = False) -> Iterator[dict[str, Any]]:
+        """Rows as dicts of normalised values by field id (plus "row", the Excel row
+        number); rows with errors are left out unless asked for."""
+        ids = list(self.values)
+        cols = [self.values[f] for f in ids]
+        for i, row in enumerate(self.rows):
+            if include_errors or not self.row_errors[i]:
+                rec = {f: c[i] for f, c in zip(ids, cols)}
+                rec["row"] = row
+                yield rec
+
+    def frame(self, include_errors: bool = False):
+        """A DataFrame with a column per field id (None where the column is absent),
+        plus "row" and, when error rows are included, "has_error"."""
+        import pandas as pd
+
+        n = len(self.rows)
+        columns = {f: self.values.get(f, [None] * n) for f in self.spec.ids}
+        df = pd.DataFrame({**columns, "row": self.rows, "has_error": self.row_errors}, dtype=object)
+        df["row"] = df["row"].astype(int)
+        if not include_errors:
+            df = df[~df["has_error"].astype(bool)].drop(columns="has_error")
+        return df.reset_index(drop=True)

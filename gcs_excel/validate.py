@@ -1,0 +1,294 @@
+"""Validate workbooks and CSV files against the specs: every problem, never the first only.
+
+``validate(paths)`` reads each file (guarded), recognises its sheets, checks every cell,
+every row rule, keys across all files, and references among all files given together,
+and returns the report with the recognised tables (normalised values, error rows marked)
+for the steps that build on them (quotas, plans, monthly reports).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from operator import itemgetter
+from pathlib import Path
+from typing import Any, Callable, Iterable, Sequence
+
+from .checks.cells import CellChecker
+from .checks.references import check_references
+from .checks.rows import check_rows
+from .checks.structure import Located, Recognised, recognise
+from .checks.tables import check_keys
+from .errors import ReadError
+from .problems import FileInfo, Problem, Report, SheetInfo, finding, make_problem, problem_types
+from .readers import Sheet, read
+from .spec import Specs, load_specs
+from .table import Table, a1, col_letter, parse_a1
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass
+class Validation:
+    report: Report
+    tables: list[Table] = field(default_factory=list)
+
+    def tables_of(self, sheet_id: str) -> list[Table]:
+        return [t for t in self.tables if t.spec.id == sheet_id]
+
+    def frame(self, sheet_id: str, include_errors: bool = False):
+        """All rows of one sheet kind across files, as a DataFrame with a column per
+        field id plus "row", "file" and "sheet"; rows with errors left out by default."""
+        import pandas as pd
+
+        frames = [t.frame(include_errors).assign(file=t.file, sheet=t.sheet)
+                  for t in self.tables_of(sheet_id)]
+        if not frames:
+            spec = load_specs().sheet(sheet_id)
+            return pd.DataFrame(columns=[*spec.ids, "row", "file", "sheet"])
+        return pd.concat(frames, ignore_index=True)
+
+
+class Collector:
+    """Turns located findings into Problems, remembers flagged cells and error rows."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+        self.order: dict[tuple[str, str], tuple[int, int]] = {}
+        self._flagged: dict[tuple[int, str], set[int]] = {}
+        self._kinds = problem_types()
+
+    def sheet_problem(self, located: Located, file: str, sheet: str | None) -> None:
+        cell = a1(located.col, located.row) if located.col is not None and located.row else None
+        self.problems.append(make_problem(located.finding, file=file, sheet=sheet, row=located.row,
+                                          column=located.column, cell=cell))
+
+    def cell_problem(self, table: Table, field_id: str, i: int, f, related: Iterable[str] = ()) -> Problem:
+        p = make_problem(f, file=table.file, sheet=table.sheet, row=table.rows[i],
+                         column=table.spec.header(field_id), cell=table.cell(field_id, i),
+                         related=related)
+        self.problems.append(p)
+        self._flagged.setdefault((id(table), field_id), set()).add(i)
+        if p.severity == "error":
+            table.row_errors[i] = True
+        return p
+
+    def flag(self, table: Table, field_id: str, rows: Iterable[int], error: bool) -> None:
+        """Mark further cells that share one grouped problem (references)."""
+        rows = list(rows)
+        self._flagged.setdefault((id(table), field_id), set()).update(rows)
+        if error:
+            for i in rows:
+                table.row_errors[i] = True
+
+    def flagged(self, table: Table, field_id: str) -> set[int]:
+        return self._flagged.get((id(table), field_id), set())
+
+
+@contextmanager
+def gc_paused():
+    """Reading builds millions of small objects and no cycles: the cyclic collector
+    would rescan them over and over (a third of the run time on a 100k-row sheet)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def validate(paths: Sequence[str | Path], *, today: dt.date | None = None,
+             progress: Progress | None = None, specs: Specs | None = None) -> Validation:
+    with gc_paused():
+        return _validate(paths, today, progress, specs)
+
+
+def _validate(paths, today, progress, specs) -> Validation:
+    specs = specs or load_specs()
+    today = today or dt.date.today()
+    report = Report()
+    out = Collector()
+    tables: list[Table] = []
+    for n, path in enumerate(paths):
+        name = str(path)
+        if progress:
+            progress(n, len(paths), name)
+        info = FileInfo(file=name)
+        report.files.append(info)
+        try:
+            workbook = read(path)
+        except ReadError as e:
+            info.read_error = e.reason
+            continue
+        info.kind = workbook.kind
+        info.notes.extend(workbook.notes)
+        for s_index, sheet in enumerate(workbook.sheets):
+            out.order[(name, sheet.name)] = (n, s_index)
+            table = _recognised_table(sheet, name, workbook.kind == "csv", specs, info, out)
+            if table is not None:
+                _check_cells(table, sheet, out, today)
+                check_rows(table, out)
+                tables.append(table)
+    if progress:
+        progress(len(paths), len(paths), "")
+    check_keys(tables, out)
+    report.notes.extend(check_references(tables, out, specs))
+    report.problems = sorted(out.problems, key=lambda p: _sort_key(p, out.order))
+    return Validation(report, tables)
+
+
+def _sort_key(p: Problem, order: dict) -> tuple:
+    file_i, sheet_i = order.get((p.file, p.sheet or ""), (len(order), 0))
+    col = parse_a1(p.cell)[0] if p.cell else -1
+    return (file_i, sheet_i, p.row or 0, col, p.code)
+
+
+def _recognised_table(sheet: Sheet, file: str, csv: bool, specs: Specs, info: FileInfo,
+                      out: Collector) -> Table | None:
+    result = recognise(sheet, specs)
+    if result is None:      # our own auxiliary sheets, or an empty sheet
+        if not sheet.rows:
+            info.notes.append(f"工作表「{sheet.name}」是空的，已跳过")
+        return None
+    if isinstance(result, Located):
+        if sheet.hidden and result.finding.code == "sheet_unrecognised":
+            info.notes.append(f"隐藏的工作表「{sheet.name}」认不出是哪种表，已跳过")
+        else:
+            out.sheet_problem(result, file, sheet.name)
+        info.sheets.append(SheetInfo(sheet.name, None))
+        return None
+    rec: Recognised = result
+    info.notes.extend(rec.notes)
+    for located in rec.found:
+        out.sheet_problem(located, file, sheet.name)
+    ids = list(rec.columns)
+    idxs = [rec.columns[f] for f in ids]
+    data = sheet.rows[rec.header_index + 1:]
+    width = max((len(values) for _, values in data), default=0)
+    need = max(idxs, default=-1) + 1
+    pick = itemgetter(*idxs) if len(idxs) > 1 else (lambda v, c=idxs[0]: (v[c],)) if idxs else (lambda v: ())
+    rows: list[int] = []
+    mapped_rows: list[tuple] = []
+    n_fields = len(idxs)
+    for row_idx, values in data:
+        if len(values) < need:
+            values = [*values, *([""] * (need - len(values)))]
+        mapped = pick(values)
+        if mapped.count("") + mapped.count(None) == n_fields:
+            continue
+        rows.append(row_idx + 1)
+        mapped_rows.append(mapped)
+    columns = list(zip(*mapped_rows)) if mapped_rows else [()] * len(ids)
+    raw = {f: list(col) for f, col in zip(ids, columns)}
+    table = Table(file, sheet.name, rec.spec, rec.header_row, rec.columns, rows, raw, csv=csv,
+                  row_errors=[False] * len(rows))
+    info.sheets.append(SheetInfo(sheet.name, rec.spec.name, rec.header_row, len(rows)))
+    _report_headerless(sheet, data, rec, width, out, file)
+    return table
+
+
+def _report_headerless(sheet: Sheet, data, rec: Recognised, width: int, out: Collector, file: str) -> None:
+    """Content in columns that have no header at all is reported, never dropped silently."""
+    header_values = sheet.rows[rec.header_index][1]
+    named = {c for c, v in enumerate(header_values) if v not in ("", None)}
+    for c in range(width):
+        if c in named:
+            continue
+        hits = [row_idx for row_idx, values in data if c < len(values) and values[c] not in ("", None)]
+        if hits:
+            out.sheet_problem(Located(finding("data_without_header", col=col_letter(c), count=len(hits),
+                                              first=a1(c, hits[0] + 1)), hits[0] + 1, c), file, sheet.name)
+
+
+def _check_cells(table: Table, sheet: Sheet, out: Collector, today: dt.date) -> None:
+    specials = _special_cells(table, sheet, out)
+    for fid, raws in table.raw.items():
+        field_ = table.spec.field(fid)
+        check = CellChecker(field_, csv=table.csv, today=today)
+        skip = specials.get(table.columns[fid], {})
+        values, findings, empties = _check_column(raws, check)
+        for i in skip:
+            values[i] = None    # merged-over or error cells hold no usable value
+        for i, found in findings:
+            if i not in skip:
+                for f in found:
+                    out.cell_problem(table, fid, i, f)
+        if field_.required:
+            for i in empties:
+                if i not in skip:
+                    out.cell_problem(table, fid, i, finding("required_missing", detail=""))
+        table.values[fid] = values
+
+
+def _check_column(raws: list[Any], check: CellChecker):
+    """Check each distinct value once (columns repeat a lot; clean values skip the full
+    check), then map results back to rows. Returns values, [(row, findings)], empty rows."""
+    types = set(map(type, raws))
+    if bool in types or (int in types and float in types):
+        # True == 1 == 1.0 would share one result: check these columns cell by cell.
+        results = [check(r) for r in raws]
+        values = [r[0] for r in results]
+        findings = [(i, r[1]) for i, r in enumerate(results) if r[1]]
+        has_empty = True
+    else:
+        distinct = dict.fromkeys(raws)
+        clean = check.clean.fullmatch if check.clean else None
+        bad = {}
+        for u in distinct:
+            if u is None or u == "":
+                distinct[u] = (None, ())
+            elif clean is not None and u.__class__ is str and clean(u):
+                distinct[u] = (u, ())
+            else:
+                res = distinct[u] = check(u)
+                if res[1]:
+                    bad[u] = res[1]
+        get = distinct.__getitem__
+        values = [get(r)[0] for r in raws]
+        findings = [(i, bad[r]) for i, r in enumerate(raws) if r in bad] if bad else []
+        has_empty = "" in distinct or None in distinct
+    empties = [i for i, r in enumerate(raws) if r is None or r == ""] if has_empty else []
+    return values, findings, empties
+
+
+def _special_cells(table: Table, sheet: Sheet, out: Collector) -> dict[int, dict[int, str]]:
+    """Merged, error and formula cells of the data area: reported here, once each.
+    Returns column -> {data index: kind} for cells whose other checks are skipped."""
+    if not (sheet.merged or sheet.errors or sheet.formulas):
+        return {}
+    pos = {row - 1: i for i, row in enumerate(table.rows)}
+    by_col = {c: h for h, c in table.columns.items()}
+    skip: dict[int, dict[int, str]] = {}
+    first_data = table.header_row       # 0-based index of the first data row
+    for r1, c1, r2, c2 in sheet.merged:
+        if r2 < first_data or not any(c in by_col for c in range(c1, c2 + 1)):
+            continue
+        top = max(r1, first_data)
+        fid = next(by_col[c] for c in range(c1, c2 + 1) if c in by_col)
+        i = pos.get(top)
+        rng = f"{a1(c1, r1 + 1)}:{a1(c2, r2 + 1)}"
+        f = finding("merged_cells", range=rng)
+        if i is not None:
+            out.cell_problem(table, fid, i, f)
+        else:
+            out.sheet_problem(Located(f, top + 1, c1, table.spec.header(fid)), table.file, table.sheet)
+        for r in range(top, r2 + 1):
+            for c in range(c1, c2 + 1):
+                if (r, c) != (r1, c1) and c in by_col and r in pos:
+                    skip.setdefault(c, {})[pos[r]] = "merged"
+    for (r, c), text in sheet.errors.items():
+        if c in by_col and r in pos:
+            formula = sheet.formulas.get((r, c))
+            detail = f"（公式 {formula} 的结果）" if formula else ""
+            out.cell_problem(table, by_col[c], pos[r], finding("error_value", value=text, detail=detail))
+            skip.setdefault(c, {})[pos[r]] = "error"
+    for (r, c), text in sheet.formulas.items():
+        if c in by_col and r in pos and (r, c) not in sheet.errors:
+            i = pos[r]
+            value = table.raw[by_col[c]][i]
+            out.cell_problem(table, by_col[c], i, finding(
+                "formula_in_data", formula=f" {text}" if text else "", value=value))
+    return skip
