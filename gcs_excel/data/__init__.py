@@ -1,0 +1,1 @@
+"""Bundled data: the sample brand catalogue of DOMAIN.md (regional prices differ)."""
