@@ -1,0 +1,148 @@
+"""`gcs validate --annotate DIR`: a marked-up copy of each input workbook.
+
+Every problem cell gets a red (error) or orange (warning) fill and a comment; a first
+sheet 校验结果 lists every problem with a link to its cell. Inputs are never modified;
+copies are written atomically into DIR.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Sequence
+
+from openpyxl.comments import Comment
+from openpyxl.styles import Font, PatternFill
+from openpyxl.worksheet.hyperlink import Hyperlink
+
+from .errors import ReadError
+from .problems import Problem, problem_types, show
+from .readers import read
+from .render import SEVERITY_WORDS
+from .sheetnames import RESULTS
+from .validate import Validation, gc_paused, validate
+from .writing import atomic_output
+from .xlsx_edit import open_copy, output_name, set_text
+
+FILLS = {
+    "error": PatternFill(fill_type="solid", fgColor="FFFF7C80"),
+    "warning": PatternFill(fill_type="solid", fgColor="FFFFC000"),
+}
+AUTHOR = "gcs_excel"
+RESULT_COLUMNS = (("序号", 6), ("级别", 6), ("代码", 20), ("工作表", 12), ("单元格", 9),
+                  ("行", 7), ("列", 14), ("问题", 70), ("建议改为", 22))
+
+
+@dataclass
+class Annotated:
+    file: str
+    output: Path | None = None
+    error: str | None = None
+    marked: int = 0
+
+
+@dataclass
+class ValidateRun:
+    validation: Validation
+    annotated: list[Annotated]
+
+
+def validate_files(paths: Sequence[str | Path], *, annotate_dir: str | Path | None = None,
+                   today: dt.date | None = None,
+                   progress: Callable[[int, int, str], None] | None = None) -> ValidateRun:
+    """The `gcs validate` command: validate all files together, optionally annotate."""
+    validation = validate(paths, today=today, progress=progress)
+    annotated = annotate(validation, annotate_dir, inputs=paths) if annotate_dir else []
+    return ValidateRun(validation, annotated)
+
+
+def annotate(validation: Validation, out_dir: str | Path, *, inputs: Sequence[str | Path] = ()) -> list[Annotated]:
+    out_dir = Path(out_dir)
+    by_file: dict[str, list[Problem]] = defaultdict(list)
+    for p in validation.report.problems:
+        by_file[p.file].append(p)
+    results = []
+    used: set[str] = set()
+    for info in validation.report.files:
+        if info.read_error:
+            results.append(Annotated(info.file, error=info.read_error))
+            continue
+        try:
+            with gc_paused():
+                grid = read(info.file)
+                wb = open_copy(grid)
+            name = _unique(output_name(info.file, grid.kind), used)
+            marked = mark(wb, by_file.get(info.file, []))
+            target = out_dir / name
+            with atomic_output(target, inputs=inputs) as tmp:
+                wb.save(tmp)
+            results.append(Annotated(info.file, target, marked=marked))
+        except ReadError as e:
+            results.append(Annotated(info.file, error=e.reason))
+    return results
+
+
+def _unique(name: str, used: set[str]) -> str:
+    stem, dot, ext = name.rpartition(".")
+    candidate, n = name, 1
+    while candidate in used:
+        n += 1
+        candidate = f"{stem}_{n}.{ext}"
+    used.add(candidate)
+    return candidate
+
+
+def mark(wb, problems: list[Problem]) -> int:
+    """Fill and comment every problem cell; insert the 校验结果 sheet. Returns cells marked."""
+    kinds = problem_types()
+    cells: dict[tuple[str, str], list[Problem]] = defaultdict(list)
+    for p in problems:
+        if p.sheet in wb.sheetnames and p.cell:
+            for ref in (p.cell, *p.related):
+                cells[(p.sheet, ref)].append(p)
+    for (sheet, ref), ps in cells.items():
+        cell = wb[sheet][ref]
+        worst = "error" if any(p.severity == "error" for p in ps) else "warning"
+        cell.fill = FILLS[worst]
+        text = "\n".join(f"【{SEVERITY_WORDS[p.severity]}·{kinds[p.code].title}】{p.message}"
+                         + (f"\n建议改为：{show(p.suggestion)}" if p.suggestion not in (None, "") else "")
+                         for p in ps)
+        if cell.comment is not None and cell.comment.author != AUTHOR:
+            text = cell.comment.text + "\n——\n" + text
+        comment = Comment(text[:30000], AUTHOR)
+        comment.width, comment.height = 320, min(60 + 40 * len(ps), 400)
+        cell.comment = comment
+    _results_sheet(wb, problems)
+    return len(cells)
+
+
+def _results_sheet(wb, problems: list[Problem]) -> None:
+    if RESULTS in wb.sheetnames:
+        del wb[RESULTS]
+    ws = wb.create_sheet(RESULTS, 0)
+    bold = Font(bold=True)
+    link = Font(color="FF0563C1", underline="single")
+    for c, (title, width) in enumerate(RESULT_COLUMNS, start=1):
+        head = ws.cell(row=1, column=c)
+        set_text(head, title)
+        head.font = bold
+        ws.column_dimensions[head.column_letter].width = width
+    for r, p in enumerate(problems, start=2):
+        values = (str(r - 1), SEVERITY_WORDS[p.severity], p.code, p.sheet or "", p.cell or "",
+                  str(p.row or ""), p.column or "", p.message, show(p.suggestion))
+        for c, v in enumerate(values, start=1):
+            set_text(ws.cell(row=r, column=c), v)
+        ws.cell(row=r, column=1).fill = FILLS[p.severity]
+        if p.cell and p.sheet in wb.sheetnames:
+            target = ws.cell(row=r, column=5)
+            target.hyperlink = Hyperlink(ref=target.coordinate, location=f"'{p.sheet}'!{p.cell}")
+            target.font = link
+    if not problems:
+        set_text(ws.cell(row=2, column=8), "没有发现问题。")
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:I{max(len(problems) + 1, 2)}"
+    wb.active = 0
+    for other in wb.worksheets[1:]:
+        other.sheet_view.tabSelected = False

@@ -1,0 +1,265 @@
+"""The `gcs` command line: one core call per command; errors become one clear line here.
+
+This is the only module that imports click. Exit codes: 0 done and clean, 1 problems
+found, 2 input unreadable or the work could not be done, 3 internal error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import GcsError
+
+EXIT_PROBLEMS, EXIT_FAILED, EXIT_BUG = 1, 2, 3
+
+
+class _Group(click.Group):
+    """Turns the library's exceptions into one line (a traceback only with --debug)."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except GcsError as e:
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            click.echo(f"错误：{e}", err=True)
+            ctx.exit(EXIT_FAILED)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except KeyboardInterrupt:
+            click.echo("已中断。", err=True)
+            ctx.exit(130)
+        except Exception as e:  # a bug: say so plainly, keep the details for --debug
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            click.echo(f"内部错误：{type(e).__name__}: {e}（加 --debug 可看详细信息，请把它报给维护者）", err=True)
+            ctx.exit(EXIT_BUG)
+
+
+def _today(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter("请写成 YYYY-MM-DD，如 2026-10-31") from None
+
+
+def _progress_printer():
+    """Progress on stderr, only when someone is watching."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int, name: str) -> None:
+        if name:
+            click.echo(f"\r[{done + 1}/{total}] 读取 {Path(name).name} ……\033[K", err=True, nl=False)
+        else:
+            click.echo("\r\033[K", err=True, nl=False)
+    return show
+
+
+HELP = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+_help = click.help_option("-h", "--help", help="显示这段帮助并退出。")
+
+
+@click.group(cls=_Group, context_settings=HELP)
+@click.option("--debug", is_flag=True, help="出错时显示完整的调用栈（给维护者看）。")
+@click.version_option(__version__, "--version", prog_name="gcs", message="%(prog)s %(version)s",
+                      help="显示版本并退出。")
+@_help
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """集团客户服务的 Excel 工具：标准模板、数据校验、拜访指标、月度分析。
+
+    示例：gcs demo 生成一套示例数据并校验；gcs validate *.xlsx 校验你自己的文件。
+    """
+    ctx.ensure_object(dict)["debug"] = debug
+
+
+@cli.command()
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="模板写到这个文件夹。")
+@click.option("--catalogue", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="用本单位的卷烟规格表做“卷烟规格”下拉列表（默认用内置的示例目录）。")
+@_help
+def templates(out_dir: Path, catalogue: Path | None) -> None:
+    """按规格生成全部标准模板（.xlsx）。
+
+    每个模板都有固定的表头、下拉列表、输入提示、文本格式的编号列和“填表说明”工作表。
+
+    示例：gcs templates --out 模板
+    """
+    from .templates import build_templates
+
+    paths = build_templates(out_dir, catalogue=catalogue)
+    for p in paths:
+        click.echo(f"已生成 {p}")
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON：{\"issues\": [...], \"summary\": {...}}。")
+@click.option("--annotate", "annotate_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="把每个工作簿标注后的副本写到这个文件夹（原文件不动）。")
+@click.option("--max", "max_per_file", default=100, show_default=True,
+              help="每个文件最多列出多少个问题（0 = 全部）。")
+@click.option("--today", "today", help="按这一天判断“晚于今天”（YYYY-MM-DD，默认今天）。")
+@_help
+def validate(files: tuple[Path, ...], as_json: bool, annotate_dir: Path | None, max_per_file: int,
+             today: str | None) -> None:
+    """校验工作簿和 CSV：找出所有填错的地方，一个不漏。
+
+    同时给出的文件之间互相核对引用（卖场→总部、拜访对象→总部或卖场、人员→人员名单……）。
+
+    退出码：0 没有问题，1 发现问题，2 有文件无法读取。
+
+    示例：gcs validate 总部档案.xlsx 卖场明细表.xlsx 人员名单.xlsx --annotate 标注
+    """
+    from .annotate import validate_files
+    from .render import render_validation, to_json
+
+    run = validate_files(list(files), annotate_dir=annotate_dir, today=_today(today),
+                         progress=None if as_json else _progress_printer())
+    report = run.validation.report
+    if as_json:
+        data = report.as_dict()
+        if annotate_dir:
+            data["summary"]["annotated"] = [
+                {"file": a.file, "output": str(a.output) if a.output else None, "error": a.error}
+                for a in run.annotated]
+        click.echo(to_json(data))
+    else:
+        click.echo(render_validation(report, max_per_file))
+        for a in run.annotated:
+            if a.output:
+                click.echo(f"已标注 {a.file} → {a.output}（{a.marked} 个单元格）")
+            else:
+                click.echo(f"未能标注 {a.file}：{a.error}")
+    sys.exit(report.exit_code)
+
+
+@cli.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="修正后的文件（不能是原文件）。")
+@click.option("--today", "today", help="按这一天判断“晚于今天”（YYYY-MM-DD，默认今天）。")
+@_help
+def fix(file: Path, out: Path, today: str | None) -> None:
+    """只做安全的修正，写成一个新文件，并列出每一处修改。
+
+    安全的修正：全角改半角、去掉多余空格和换行、文字日期改成日期、月份写成 YYYY-MM、
+    位数完整的数字编号改成文本、文本形式的数字改成数字。丢失的位数永远不会去猜。
+
+    退出码：0 修正后没有问题，1 还有需要人工处理的问题，2 无法完成。
+
+    示例：gcs fix 卖场明细表.xlsx --out 卖场明细表_已修正.xlsx
+    """
+    from .fix import fix_file
+    from .problems import problem_types
+
+    result = fix_file(file, out, today=_today(today))
+    kinds = {}
+    for ch in result.changes:
+        for r in ch.reasons:
+            kinds[r] = kinds.get(r, 0) + 1
+    if result.changes:
+        click.echo(f"改了 {len(result.changes)} 处：" + "、".join(f"{k} {n}" for k, n in kinds.items()))
+    else:
+        click.echo("没有可以安全修正的内容。")
+    where = f"「{result.change_log}」" if result.change_log else f"「{result.output}」的“修改记录”工作表"
+    click.echo(f"已写出 {result.output}；每一处修改都列在{where}。")
+    left = result.after
+    if left.problems:
+        titles = problem_types()
+        click.echo(f"还有 {left.count('error')} 个错误、{left.count('warning')} 个警告需要人工处理："
+                   + "、".join(f"{titles[c].title} {n}" for c, n in left.by_code().most_common()))
+        click.echo(f"用 gcs validate {result.output} 查看详情。")
+        sys.exit(EXIT_PROBLEMS)
+
+
+@cli.command()
+@click.argument("folder", required=False, default="gcs_demo", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--month", help="示例数据的月份（YYYY-MM，默认上个月）。")
+@click.option("--seed", default=2026, show_default=True, help="随机种子：同一种子生成同样的数据。")
+@_help
+def demo(folder: Path, month: str | None, seed: int) -> None:
+    """生成一个示例营销部（人员、总部、卖场、拜访、销售……），再演示校验。
+
+    写出两套文件：标准数据（校验没有问题）和错误示例（常见的填写错误），
+    以及错误示例的标注副本。
+
+    示例：gcs demo gcs_demo
+    """
+    from .demo import ANNOTATED_DIR, run_demo
+    from .problems import problem_types
+
+    if month:
+        from .values import MONTH_RE
+        if not MONTH_RE.match(month):
+            raise click.BadParameter("请写成 YYYY-MM，如 2026-10", param_hint="--month")
+    say = (lambda msg: click.echo(f"· {msg}……", err=True)) if sys.stderr.isatty() else None
+    r = run_demo(folder, month=month, seed=seed, progress=say)
+    c = r.counts
+    click.echo(f"示例营销部（{r.month}）已生成在 {r.folder}/：")
+    click.echo(f"  人员 {c['staff']} 人，集团客户 {c['hq']} 个，卖场 {c['stores']} 个，"
+               f"拜访计划 {c['plan']} 条，拜访记录 {c['visits']} 条（品牌采集 {c['observations']} 条），"
+               f"销售数据 {c['sales']:,} 行（13 个月），销售目标 {c['targets']} 条")
+    click.echo("")
+    click.echo("标准数据：")
+    for p in r.clean:
+        click.echo(f"  {p}")
+    ok = r.clean_report
+    click.echo(f"  校验结果：{ok.count('error')} 个错误，{ok.count('warning')} 个警告"
+               + (" ✓" if not ok.problems else ""))
+    click.echo("")
+    bad = r.mistakes_report
+    titles = problem_types()
+    click.echo(f"错误示例（{len(r.expected)} 处典型错误）：")
+    for p in r.mistakes:
+        click.echo(f"  {p}")
+    click.echo(f"  校验结果：{bad.count('error')} 个错误，{bad.count('warning')} 个警告 —— "
+               + "、".join(f"{titles[k].title} {n}" for k, n in bad.by_code().most_common()))
+    click.echo(f"  标注副本：{r.folder / ANNOTATED_DIR}/（红色=错误，橙色=警告，第一页“校验结果”可点击跳转）")
+    click.echo("")
+    click.echo("下一步：")
+    click.echo(f"  gcs validate {r.folder}/错误示例/*.xlsx {r.folder}/错误示例/*.csv")
+    click.echo(f"  gcs fix {r.folder}/错误示例/卖场明细表.xlsx --out {r.folder}/卖场明细表_已修正.xlsx")
+    click.echo("  gcs templates --out 模板")
+    sys.exit(0 if not ok.problems else EXIT_PROBLEMS)
+
+
+@cli.command(hidden=True)
+@click.option("--out", "out_dir", default="docs", type=click.Path(file_okay=False, path_type=Path))
+@_help
+def docs(out_dir: Path) -> None:
+    """重新生成 docs/ 下由规格和命令帮助生成的文档。
+
+    示例：gcs docs --out docs
+    """
+    from .docs import write_docs
+
+    for p in write_docs(out_dir, cli_reference=cli_reference()):
+        click.echo(f"已写出 {p}")
+
+
+def cli_reference() -> str:
+    """Every command's --help, as Markdown (docs/CLI.md)."""
+    lines = ["# 命令参考", "", "由 `gcs docs` 从各命令的 `--help` 生成，请勿手改。", ""]
+    ctx = click.Context(cli, info_name="gcs", terminal_width=100, max_content_width=100)
+    lines += ["## gcs", "", "```", cli.get_help(ctx), "```", ""]
+    for name in cli.list_commands(ctx):
+        cmd = cli.get_command(ctx, name)
+        if cmd is None or cmd.hidden:
+            continue
+        sub = click.Context(cmd, info_name=name, parent=ctx)
+        lines += [f"## gcs {name}", "", "```", cmd.get_help(sub), "```", ""]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    cli(prog_name="gcs")

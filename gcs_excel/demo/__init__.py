@@ -1,0 +1,89 @@
+"""`gcs demo`: a whole department on disk, clean and with the typical mistakes, checked."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+from ..annotate import Annotated, annotate
+from ..problems import Report, show
+from ..spec import Specs, load_specs
+from ..templates import write_workbook
+from ..validate import validate
+from ..writing import atomic_output
+from .department import Department, generate, previous_month
+from .mistakes import Mistakes, inject
+
+CLEAN_DIR = "标准数据"
+MISTAKES_DIR = "错误示例"
+ANNOTATED_DIR = "错误示例_标注"
+
+
+@dataclass
+class DemoResult:
+    folder: Path
+    month: str
+    clean: list[Path]
+    mistakes: list[Path]
+    clean_report: Report
+    mistakes_report: Report
+    annotated: list[Annotated]
+    expected: list[tuple[str, str, str]]
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def write_department(tables: Mapping[str, list[dict[str, Any]]], folder: Path, month: str, *,
+                     merges=None, headers=None, specs: Specs | None = None) -> list[Path]:
+    """One file per template, as people keep them; sales as a GBK CSV export."""
+    specs = specs or load_specs()
+    lists = {"catalogue.sku": [r["sku"] for r in tables["catalogue"] if isinstance(r.get("sku"), str)]}
+    paths = []
+    for t in specs.templates:
+        if t.id == "sales":
+            paths.append(write_sales_csv(tables["sales"], folder / f"{t.workbook}.csv", specs=specs))
+            continue
+        name = f"{t.workbook}_{month}.xlsx" if t.id in ("plan", "visits") else t.filename
+        data = {s.id: tables[s.id] for s in t.sheets}
+        paths.append(write_workbook(t, folder / name, data=data, merges=merges, headers=headers,
+                                    lists=lists, specs=specs))
+    return paths
+
+
+def write_sales_csv(rows: list[dict[str, Any]], path: Path, *, encoding: str = "gbk",
+                    specs: Specs | None = None) -> Path:
+    spec = (specs or load_specs()).sheet("sales")
+    with atomic_output(path) as tmp:
+        with open(tmp, "w", encoding=encoding, newline="") as fh:
+            w = csv.writer(fh)
+            w.writerow(spec.headers)
+            for r in rows:
+                w.writerow([show(r.get(f)) for f in spec.ids])
+    return path
+
+
+def run_demo(folder: str | Path = "gcs_demo", *, month: str | None = None, seed: int = 2026,
+             today: dt.date | None = None,
+             progress: Callable[[str], None] | None = None) -> DemoResult:
+    today = today or dt.date.today()
+    month = month or previous_month(today)
+    folder = Path(folder)
+    specs = load_specs()
+    say = progress or (lambda _msg: None)
+    say("生成示例数据")
+    dep: Department = generate(month, seed=seed, today=today, specs=specs)
+    clean = write_department(dep.tables, folder / CLEAN_DIR, month, specs=specs)
+    wrong: Mistakes = inject(dep, today=today, specs=specs)
+    mistakes = write_department(wrong.tables, folder / MISTAKES_DIR, month, merges=wrong.merges,
+                                headers=wrong.headers, specs=specs)
+    say("校验标准数据")
+    clean_report = validate(clean, today=today).report
+    say("校验错误示例")
+    checked = validate(mistakes, today=today)
+    say("标注错误示例")
+    annotated = annotate(checked, folder / ANNOTATED_DIR, inputs=mistakes)
+    counts = {sheet: len(rows) for sheet, rows in dep.tables.items()}
+    return DemoResult(folder, month, clean, mistakes, clean_report, checked.report, annotated,
+                      wrong.expected, counts)

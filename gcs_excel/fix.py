@@ -1,0 +1,133 @@
+"""`gcs fix FILE --out OUT`: apply only the safe normalisations, into a new file.
+
+Safe means the value's meaning cannot change: full-width to half-width, trimming spaces
+and line breaks, text dates to dates, months to YYYY-MM, numbers kept whole to text,
+numbers typed as text to numbers. Lost digits are never guessed. Every change is listed
+in a 修改记录 sheet (CSV: a _修改记录.csv beside the output).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import ConfigError
+from .problems import Problem, Report, problem_types, show
+from .readers import read
+from .sheetnames import CHANGES
+from .table import parse_a1
+from .validate import gc_paused, validate
+from .writing import atomic_output
+from .xlsx_edit import open_copy, set_text, set_value
+
+CHANGE_COLUMNS = (("工作表", 12), ("单元格", 9), ("列", 14), ("原值", 30), ("新值", 30), ("原因", 40))
+
+
+@dataclass
+class Change:
+    sheet: str
+    cell: str
+    column: str
+    old: object
+    new: object
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass
+class FixResult:
+    output: Path
+    changes: list[Change]
+    before: Report
+    after: Report
+    change_log: Path | None = None     # CSV only
+
+
+def _changes(problems: list[Problem], grid) -> list[Change]:
+    kinds = problem_types()
+    by_cell: dict[tuple[str, str], list[Problem]] = defaultdict(list)
+    for p in problems:
+        if p.fixable and p.sheet and p.cell:
+            by_cell[(p.sheet, p.cell)].append(p)
+    rows = {s.name: dict(s.rows) for s in grid.sheets} if by_cell else {}
+    out = []
+    for (sheet, cell), ps in by_cell.items():
+        col, row = parse_a1(cell)
+        values = rows.get(sheet, {}).get(row - 1, [])
+        old = values[col] if col < len(values) else None
+        new = ps[-1].suggestion      # every safe finding of a cell carries the same final value
+        out.append(Change(sheet, cell, ps[0].column or "", old, new,
+                          list(dict.fromkeys(kinds[p.code].title for p in ps))))
+    return out
+
+
+def fix_file(path: str | Path, out: str | Path, *, today: dt.date | None = None) -> FixResult:
+    path, out = Path(path), Path(out)
+    before = validate([path], today=today).report
+    if before.unreadable:
+        raise ConfigError(f"{path}：无法读取 —— {before.unreadable[0].read_error}")
+    with gc_paused():
+        grid = read(path)
+    changes = _changes([p for p in before.problems if p.file == str(path)], grid)
+    if grid.kind == "csv":
+        if out.suffix.lower() != ".csv":
+            raise ConfigError("CSV 文件的修正结果也是 CSV：请给 --out 一个 .csv 文件名")
+        log = _write_csv(grid, changes, path, out)
+    else:
+        if out.suffix.lower() not in (".xlsx", ".xlsm"):
+            raise ConfigError("请给 --out 一个 .xlsx 文件名")
+        log = None
+        _write_workbook(grid, changes, path, out)
+    after = validate([out], today=today).report
+    return FixResult(out, changes, before, after, log)
+
+
+def _write_workbook(grid, changes: list[Change], path: Path, out: Path) -> None:
+    wb = open_copy(grid)
+    for ch in changes:
+        set_value(wb[ch.sheet][ch.cell], ch.new)
+    if CHANGES in wb.sheetnames:
+        del wb[CHANGES]
+    ws = wb.create_sheet(CHANGES)
+    for c, (title, width) in enumerate(CHANGE_COLUMNS, start=1):
+        set_text(ws.cell(row=1, column=c), title)
+        ws.column_dimensions[ws.cell(row=1, column=c).column_letter].width = width
+    for r, ch in enumerate(changes, start=2):
+        for c, v in enumerate((ch.sheet, ch.cell, ch.column, _shown(ch.old), _shown(ch.new),
+                               "、".join(ch.reasons)), start=1):
+            set_text(ws.cell(row=r, column=c), v)
+    if not changes:
+        set_text(ws.cell(row=2, column=6), "没有可以安全修正的内容。")
+    ws.freeze_panes = "A2"
+    with atomic_output(out, inputs=[path]) as tmp:
+        wb.save(tmp)
+
+
+def _shown(value) -> str:
+    """Old and new values as text, spaces and line breaks made visible."""
+    text = show(value)
+    return text.replace("\n", "⏎").replace("\r", "") if isinstance(value, str) else text
+
+
+def _write_csv(grid, changes: list[Change], path: Path, out: Path) -> Path:
+    sheet = grid.sheets[0]
+    rows = {r: list(values) for r, values in sheet.rows}
+    for ch in changes:
+        c, r = parse_a1(ch.cell)
+        rows[r - 1][c] = show(ch.new)
+    encoding = "utf-8-sig" if grid.encoding == "utf-8" else "gb18030"
+    with atomic_output(out, inputs=[path]) as tmp:
+        with open(tmp, "w", encoding=encoding, newline="") as fh:
+            w = csv.writer(fh, delimiter=grid.delimiter or ",")
+            for r in sorted(rows):
+                w.writerow(rows[r])
+    log = out.with_name(f"{out.stem}_{CHANGES}.csv")
+    with atomic_output(log, inputs=[path]) as tmp:
+        with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
+            w = csv.writer(fh)
+            w.writerow([c for c, _ in CHANGE_COLUMNS])
+            for ch in changes:
+                w.writerow([ch.sheet, ch.cell, ch.column, _shown(ch.old), _shown(ch.new), "、".join(ch.reasons)])
+    return log

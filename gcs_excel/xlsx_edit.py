@@ -1,0 +1,66 @@
+"""Editing a copy of a user's workbook with openpyxl, without its traps.
+
+openpyxl turns any string assigned to a cell that starts with "=" into a live formula;
+``set_text`` keeps text as text. ``open_copy`` loads a workbook (or a CSV as a fresh one)
+for writing to a new file; the input is never written to.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import warnings
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+from openpyxl.cell.cell import Cell
+from openpyxl.worksheet.worksheet import Worksheet
+
+from .errors import ReadError
+from .readers import Workbook as Grid
+
+DATE_FORMAT = "yyyy-mm-dd"
+
+
+def set_text(cell: Cell, value: str) -> None:
+    cell.value = value
+    cell.data_type = "s"     # never a formula, whatever the text starts with
+
+
+def set_value(cell: Cell, value: Any) -> None:
+    """Store a typed value: text as text (formatted @), dates as dates, numbers as numbers."""
+    if isinstance(value, str):
+        set_text(cell, value)
+        cell.number_format = "@"
+    elif isinstance(value, dt.date):
+        cell.value = value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time())
+        cell.number_format = DATE_FORMAT
+    else:
+        cell.value = value
+        if cell.number_format == "@":
+            cell.number_format = "General"
+
+
+def open_copy(grid: Grid) -> openpyxl.Workbook:
+    """The workbook behind a read result, loaded for editing (CSV: rebuilt as text)."""
+    if grid.kind == "csv":
+        wb = openpyxl.Workbook()
+        ws: Worksheet = wb.active
+        sheet = grid.sheets[0]
+        ws.title = sheet.name[:31] or "Sheet1"
+        for row_idx, values in sheet.rows:
+            for c, v in enumerate(values):
+                if v != "":
+                    set_text(ws.cell(row=row_idx + 1, column=c + 1), v)
+        return wb
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return openpyxl.load_workbook(grid.path, keep_vba=grid.kind == "xlsm", rich_text=True)
+    except Exception as e:  # openpyxl raises many kinds on files calamine accepts
+        raise ReadError(grid.path, f"无法在副本里编辑这个工作簿（{type(e).__name__}: {str(e)[:100]}）") from None
+
+
+def output_name(path: str | Path, kind: str) -> str:
+    p = Path(path)
+    return p.stem + ".xlsx" if kind == "csv" else p.name
