@@ -7,7 +7,9 @@ for writing to a new file; the input is never written to.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import io
 import warnings
 from pathlib import Path
 from typing import Any
@@ -54,7 +56,9 @@ def open_copy(grid: Grid) -> openpyxl.Workbook:
                     set_text(ws.cell(row=row_idx + 1, column=c + 1), v)
         return wb
     try:
-        with warnings.catch_warnings():
+        # openpyxl warns about extensions it drops and even print()s on some damaged
+        # styles: neither belongs on the user's terminal.
+        with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
             warnings.simplefilter("ignore")
             return openpyxl.load_workbook(grid.path, keep_vba=grid.kind == "xlsm", rich_text=True)
     except Exception as e:  # openpyxl raises many kinds on files calamine accepts

@@ -14,6 +14,11 @@ _DELIMITERS = ",\t;|"
 
 
 def decode(path: Path, data: bytes) -> tuple[str, str]:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):    # Excel's "Unicode text" (UTF-16)
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            raise ReadError(path, "文件以 UTF-16 标记开头，但内容无法按 UTF-16 解码，可能已损坏") from None
     for encoding in ENCODINGS:
         try:
             return data.decode(encoding), ("utf-8" if encoding == "utf-8-sig" else "gbk")
@@ -31,9 +36,9 @@ def _delimiter(sample: str) -> str:
 
 def read_csv(path: Path) -> Workbook:
     data = path.read_bytes()
-    if b"\x00" in data[:65536]:
-        raise ReadError(path, "不是文本（CSV）文件：内容里有二进制数据（可能是 UTF-16 编码，请另存为 UTF-8）")
     text, encoding = decode(path, data)
+    if "\x00" in text[:65536]:
+        raise ReadError(path, "不是文本（CSV）文件：内容里有二进制数据")
     delimiter = _delimiter(text[:65536])
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)

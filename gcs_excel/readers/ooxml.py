@@ -225,8 +225,10 @@ _ENTITIES = ((b"&lt;", b"<"), (b"&gt;", b">"), (b"&quot;", b'"'), (b"&apos;", b"
 
 
 def _cell_at(buf: bytes, pos: int) -> tuple[int, int] | None:
-    """The 0-based (row, col) of the cell whose tag or content holds buf[pos]."""
-    start = max(buf.rfind(s, 0, pos + 1) for s in _CELL_START)
+    """The 0-based (row, col) of the cell whose tag or content holds buf[pos]. The cell's
+    tag is close before it: look back a bounded window, never the whole buffer."""
+    lo = max(0, pos - 1024)
+    start = max(buf.rfind(s, lo, pos + 1) for s in _CELL_START)
     if start < 0:
         return None
     end = buf.find(b">", start)
@@ -281,9 +283,10 @@ def scan_sheet(chunks) -> SheetScan:
             for m in _WIDE_COL.finditer(buf, lo):
                 wide = max(wide, col_index(m.group(1)))
                 max_row = max(max_row, int(m.group(2)))
-        cells = buf.count(b"<c ", lo)
+        fresh = max(0, len(tail) - 2)       # counts must not see the overlap twice
+        cells = buf.count(b"<c ", fresh)
         prefixed = not cells and b":c " in buf      # <x:c ...> (namespace prefixes)
-        scan.cells += buf.count(b":c ", lo) if prefixed else cells
+        scan.cells += buf.count(b":c ", fresh) if prefixed else cells
         if b"<f" in buf or (prefixed and b":f" in buf):
             for m in _FORMULA.finditer(buf, lo):
                 where = _cell_at(buf, m.start())

@@ -68,6 +68,8 @@ _TEXT_REASONS = {
 
 def _text_kind(head: bytes) -> str | None:
     """html / xml2003 / text for text files, None for binary data."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "text"               # UTF-16 with BOM: Excel's "Unicode text" export
     if b"\x00" in head:
         return None
     probe = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()

@@ -3,6 +3,8 @@ openpyxl fallback for what calamine must not or cannot open."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import warnings
 from pathlib import Path
 
@@ -87,12 +89,16 @@ def _read_calamine(path: Path, names: list[str], scans: dict[str, SheetScan]) ->
 
 def _read_openpyxl(path: Path, names: set[str], scans: dict[str, SheetScan]) -> dict[str, Sheet]:
     """Sparse reading: only cells that exist, whatever the bounding box."""
+    with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
+        warnings.simplefilter("ignore")     # read-only sheets parse lazily: keep it quiet throughout
+        return _read_sparse(path, names, scans)
+
+
+def _read_sparse(path: Path, names: set[str], scans: dict[str, SheetScan]) -> dict[str, Sheet]:
     import openpyxl
 
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as e:  # openpyxl raises many types on damaged files
         raise ReadError(path, f"文件已损坏或格式不受支持：{type(e).__name__}: {str(e)[:120]}") from None
     out = {}
