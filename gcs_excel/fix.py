@@ -117,7 +117,8 @@ def _write_csv(grid, changes: list[Change], path: Path, out: Path) -> Path:
     for ch in changes:
         c, r = parse_a1(ch.cell)
         rows[r - 1][c] = show(ch.new)
-    encoding = "utf-8-sig" if grid.encoding == "utf-8" else "gb18030"
+    # Keep the input's encoding (UTF-8 gets a BOM so that Excel reads it as UTF-8).
+    encoding = {"utf-8": "utf-8-sig", "gbk": "gb18030"}.get(grid.encoding or "", grid.encoding or "utf-8-sig")
     with atomic_output(out, inputs=[path]) as tmp:
         with open(tmp, "w", encoding=encoding, newline="") as fh:
             w = csv.writer(fh, delimiter=grid.delimiter or ",")

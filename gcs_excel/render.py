@@ -15,16 +15,15 @@ def to_json(data: Any) -> str:
 
 
 def _problem_line(p: Problem) -> list[str]:
-    where = []
-    if p.sheet:
-        where.append(f"「{p.sheet}」")
-    if p.row:
-        where.append(f"第 {p.row} 行")
     if p.cell:
-        where.append(p.cell)
+        where = f"{p.sheet}!{p.cell}"           # as Excel writes a reference
+    elif p.row:
+        where = f"{p.sheet} 第 {p.row} 行"
+    else:
+        where = p.sheet or "（整个文件）"
     if p.column:
-        where.append(p.column)
-    head = f"  {' '.join(where) or '（整个文件）'}  [{SEVERITY_WORDS[p.severity]} {p.code}]"
+        where += f" {p.column}"
+    head = f"  {where}  [{SEVERITY_WORDS[p.severity]} {p.code}]"
     lines = [head, f"      {p.message}"]
     if p.suggestion is not None and p.suggestion != "":
         lines.append(f"      建议改为：{show(p.suggestion)}")
