@@ -1,0 +1,161 @@
+"""--annotate and fix: outputs read back; inputs never touched; text never becomes a formula."""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from gcs_excel.annotate import FILLS, validate_files
+from gcs_excel.errors import WriteError
+from gcs_excel.fix import fix_file
+from gcs_excel.sheetnames import CHANGES, RESULTS
+from gcs_excel.validate import validate
+
+from .conftest import TODAY, codes
+from .test_validate import stores
+
+
+def digest(paths) -> dict:
+    return {Path(p).name: hashlib.sha256(Path(p).read_bytes()).hexdigest() for p in paths}
+
+
+@pytest.fixture(scope="module")
+def annotated(mistake_files, tmp_path_factory):
+    before = digest(mistake_files)
+    out = tmp_path_factory.mktemp("annotated")
+    run = validate_files(mistake_files, annotate_dir=out, today=TODAY)
+    assert digest(mistake_files) == before          # inputs are never modified
+    return run
+
+
+def test_every_input_gets_a_marked_copy(annotated, mistake_files):
+    assert [a.file for a in annotated.annotated] == [str(p) for p in mistake_files]
+    assert all(a.output and a.output.exists() for a in annotated.annotated)
+    csv_copy = next(a.output for a in annotated.annotated if a.file.endswith(".csv"))
+    assert csv_copy.suffix == ".xlsx"
+
+
+def test_results_sheet_lists_every_problem_with_links(annotated):
+    report = annotated.validation.report
+    for a in annotated.annotated:
+        wb = openpyxl.load_workbook(a.output)
+        assert wb.sheetnames[0] == RESULTS and wb.active.title == RESULTS
+        ws = wb[RESULTS]
+        mine = [p for p in report.problems if p.file == a.file]
+        rows = list(ws.iter_rows(min_row=2, values_only=True))
+        assert [(r[2], r[4] or None) for r in rows] == [(p.code, p.cell) for p in mine]
+        for r, p in zip(ws.iter_rows(min_row=2), mine):
+            if p.cell:
+                assert r[4].hyperlink.location == f"'{p.sheet}'!{p.cell}"
+
+
+def test_problem_cells_are_filled_and_commented(annotated):
+    report = annotated.validation.report
+    a = next(a for a in annotated.annotated if a.file.endswith("卖场明细表.xlsx"))
+    wb = openpyxl.load_workbook(a.output)
+    for p in (p for p in report.problems if p.file == a.file and p.cell):
+        cell = wb[p.sheet][p.cell]
+        assert cell.fill.fgColor.rgb == FILLS[p.severity].fgColor.rgb, p.cell
+        assert p.message in cell.comment.text
+
+
+def test_related_cells_of_a_grouped_reference_are_marked(tmp_path, write):
+    from .test_validate import STAFF, _hq
+    files = [write("hq", [_hq("JT0001")]), write("stores", stores(3, r1={"customer": "JT0009"},
+                                                                  r2={"customer": "JT0009"})),
+             write("staff", STAFF)]
+    run = validate_files(files, annotate_dir=tmp_path / "out")
+    ws = openpyxl.load_workbook(tmp_path / "out" / "卖场明细表.xlsx")["卖场明细表"]
+    assert ws["B3"].comment and ws["B4"].comment and not ws["B2"].comment
+    assert codes(run.validation.report) == ["ref_missing"]
+
+
+def test_text_that_looks_like_a_formula_stays_text(tmp_path, write):
+    p = write("stores", stores(2, r0={"name": "=HYPERLINK(\"x\")", "status": "关"}))
+    run = validate_files([p], annotate_dir=tmp_path / "out")
+    out = tmp_path / "out" / p.name
+    with zipfile.ZipFile(out) as z:
+        xml = b"".join(z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/"))
+    assert b"<f>" not in xml            # no formula anywhere in the copy
+    ws = openpyxl.load_workbook(out)["卖场明细表"]
+    assert ws["C2"].value == '=HYPERLINK("x")' and ws["C2"].data_type == "s"
+    assert codes(run.validation.report) == ["enum_invalid"]
+
+
+def test_annotate_refuses_to_overwrite_an_input(write):
+    p = write("stores", stores(1))
+    with pytest.raises(WriteError):
+        validate_files([p], annotate_dir=p.parent)
+
+
+def test_annotate_refuses_a_file_excel_holds_open(tmp_path, write):
+    p = write("stores", stores(1))
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / p.name).write_bytes(b"old")
+    (out / ("~$" + p.name)).write_bytes(b"lock")
+    with pytest.raises(WriteError, match="打开"):
+        validate_files([p], annotate_dir=out)
+    assert (out / p.name).read_bytes() == b"old"
+
+
+def test_unreadable_input_is_listed_not_annotated(tmp_path, write):
+    bad = tmp_path / "坏.xlsx"
+    bad.write_bytes(b"\x00\x01garbage")
+    run = validate_files([bad, write("stores", stores(1))], annotate_dir=tmp_path / "out")
+    assert run.annotated[0].output is None and run.annotated[0].error
+    assert run.annotated[1].output.exists()
+
+
+# --- fix -----------------------------------------------------------------------------------
+def test_fix_applies_only_safe_changes(mistake_files, tmp_path):
+    src = next(p for p in mistake_files if p.name == "卖场明细表.xlsx")
+    before = digest([src])
+    result = fix_file(src, tmp_path / "fixed.xlsx", today=TODAY)
+    assert digest([src]) == before
+    fixed = {c.code for c in result.before.problems if c.fixable}
+    assert fixed == {"stored_as_number", "fullwidth_chars", "number_as_text", "line_break"}
+    assert len(result.changes) == 4
+    left = sorted(codes(result.after))
+    # what needs a person stays: lost digits and zeros are never guessed
+    assert "scientific_notation_text" in left and "leading_zeros_lost" in left
+    assert not set(left) & fixed
+    wb = openpyxl.load_workbook(result.output)
+    log = [r for r in wb[CHANGES].iter_rows(min_row=2, values_only=True)]
+    assert [(r[1], r[4]) for r in log] == [(c.cell, str(c.new)) for c in result.changes]
+    assert wb["卖场明细表"]["A2"].value == result.changes[0].new
+    assert wb["卖场明细表"]["A2"].data_type == "s"
+    assert wb["卖场明细表"]["I14"].value == 1200
+
+
+def test_fix_dates_become_dates(tmp_path, write):
+    import datetime as dt
+    row = {"date": "2026年10月9日", "person": "刘洋", "role": "客户经理", "target_type": "卖场",
+           "target_code": "４３０１０２２０００４５ "}
+    src = write("visits", [row])
+    result = fix_file(src, tmp_path / "fixed.xlsx", today=TODAY)
+    ws = openpyxl.load_workbook(result.output)["拜访记录"]
+    assert ws["A2"].value == dt.datetime(2026, 10, 9) and ws["A2"].number_format == "yyyy-mm-dd"
+    assert ws["E2"].value == "430102200045"
+    assert codes(result.after) == []
+
+
+def test_fix_csv_keeps_encoding_and_writes_a_change_log(tmp_path):
+    src = tmp_path / "销售数据.csv"
+    src.write_bytes("月份,客户编码,专卖证号,卷烟规格,销量(条),销售额(元)\n2026/10,ＪＴ0001,430102200045,中华(硬),10,3816\n"
+                    .encode("gbk"))
+    result = fix_file(src, tmp_path / "销售数据_修正.csv")
+    assert (tmp_path / "销售数据_修正.csv").read_bytes().decode("gbk").splitlines()[1] == \
+        "2026/10,JT0001,430102200045,中华(硬),10,3816"
+    log = result.change_log.read_text("utf-8-sig").splitlines()
+    assert log[1].startswith("销售数据,B2,客户编码,ＪＴ0001,JT0001")
+
+
+def test_fix_refuses_its_input_as_output(write):
+    p = write("stores", stores(1))
+    with pytest.raises(WriteError):
+        fix_file(p, p)

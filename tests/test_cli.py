@@ -1,0 +1,126 @@
+"""The gcs command line: exit codes, JSON, one-line errors, help and generated docs."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from gcs_excel.cli import cli, cli_reference
+from gcs_excel.docs import fields_markdown, problems_markdown
+
+from .conftest import ROOT
+from .test_validate import stores
+
+
+def run(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def test_validate_clean_files_exits_0(clean_files):
+    r = run("validate", *clean_files, "--today", "2026-11-27")
+    assert r.exit_code == 0, r.output
+    assert "0 个错误，0 个警告" in r.output
+
+
+def test_validate_problems_exit_1_and_are_listed(mistake_files):
+    r = run("validate", *mistake_files, "--today", "2026-11-27", "--max", "0")
+    assert r.exit_code == 1
+    assert "科学计数法" in r.output and "建议改为：" in r.output
+    assert r.output.count("[错误 ") + r.output.count("[警告 ") == 41
+
+
+def test_validate_limits_the_listing(mistake_files):
+    r = run("validate", *mistake_files, "--today", "2026-11-27", "--max", "1")
+    assert "还有" in r.output and "--max 0" in r.output
+
+
+def test_validate_json(mistake_files, tmp_path):
+    r = run("validate", "--json", *mistake_files, "--today", "2026-11-27", "--annotate", tmp_path)
+    assert r.exit_code == 1
+    data = json.loads(r.output)
+    assert set(data) == {"issues", "summary"}
+    first = data["issues"][0]
+    assert set(first) == {"code", "severity", "file", "sheet", "row", "column", "cell", "message",
+                          "suggestion", "related"}
+    assert data["summary"]["errors"] + data["summary"]["warnings"] == 41
+    assert len(data["summary"]["annotated"]) == len(mistake_files)
+
+
+def test_validate_unreadable_exits_2_with_one_line(tmp_path):
+    bad = tmp_path / "报表.xls"
+    bad.write_text("<html><table></table></html>")
+    r = run("validate", bad)
+    assert r.exit_code == 2
+    line = next(l for l in r.output.splitlines() if "无法读取 ——" in l)
+    assert "HTML" in line and "Traceback" not in r.output
+
+
+def test_fix_command(tmp_path, write):
+    src = write("stores", stores(2, r0={"licence": 430102200000.0}))
+    r = run("fix", src, "--out", tmp_path / "fixed.xlsx")
+    assert r.exit_code == 0, r.output
+    assert "改了 1 处" in r.output and "修改记录" in r.output
+
+
+def test_fix_output_must_not_be_the_input(write):
+    src = write("stores", stores(1))
+    r = run("fix", src, "--out", src)
+    assert r.exit_code == 2
+    assert r.output.startswith("错误：") and "输入文件" in r.output
+
+
+def test_templates_command(tmp_path):
+    r = run("templates", "--out", tmp_path)
+    assert r.exit_code == 0
+    assert len(list(tmp_path.glob("*.xlsx"))) == 8
+
+
+def test_demo_command(tmp_path):
+    r = run("demo", tmp_path / "demo", "--month", "2026-10")
+    assert r.exit_code == 0, r.output
+    assert "校验结果：0 个错误，0 个警告 ✓" in r.output
+    assert "41 处典型错误" in r.output
+    assert (tmp_path / "demo" / "错误示例_标注" / "卖场明细表.xlsx").exists()
+
+
+def test_demo_rejects_a_bad_month(tmp_path):
+    r = run("demo", tmp_path, "--month", "2026/10")
+    assert r.exit_code == 2 and "YYYY-MM" in r.output
+
+
+def test_errors_are_one_line_and_debug_shows_the_traceback(tmp_path, write, monkeypatch):
+    import gcs_excel.annotate as annotate
+
+    def boom(*a, **k):
+        raise RuntimeError("出乎意料")
+    monkeypatch.setattr(annotate, "validate_files", boom)
+    src = write("stores", stores(1))
+    r = run("validate", src)
+    assert r.exit_code == 3 and "内部错误" in r.output and "--debug" in r.output
+    r = run("--debug", "validate", src)
+    assert isinstance(r.exception, RuntimeError)
+
+
+def test_every_command_has_help_with_an_example():
+    ctx_commands = [c for c in cli.commands.values() if not c.hidden]
+    assert {c.name for c in ctx_commands} >= {"templates", "validate", "fix", "demo"}
+    for c in ctx_commands:
+        assert c.help and "示例：" in c.help, c.name
+        assert f"## gcs {c.name}" in cli_reference()
+
+
+@pytest.mark.parametrize("name, text", [
+    ("CLI.md", cli_reference), ("FIELDS.md", fields_markdown), ("PROBLEMS.md", problems_markdown)])
+def test_generated_docs_are_current(name, text):
+    """Regenerate with: gcs docs"""
+    expected = text()
+    assert (ROOT / "docs" / name).read_text("utf-8") == expected + ("" if expected.endswith("\n") else "\n")
+
+
+def test_module_entry_point():
+    r = subprocess.run([sys.executable, "-m", "gcs_excel", "--version"], capture_output=True, text=True)
+    assert r.returncode == 0 and r.stdout.startswith("gcs ")

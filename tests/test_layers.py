@@ -1,0 +1,70 @@
+"""The layers: the core imports neither click nor xlwings; only cli.py imports click and only
+gcs_excel/xl/ imports xlwings; every problem code is documented and exercised by a test."""
+
+from __future__ import annotations
+
+import ast
+import re
+import subprocess
+import sys
+
+from gcs_excel.problems import problem_types
+
+from .conftest import ROOT
+
+PACKAGE = ROOT / "gcs_excel"
+
+
+def core_modules() -> list[str]:
+    out = []
+    for p in PACKAGE.rglob("*.py"):
+        rel = p.relative_to(ROOT).with_suffix("")
+        parts = rel.parts
+        if parts[-1] in ("cli", "__main__") or "xl" in parts:
+            continue
+        out.append(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
+    return sorted(out)
+
+
+def test_core_imports_neither_click_nor_xlwings():
+    code = ("import importlib, sys\n"
+            f"for m in {core_modules()!r}: importlib.import_module(m)\n"
+            "print(sorted(m for m in ('click', 'xlwings') if m in sys.modules))")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "[]"
+
+
+def _imports(path) -> set[str]:
+    tree = ast.parse(path.read_text("utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_only_cli_imports_click_and_only_xl_imports_xlwings():
+    for p in PACKAGE.rglob("*.py"):
+        names = _imports(p)
+        if "click" in names:
+            assert p.name == "cli.py", p
+        if "xlwings" in names:
+            assert "xl" in p.relative_to(PACKAGE).parts[:-1], p
+
+
+def test_every_problem_code_has_a_test():
+    """Every check has a failing case: its code appears in some test."""
+    text = "\n".join(p.read_text("utf-8") for p in (ROOT / "tests").glob("test_*.py"))
+    text += (PACKAGE / "demo" / "mistakes.py").read_text("utf-8")   # the demo's expected codes
+    missing = [c for c in problem_types() if not re.search(rf'["\']{c}["\']', text)]
+    assert missing == []
+
+
+def test_every_code_the_checks_use_exists():
+    used = set()
+    for p in PACKAGE.rglob("*.py"):
+        used |= set(re.findall(r'finding\(\s*"([a-z_]+)"', p.read_text("utf-8")))
+    assert used - set(problem_types()) == set()

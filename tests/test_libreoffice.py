@@ -1,0 +1,60 @@
+"""LibreOffice headless is our real spreadsheet client: it must open every template and
+every annotated workbook, print them to PDF, and keep our data intact when it saves them."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from gcs_excel.annotate import validate_files
+from gcs_excel.templates import build_templates
+from gcs_excel.validate import validate
+
+from .conftest import TODAY, flat
+
+pytestmark = pytest.mark.libreoffice
+
+
+def convert(soffice: str, files: list[Path], out: Path, target: str, tmp: Path) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    profile = (tmp / "lo-profile").as_uri()
+    cmd = [soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore",
+           "--convert-to", target, "--outdir", str(out), *map(str, files)]
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    ext = target.split(":")[0]
+    return [out / (f.stem + "." + ext) for f in files]
+
+
+def assert_pdfs(pdfs: list[Path]) -> None:
+    for pdf in pdfs:
+        data = pdf.read_bytes()
+        assert data.startswith(b"%PDF"), pdf.name
+        assert data.count(b"/Type /Page") + data.count(b"/Type/Page") >= 2, pdf.name   # Pages + a page
+
+
+def test_templates_print_to_pdf(soffice, tmp_path):
+    files = build_templates(tmp_path / "templates")
+    assert_pdfs(convert(soffice, files, tmp_path / "pdf", "pdf", tmp_path))
+
+
+def test_annotated_workbooks_print_to_pdf(soffice, mistake_files, tmp_path):
+    run = validate_files(mistake_files, annotate_dir=tmp_path / "annotated", today=TODAY)
+    outputs = [a.output for a in run.annotated]
+    assert all(outputs)
+    assert_pdfs(convert(soffice, outputs, tmp_path / "pdf", "pdf", tmp_path))
+
+
+def test_data_survives_a_save_in_libreoffice(soffice, clean_files, tmp_path):
+    """Open our filled workbooks, save them as .xlsx again: still valid, nothing changed."""
+    books = [p for p in clean_files if p.suffix == ".xlsx"]
+    saved = convert(soffice, books, tmp_path / "saved", 'xlsx:Calc MS Excel 2007 XML', tmp_path)
+    others = [p for p in clean_files if p.suffix != ".xlsx"]
+    copies = [shutil.copy(p, tmp_path / "saved" / p.name) for p in others]
+    report = validate([*saved, *map(Path, copies)], today=TODAY).report
+    assert flat(report) == []
+    assert sum(s.rows for f in report.files for s in f.sheets) == \
+        sum(s.rows for f in validate(clean_files, today=TODAY).report.files for s in f.sheets)

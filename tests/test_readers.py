@@ -1,0 +1,271 @@
+"""Readers: what a file really is, the guards, and what calamine alone cannot tell.
+Every hostile file is generated here, in code."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+import xlsxwriter
+
+from gcs_excel.errors import ReadError
+from gcs_excel.readers import ooxml, read
+
+
+def xlsx(path: Path, cells: dict[str, object], *, sheet="S", merge=None, formulas=None) -> Path:
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet(sheet)
+    for ref, v in cells.items():
+        if isinstance(v, (dt.date, dt.datetime)):
+            ws.write_datetime(ref, v, wb.add_format({"num_format": "yyyy-mm-dd"}))
+        else:
+            ws.write(ref, v)
+    for ref, (text, value) in (formulas or {}).items():
+        ws.write_formula(ref, text, None, value)
+    if merge:
+        ws.merge_range(merge, "合并")
+    wb.close()
+    return path
+
+
+def rewrite(src: Path, dst: Path, edit) -> Path:
+    """Copy a zip, passing each member's bytes through edit(name, data)."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            zout.writestr(info.filename, edit(info.filename, zin.read(info.filename)))
+    return dst
+
+
+def reason(path) -> str:
+    with pytest.raises(ReadError) as e:
+        read(path)
+    return e.value.reason
+
+
+# --- what the file really is ---------------------------------------------------------
+def test_empty_file(tmp_path):
+    (tmp_path / "a.xlsx").write_bytes(b"")
+    assert "空" in reason(tmp_path / "a.xlsx")
+
+
+def test_missing_file(tmp_path):
+    assert "找不到" in reason(tmp_path / "nope.xlsx")
+
+
+def test_html_export_named_xls(tmp_path):
+    p = tmp_path / "报表.xls"
+    p.write_text("<html><body><table><tr><td>客户编码</td></tr></table></body></html>", "utf-8")
+    assert "HTML" in reason(p) and ".xls" in reason(p)
+
+
+def test_csv_export_named_xls(tmp_path):
+    p = tmp_path / "导出.xls"
+    p.write_text("客户编码,客户名称\nJT0001,步步高\n", "gbk")
+    r = reason(p)
+    assert "CSV" in r and ".xls" in r
+
+
+def test_xml_spreadsheet_2003(tmp_path):
+    p = tmp_path / "a.xls"
+    p.write_text('<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"/>')
+    assert "XML 电子表格 2003" in reason(p)
+
+
+def _ole2(streams: list[str]) -> bytes:
+    head = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
+    return head + b"".join(s.encode("utf-16-le") + b"\x00" * 16 for s in streams)
+
+
+def test_encrypted_workbook(tmp_path):
+    p = tmp_path / "加密.xlsx"
+    p.write_bytes(_ole2(["EncryptionInfo", "EncryptedPackage"]))
+    assert "密码" in reason(p)
+
+
+def test_legacy_xls(tmp_path):
+    p = tmp_path / "旧.xls"
+    p.write_bytes(_ole2(["Workbook", "SummaryInformation"]))
+    assert "97-2003" in reason(p)
+
+
+def test_truncated_zip(tmp_path):
+    good = xlsx(tmp_path / "good.xlsx", {"A1": "x"})
+    data = good.read_bytes()
+    p = tmp_path / "cut.xlsx"
+    p.write_bytes(data[: len(data) // 2])
+    assert "损坏" in reason(p)
+
+
+def test_ods(tmp_path):
+    p = tmp_path / "a.xlsx"
+    with zipfile.ZipFile(p, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", "<x/>")
+    assert ".ods" in reason(p)
+
+
+def test_xlsb(tmp_path):
+    p = tmp_path / "a.xlsb"
+    with zipfile.ZipFile(p, "w") as z:
+        z.writestr("_rels/.rels", '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                   '<Relationship Id="rId1" Type="x" Target="xl/workbook.bin"/></Relationships>')
+        z.writestr("xl/workbook.bin", b"\x00\x01")
+    assert ".xlsb" in reason(p)
+
+
+def test_zip_that_is_not_a_workbook(tmp_path):
+    p = tmp_path / "a.xlsx"
+    with zipfile.ZipFile(p, "w") as z:
+        z.writestr("hello.txt", "hi")
+    assert "workbook.xml" in reason(p)
+
+
+# --- the guards -------------------------------------------------------------------------
+def test_deflate_bomb_stops_at_the_limit(tmp_path, monkeypatch):
+    monkeypatch.setattr(ooxml, "MAX_PART_BYTES", 4 << 20)
+    good = xlsx(tmp_path / "good.xlsx", {"A1": "x"})
+    bomb = rewrite(good, tmp_path / "bomb.xlsx",
+                   lambda n, d: d.replace(b"</sheetData>", b"</sheetData>" + b" " * (8 << 20))
+                   if n.startswith("xl/worksheets/") else d)
+    assert bomb.stat().st_size < 100_000            # 8 MiB of spaces compress to almost nothing
+    assert "MiB" in reason(bomb) or "炸弹" in reason(bomb)
+
+
+def test_header_that_lies_about_the_size(tmp_path, monkeypatch):
+    monkeypatch.setattr(ooxml, "MAX_PART_BYTES", 1 << 20)
+    good = xlsx(tmp_path / "good.xlsx", {"A1": "x"})
+    big = rewrite(good, tmp_path / "big.xlsx",
+                  lambda n, d: d.replace(b"</sheetData>", b"</sheetData>" + b" " * (3 << 20))
+                  if n.startswith("xl/worksheets/") else d)
+    data = bytearray(big.read_bytes())
+    # Declare every member as 10 bytes in the central directory and local headers.
+    for sig in (b"PK\x01\x02", b"PK\x03\x04"):
+        for m in re.finditer(re.escape(sig), bytes(data)):
+            off = m.start() + (24 if sig == b"PK\x01\x02" else 22)
+            data[off:off + 4] = (10).to_bytes(4, "little")
+    liar = tmp_path / "liar.xlsx"
+    liar.write_bytes(bytes(data))
+    assert "损坏" in reason(liar) or "炸弹" in reason(liar)
+
+
+def test_entity_bomb_is_refused(tmp_path):
+    good = xlsx(tmp_path / "good.xlsx", {"A1": "x"})
+    laughs = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+              b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>')
+    bomb = rewrite(good, tmp_path / "laughs.xlsx",
+                   lambda n, d: laughs + d.split(b"?>", 1)[1] if n == "xl/workbook.xml" else d)
+    assert "XML" in reason(bomb)
+
+
+def test_a_cell_at_xfd1048576_does_not_blow_up(tmp_path):
+    """calamine would allocate 17 G cells for this (and abort the process)."""
+    p = xlsx(tmp_path / "far.xlsx", {"A1": "客户编码", "A2": "JT0001", "XFD1048576": "远处"})
+    wb = read(p)
+    rows = dict(wb.sheets[0].rows)
+    assert rows[0][0] == "客户编码" and rows[1][0] == "JT0001"
+    assert rows[1048575][16383] == "远处"
+
+
+def test_lying_dimension_is_not_trusted(tmp_path):
+    good = xlsx(tmp_path / "good.xlsx", {f"A{r}": f"v{r}" for r in range(1, 51)})
+    liar = rewrite(good, tmp_path / "liar.xlsx",
+                   lambda n, d: re.sub(rb'<dimension ref="[^"]+"/>', b'<dimension ref="A1"/>', d)
+                   if n.startswith("xl/worksheets/") else d)
+    assert len(read(liar).sheets[0].rows) == 50
+
+
+def test_strict_ooxml_is_read(tmp_path):
+    good = xlsx(tmp_path / "good.xlsx", {"A1": "客户编码", "A2": "JT0001"})
+    strict = rewrite(good, tmp_path / "strict.xlsx", lambda n, d: d.replace(
+        b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+        b"http://purl.oclc.org/ooxml/spreadsheetml/main").replace(
+        b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+        b"http://purl.oclc.org/ooxml/officeDocument/relationships"))
+    wb = read(strict)
+    assert [v for _, v in wb.sheets[0].rows] == [["客户编码"], ["JT0001"]]
+
+
+# --- what calamine cannot tell ------------------------------------------------------------
+def test_formulas_errors_and_merges_are_found(tmp_path):
+    p = xlsx(tmp_path / "a.xlsx", {"A1": "h"}, merge="B2:B4",
+             formulas={"C2": ("=1+1", 2), "D2": ("=NA()", "#N/A"), "E2": ('="a"&"<b>"', "a<b>")})
+    s = read(p).sheets[0]
+    assert s.merged == [(1, 1, 3, 1)]
+    assert s.formulas == {(1, 2): "=1+1", (1, 3): "=NA()", (1, 4): '="a"&"<b>"'}
+    assert s.errors == {(1, 3): "#N/A"}
+
+
+def test_text_stays_text(tmp_path):
+    p = xlsx(tmp_path / "a.xlsx", {})
+    wb = xlsxwriter.Workbook(str(p))
+    ws = wb.add_worksheet("S")
+    ws.write_string("A1", "0012345")
+    ws.write_string("B1", "=SUM(A1)")
+    ws.write_number("C1", 110101199003071234)
+    wb.close()
+    (_, row), = read(p).sheets[0].rows
+    assert row[0] == "0012345" and row[1] == "=SUM(A1)" and isinstance(row[2], float)
+
+
+def test_hidden_and_chart_sheets(tmp_path):
+    p = tmp_path / "a.xlsx"
+    wb = xlsxwriter.Workbook(str(p))
+    wb.add_worksheet("看得见").write("A1", 1)
+    hidden = wb.add_worksheet("藏起来")
+    hidden.write("A1", 2)
+    hidden.hide()
+    chart = wb.add_chart({"type": "line"})
+    chart.add_series({"values": "='看得见'!$A$1:$A$1"})
+    wb.add_chartsheet("图").set_chart(chart)
+    wb.close()
+    r = read(p)
+    assert [(s.name, s.hidden) for s in r.sheets] == [("看得见", False), ("藏起来", True)]
+    assert any("图表" in n for n in r.notes)
+
+
+# --- CSV ------------------------------------------------------------------------------------
+@pytest.mark.parametrize("encoding, bom", [("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"), ("gbk", b"")])
+def test_csv_encodings(tmp_path, encoding, bom):
+    p = tmp_path / "销售数据.csv"
+    p.write_bytes(bom + "月份,客户编码\n2026-10,JT0001\n".encode(encoding))
+    wb = read(p)
+    assert wb.kind == "csv" and wb.encoding == ("gbk" if encoding == "gbk" else "utf-8")
+    assert [v for _, v in wb.sheets[0].rows] == [["月份", "客户编码"], ["2026-10", "JT0001"]]
+
+
+def test_csv_tab_separated_and_quoted(tmp_path):
+    p = tmp_path / "a.csv"
+    p.write_text('月份\t名称\n2026-10\t"带,逗号\n和换行"\n', "utf-8")
+    assert read(p).sheets[0].rows[1] == (1, ["2026-10", "带,逗号\n和换行"])
+
+
+def test_utf16_unicode_text_is_read(tmp_path):
+    p = tmp_path / "a.csv"
+    p.write_bytes("月份\t客户编码\n2026-10\tJT0001\n".encode("utf-16"))
+    wb = read(p)
+    assert wb.encoding == "utf-16" and wb.sheets[0].rows[1] == (1, ["2026-10", "JT0001"])
+
+
+def test_binary_named_csv(tmp_path):
+    p = tmp_path / "a.csv"
+    p.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    assert "二进制" in reason(p)
+
+
+def test_workbook_named_csv(tmp_path):
+    p = xlsx(tmp_path / "a.xlsx", {"A1": 1})
+    q = tmp_path / "a.csv"
+    q.write_bytes(p.read_bytes())
+    assert ".xlsx" in reason(q)
+
+
+def test_scan_counts_rows_and_columns():
+    data = (b'<worksheet><sheetData><row r="1"><c r="A1"><v>1</v></c><c r="AB1"><v>2</v></c></row>'
+            b'<row r="70000"><c r="C70000"><f>A1</f><v>1</v></c></row></sheetData>'
+            b'<mergeCells><mergeCell ref="A1:B2"/></mergeCells></worksheet>')
+    scan = ooxml.scan_sheet([data[:60], data[60:]])
+    assert (scan.max_row, scan.max_col, scan.cells) == (70000, 28, 3)
+    assert scan.formulas == {(69999, 2): "=A1"} and scan.merged == [(0, 0, 1, 1)]

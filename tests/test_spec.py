@@ -1,0 +1,73 @@
+"""The specs implement the template contract (tests/contract/TEMPLATES.md), and bad specs
+are refused."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from gcs_excel.errors import SpecError
+from gcs_excel.spec import _field, load_specs
+
+from .conftest import ROOT
+
+CONTRACT = (ROOT / "tests" / "contract" / "TEMPLATES.md").read_text("utf-8")
+TYPE_WORDS = {"text": "text", "int": "int", "number": "number", "date": "date", "month": "text",
+              "enum": "enum"}
+
+
+def contract_tables() -> dict[str, list[tuple[str, bool, str, str]]]:
+    """sheet name -> [(header, required, type, rule)] as the contract writes them."""
+    out: dict[str, list] = {}
+    current = None
+    for line in CONTRACT.splitlines():
+        m = re.match(r"^## (\S+) \(", line) or re.match(r"^A second sheet \*\*(\S+)\*\*", line)
+        if m:
+            current = m.group(1)
+            out[current] = []
+            continue
+        m = re.match(r"^\| (.+?) \| (\w+) \|(.*)\|$", line)
+        if current and m and m.group(1) not in ("header", "---"):
+            header = m.group(1)
+            out[current].append((header.rstrip("*"), header.endswith("*"), m.group(2), m.group(3).strip()))
+    return out
+
+
+def test_contract_is_parsed():
+    tables = contract_tables()
+    assert len(tables) == 9 and len(tables["总部档案"]) == 18
+
+
+@pytest.mark.parametrize("name, fields", contract_tables().items())
+def test_sheet_matches_the_contract(name, fields):
+    sheet = load_specs().by_name[name]
+    assert [f.header for f in sheet.fields[: len(fields)]] == [h for h, *_ in fields]
+    for f, (header, required, kind, rule) in zip(sheet.fields, fields):
+        assert f.required == required, header
+        assert TYPE_WORDS[f.type] == kind, header
+        if f.type == "enum":
+            listed = [v.strip() for v in rule.split("(")[0].split(",")]
+            assert list(f.values) == listed, header
+
+
+def test_every_sheet_has_an_id_and_every_reference_resolves():
+    specs = load_specs()
+    for sheet in specs.sheets.values():
+        for f in sheet.fields:
+            for target in f.targets():
+                specs.resolve(target)
+
+
+@pytest.mark.parametrize("raw, message", [
+    ({"id": "x", "header": "X", "type": "text", "colour": "red"}, "未知的键"),
+    ({"id": "x", "header": "X", "type": "string"}, "类型"),
+    ({"id": "x", "header": "X", "type": "enum"}, "enum"),
+    ({"id": "X-1", "header": "X", "type": "text"}, "id"),
+    ({"id": "x", "header": "X", "type": "text", "check": "iban"}, "未知的校验"),
+    ({"id": "x", "header": "X", "type": "text", "pattern": "^a$"}, "pattern_text"),
+    ({"id": "x", "header": "X", "type": "text", "ref_by": "y"}, "ref_map"),
+])
+def test_bad_spec_fields_are_refused(raw, message):
+    with pytest.raises(SpecError, match=message):
+        _field(raw, "test")

@@ -1,0 +1,343 @@
+"""Validation end to end: round trips, every structural problem, references without
+cascades, and the demo's typical mistakes found exactly once each."""
+
+from __future__ import annotations
+
+import collections
+import datetime as dt
+
+import pytest
+
+from gcs_excel.validate import validate
+
+from .conftest import TODAY, codes, flat
+
+STORE = {"licence": "430102200045", "customer": "JT0001", "name": "步步高超市五一广场店",
+         "category": "便利店", "address": "长沙市芙蓉区五一大道 389 号", "area": "芙蓉片区",
+         "contact": "陈静", "phone": "13807315678", "monthly_volume": 320, "cm": "刘洋", "status": "正常"}
+
+
+def stores(n=3, **changes):
+    rows = []
+    for k in range(n):
+        row = dict(STORE, licence=f"43010220{k:04d}", name=f"店{k}")
+        rows.append(row)
+    for k, row in changes.items():
+        rows[int(k[1:])].update(row)
+    return rows
+
+
+# --- round trips ---------------------------------------------------------------------
+def test_template_filled_with_the_demo_department_gives_no_problems(clean_files):
+    report = validate(clean_files, today=TODAY).report
+    assert flat(report) == []
+    assert report.exit_code == 0
+    assert report.notes == []           # every reference could be checked
+    per = {s["sheet"]: s["rows"] for f in report.summary()["per_file"] for s in f["sheets"]}
+    assert per["卖场明细表"] == 150 and per["品牌采集"] > 500
+
+
+def test_every_typical_mistake_is_found_exactly_once(mistake_files, mistakes, specs):
+    report = validate(mistake_files, today=TODAY).report
+    got = collections.Counter((specs.by_name[p.sheet].id, p.code) for p in report.problems)
+    expected = collections.Counter((sheet, code) for sheet, code, _ in mistakes.expected)
+    assert got == expected
+    assert report.exit_code == 1
+
+
+def test_tables_come_back_normalised_with_error_rows_marked(mistake_files, department):
+    v = validate(mistake_files, today=TODAY)
+    stores = v.frame("stores", include_errors=True)
+    original = department["stores"]
+    assert stores.loc[0, "licence"] == original[0]["licence"]      # number made text
+    assert stores.loc[1, "licence"] == original[1]["licence"]      # full-width folded
+    assert bool(stores.loc[2, "has_error"]) is True                 # scientific notation
+    assert bool(stores.loc[0, "has_error"]) is False                # a warning only
+    clean = v.frame("stores")
+    assert len(clean) == len(stores) - stores["has_error"].astype(bool).sum()
+    assert list(clean.columns[:3]) == ["licence", "customer", "name"]
+
+
+# --- recognising sheets and headers ------------------------------------------------------
+def test_title_row_above_the_header(write):
+    p = write("stores", stores(2))
+    import openpyxl
+    wb = openpyxl.load_workbook(p)
+    ws = wb["卖场明细表"]
+    ws.insert_rows(1)
+    ws["A1"] = "2026 年 10 月卖场明细"
+    wb.save(p)
+    report = validate([p], today=TODAY).report
+    assert flat(report) == []
+    assert report.files[0].sheets[0].header_row == 2
+
+
+def test_sheet_recognised_by_headers_under_another_name(write, tmp_path):
+    import openpyxl
+    p = write("stores", stores(2))
+    wb = openpyxl.load_workbook(p)
+    wb["卖场明细表"].title = "Sheet1"
+    wb.save(p)
+    report = validate([p], today=TODAY).report
+    assert flat(report) == []
+    assert report.files[0].sheets[0].recognised_as == "卖场明细表"
+    assert any("按表头认作" in n for n in report.files[0].notes)
+
+
+def test_unrecognised_sheet(tmp_path):
+    import xlsxwriter
+    p = tmp_path / "a.xlsx"
+    wb = xlsxwriter.Workbook(str(p))
+    ws = wb.add_worksheet("备忘")
+    ws.write_row(0, 0, ["日期", "事项"])
+    ws.write_row(1, 0, ["明天", "开会"])
+    wb.add_worksheet("空表")
+    wb.close()
+    report = validate([p], today=TODAY).report
+    assert flat(report) == [("备忘", None, "sheet_unrecognised")]
+    assert any("空表" in n for n in report.files[0].notes)
+
+
+def test_sheet_named_like_a_template_without_its_headers(tmp_path):
+    import xlsxwriter
+    p = tmp_path / "a.xlsx"
+    wb = xlsxwriter.Workbook(str(p))
+    wb.add_worksheet("总部档案").write_row(0, 0, ["甲", "乙"])
+    wb.close()
+    assert codes(validate([p]).report) == ["headers_not_found"]
+
+
+def test_header_problems(write):
+    p = write("stores", stores(2), headers={"licence": "许可证号", "area": "备注", "contact": "联系人"})
+    # "许可证号" is an alias; "备注" is unknown and sits between template columns, so 所属片区 is
+    # missing (required).
+    assert flat(validate([p]).report) == [
+        ("卖场明细表", None, "header_missing"),     # no cell: one problem, not one per row
+        ("卖场明细表", "A1", "header_renamed"),
+        ("卖场明细表", "F1", "header_unknown"),
+    ]
+
+
+def test_reworded_header_is_matched_and_reported(write):
+    p = write("hq", [], headers={"buyer_email": "负责人的邮箱"})
+    assert flat(validate([p]).report) == [("总部档案", "R1", "header_renamed")]
+
+
+def test_missing_optional_column_duplicates_and_order(tmp_path, specs):
+    import xlsxwriter
+    sheet = specs.sheet("staff")
+    headers = [sheet.header(f) for f in ("name", "staff_no", "role", "area", "email", "email")]
+    p = tmp_path / "人员名单.xlsx"
+    wb = xlsxwriter.Workbook(str(p))
+    ws = wb.add_worksheet("人员名单")
+    ws.write_row(0, 0, headers)
+    ws.write_row(1, 0, ["刘洋", "0012", "客户经理", "芙蓉片区", "a@b.cn", "x@y.cn"])
+    wb.close()
+    assert sorted(codes(validate([p]).report)) == ["header_duplicate", "header_order",
+                                                    "optional_header_missing"]
+
+
+def test_content_under_no_header_is_reported(write):
+    import openpyxl
+    p = write("stores", stores(2))
+    wb = openpyxl.load_workbook(p)
+    wb["卖场明细表"]["M3"] = "备用电话 13900000000"
+    wb.save(p)
+    assert flat(validate([p]).report) == [("卖场明细表", "M3", "data_without_header")]
+
+
+def test_extra_columns_after_the_template_are_allowed(write):
+    import openpyxl
+    p = write("stores", stores(2))
+    wb = openpyxl.load_workbook(p)
+    wb["卖场明细表"]["L1"] = "备注"
+    wb["卖场明细表"]["L2"] = "新开业"
+    wb.save(p)
+    assert flat(validate([p]).report) == []
+
+
+# --- cells in context -------------------------------------------------------------------------
+def test_required_cells_and_blank_rows(write):
+    rows = stores(3, r1={"contact": None, "phone": None})
+    rows.insert(1, {})       # a blank row in the middle is not a problem
+    p = write("stores", rows)
+    assert flat(validate([p]).report) == [("卖场明细表", "G4", "required_missing"),
+                                          ("卖场明细表", "H4", "required_missing")]
+
+
+def test_merged_cells_are_one_problem(write):
+    rows = stores(4)
+    for r in rows[1:4]:
+        r.pop("customer")
+    p = write("stores", rows, merges=[(2, 1, 4, 1, "JT0001")])
+    assert flat(validate([p]).report) == [("卖场明细表", "B3", "merged_cells")]
+
+
+def test_formula_and_error_cells(write):
+    from gcs_excel.templates import Formula
+    rows = stores(2, r0={"name": Formula('="步步高"&"一店"', "步步高一店")},
+                  r1={"monthly_volume": Formula("=1/0", "#DIV/0!")})
+    p = write("stores", rows)
+    report = validate([p]).report
+    assert flat(report) == [("卖场明细表", "C2", "formula_in_data"), ("卖场明细表", "I3", "error_value")]
+    assert "#DIV/0!" in report.problems[1].message
+
+
+def test_text_that_looks_like_a_formula_is_just_text(write):
+    p = write("stores", stores(1, r0={"name": "=步步高"}))
+    assert flat(validate([p]).report) == []
+
+
+def test_cross_field_rules(write):
+    from gcs_excel.templates import bundled_catalogue
+    cat = [dict(r, wholesale_price=float(r["wholesale_price"]), retail_guide=float(r["retail_guide"]))
+           for r in bundled_catalogue()]
+    cat[0]["retail_guide"] = 300.0
+    cat[1]["retail_guide"] = cat[1]["wholesale_price"]           # equal is fine
+    p = write("catalogue", cat)
+    assert flat(validate([p]).report) == [("卷烟规格", "E2", "less_than_field")]
+
+
+def test_plan_rules(write):
+    base = {"date": dt.date(2026, 10, 9), "person": "刘洋", "role": "客户经理", "target_type": "总部",
+            "target_code": "JT0001", "appointment": "是", "period": "2026-10上"}
+    rows = [dict(base), dict(base, appointment="否"), dict(base, appointment=None),
+            dict(base, period="2026-10下"), dict(base, target_type="卖场", target_code="430102200045",
+                                                  appointment=None),
+            dict(base, period="2026-10")]
+    p = write("plan", rows)
+    assert flat(validate([p]).report) == [
+        ("拜访计划", "G3", "conditional_value"), ("拜访计划", "G4", "conditional_value"),
+        ("拜访计划", "I5", "plan_period_mismatch"), ("拜访计划", "I7", "plan_period_invalid"),
+    ]
+
+
+def test_today_decides_what_is_in_the_future(write):
+    row = {"date": dt.date(2026, 11, 20), "person": "刘洋", "role": "客户经理", "target_type": "卖场",
+           "target_code": "430102200045"}
+    p = write("visits", [row])
+    assert codes(validate([p], today=dt.date(2026, 11, 19)).report) == ["date_in_future"]
+    assert codes(validate([p], today=dt.date(2026, 11, 20)).report) == []
+
+
+# --- keys and references ----------------------------------------------------------------------
+def test_duplicate_keys_within_and_across_files(write):
+    a = write("stores", stores(3, r2={"licence": "430102200000"}), name="a.xlsx")
+    b = write("stores", stores(1), name="b.xlsx")
+    report = validate([a, b]).report
+    assert flat(report, with_file=True) == [("a.xlsx", "卖场明细表", "A4", "duplicate_key"),
+                                            ("b.xlsx", "卖场明细表", "A2", "duplicate_key")]
+    assert "a.xlsx" in report.problems[1].message
+
+
+def _hq(code="JT0001", **kw):
+    row = {"code": code, "name": "湖南步步高连锁超市有限公司", "uscc": "91350200776049653A",
+           "legal_rep": "张建华", "address": "长沙市岳麓区桐梓坡路 318 号", "order_phone": "0731-84561234",
+           "order_frequency": "每周一次", "bank": "中国工商银行长沙芙蓉支行", "bank_account": "1901002309024512345",
+           "planned_volume": 1200, "buyer": "李晓梅", "buyer_phone": "13907311234", "mm": "王建国",
+           "cm": "刘洋", "status": "正常"}
+    row.update(kw)
+    return row
+
+
+STAFF = [{"staff_no": "0012", "name": "王建国", "role": "市场经理"},
+         {"staff_no": "0019", "name": "刘洋", "role": "客户经理"}]
+
+
+def test_a_wrong_hq_code_is_one_problem_not_one_per_store(write):
+    hq = write("hq", [_hq("JT0001")])
+    st = write("stores", stores(5, r1={"customer": "JT0002"}, r2={"customer": "JT0002"},
+                                r4={"customer": "JT0002"}))
+    staff = write("staff", STAFF)
+    report = validate([hq, st, staff]).report
+    assert flat(report) == [("卖场明细表", "B3", "ref_missing")]
+    p = report.problems[0]
+    assert p.related == ("B4", "B6") and "共 3 行" in p.message
+
+
+def test_an_hq_code_typed_wrongly_in_the_hq_file_does_not_cascade(write):
+    hq = write("hq", [_hq("jt0001")])
+    st = write("stores", stores(4))
+    assert flat(validate([hq, st, write("staff", STAFF)]).report) == [("总部档案", "A2", "pattern_mismatch")]
+
+
+def test_person_must_have_the_right_role(write):
+    hq = write("hq", [_hq(mm="刘洋", cm="王建国")])
+    report = validate([hq, write("staff", STAFF)]).report
+    assert flat(report) == [("总部档案", "N2", "ref_mismatch"), ("总部档案", "O2", "ref_mismatch")]
+    assert "市场经理" in report.problems[0].message
+
+
+def test_visit_target_is_checked_against_hq_or_store_by_type(write):
+    rows = [{"date": dt.date(2026, 10, 9), "person": "刘洋", "role": "客户经理", "target_type": t,
+             "target_code": c} for t, c in (("总部", "JT0001"), ("卖场", "430102200001"),
+                                             ("卖场", "JT0001"), ("总部", "430102200001"))]
+    files = [write("visits", rows), write("hq", [_hq()]), write("stores", stores(2)), write("staff", STAFF)]
+    assert flat(validate(files, today=TODAY).report) == [("拜访记录", "E4", "ref_missing"),
+                                                          ("拜访记录", "E5", "ref_missing")]
+
+
+def test_sales_row_store_must_belong_to_its_customer(tmp_path, write):
+    from gcs_excel.demo import write_sales_csv
+    sales = [{"month": m, "customer": c, "licence": "430102200001", "sku": "中华(硬)",
+              "volume": 10, "amount": 3816}
+             for m, c in (("2026-08", "JT0001"), ("2026-09", "JT0002"), ("2026-10", "JT0003"))]
+    sales[2]["sku"] = "中华(软)"
+    csv = write_sales_csv(sales, tmp_path / "销售数据.csv")
+    files = [csv, write("hq", [_hq("JT0001"), _hq("JT0002", name="家润多")]),
+             write("stores", stores(2)), write("staff", STAFF), write("catalogue", [
+                 {"sku": "中华(硬)", "brand": "中华", "price_class": "一类", "wholesale_price": 381.6,
+                  "retail_guide": 450.0}])]
+    report = validate(files).report
+    # row 3: JT0002 exists but the store is JT0001's; row 4: JT0003 missing (the store check
+    # is then skipped, no cascade) and the SKU is not in the catalogue.
+    assert flat(report) == [("销售数据", "C3", "ref_mismatch"), ("销售数据", "B4", "ref_missing"),
+                            ("销售数据", "D4", "ref_missing")]
+
+
+def test_reference_that_differs_only_in_width_gets_the_catalogue_spelling(write):
+    obs = [{"date": dt.date(2026, 10, 9), "person": "刘洋", "licence": "430102200001", "sku": "芙蓉王（硬）",
+            "on_shelf": "是"}]
+    cat = [{"sku": "芙蓉王(硬)", "brand": "芙蓉王", "price_class": "一类", "wholesale_price": 218.36,
+            "retail_guide": 250.0}]
+    report = validate([_obs_file(write, obs), write("catalogue", cat)], today=TODAY).report
+    assert flat(report) == [("品牌采集", "D2", "ref_missing")]
+    assert report.problems[0].suggestion == "芙蓉王(硬)"
+
+
+def _obs_file(write, obs):
+    from gcs_excel.spec import load_specs
+    from gcs_excel.templates import write_workbook
+    path = write("visits", [], name="拜访记录.xlsx")
+    return write_workbook(load_specs().template("visits"), path, data={"observations": obs})
+
+
+def test_missing_reference_files_are_noted_not_reported(write):
+    report = validate([write("stores", stores(2))]).report
+    assert flat(report) == []
+    assert any("人员名单" in n for n in report.notes) and any("总部档案" in n for n in report.notes)
+
+
+def test_name_beside_a_code_must_match(write):
+    plan = [{"date": dt.date(2026, 10, 9), "person": "刘洋", "role": "客户经理", "target_type": "卖场",
+             "target_code": "430102200001", "target_name": name, "period": "2026-10上"}
+            for name in ("店1", "店 1", "别的店")]
+    report = validate([write("plan", plan), write("stores", stores(2))]).report
+    assert flat(report) == [("拜访计划", "F4", "name_mismatch")]
+    assert report.problems[0].suggestion == "店1"
+
+
+# --- unreadable input -------------------------------------------------------------------------
+def test_unreadable_files_are_reported_with_the_rest(write, tmp_path):
+    bad = tmp_path / "坏.xlsx"
+    bad.write_bytes(b"\x00\x01\x02 not a zip at all")
+    report = validate([write("stores", stores(2, r1={"status": "关"})), bad]).report
+    assert report.exit_code == 2
+    assert codes(report) == ["enum_invalid"]
+    assert report.unreadable[0].read_error.startswith("不是 Excel")
+
+
+def test_progress_is_reported(write):
+    seen = []
+    validate([write("stores", stores(1))], progress=lambda d, t, n: seen.append((d, t)))
+    assert seen == [(0, 1), (1, 1)]
