@@ -19,7 +19,7 @@ from typing import Any, Callable, Iterable, Sequence
 from .checks.cells import CellChecker
 from .checks.references import check_references
 from .checks.rows import check_rows
-from .checks.structure import Located, Recognised, recognise
+from .checks.structure import Located, Recognised, odd_row, recognise
 from .checks.tables import check_keys
 from .errors import ReadError
 from .problems import FileInfo, Problem, Report, SheetInfo, finding, make_problem, problem_types
@@ -177,7 +177,14 @@ def _recognised_table(sheet: Sheet, file: str, csv: bool, specs: Specs, info: Fi
         if len(values) < need:
             values = [*values, *([""] * (need - len(values)))]
         mapped = pick(values)
-        if mapped.count("") + mapped.count(None) == n_fields:
+        empty = mapped.count("") + mapped.count(None)
+        if empty == n_fields:
+            continue
+        if empty + 3 >= n_fields and _not_data(mapped, ids, idxs, row_idx + 1, rec, file, sheet, out):
+            continue
+        if odd := odd_row(mapped, ids, rec.spec):
+            k, f = odd
+            out.sheet_problem(Located(f, row_idx + 1, idxs[k], rec.spec.header(ids[k])), file, sheet.name)
             continue
         rows.append(row_idx + 1)
         mapped_rows.append(mapped)
@@ -188,6 +195,18 @@ def _recognised_table(sheet: Sheet, file: str, csv: bool, specs: Specs, info: Fi
     info.sheets.append(SheetInfo(sheet.name, rec.spec.name, rec.header_row, len(rows)))
     _report_headerless(sheet, data, rec, width, out, file)
     return table
+
+
+def _not_data(mapped, ids, idxs, row: int, rec: Recognised, file: str, sheet: Sheet, out) -> bool:
+    """A row holding nothing but spaces is a blank row with stray spaces, not a row of
+    missing values: one warning per such cell, and the row is skipped."""
+    if any(not (isinstance(v, str) and not v.strip()) for v in mapped if v not in ("", None)):
+        return False
+    for k, v in enumerate(mapped):
+        if v:
+            out.sheet_problem(Located(finding("stray_whitespace", "", value=v, where="全是空格"),
+                                      row, idxs[k], rec.spec.header(ids[k])), file, sheet.name)
+    return True
 
 
 def _report_headerless(sheet: Sheet, data, rec: Recognised, width: int, out: Collector, file: str) -> None:

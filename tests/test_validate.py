@@ -341,3 +341,16 @@ def test_progress_is_reported(write):
     seen = []
     validate([write("stores", stores(1))], progress=lambda d, t, n: seen.append((d, t)))
     assert seen == [(0, 1), (1, 1)]
+
+
+def test_rows_that_are_not_data(write, specs):
+    header = {f: specs.sheet("stores").header(f) for f in specs.sheet("stores").ids}
+    rows = stores(4)
+    rows.insert(2, dict(header))                                  # the header pasted again
+    rows.insert(4, {"licence": "合计", "monthly_volume": 1280})   # a total row
+    rows.insert(5, {"name": "  ", "contact": " "})                # nothing but spaces
+    p = write("stores", rows)
+    report = validate([p]).report
+    assert flat(report) == [("卖场明细表", "A4", "repeated_header"), ("卖场明细表", "A6", "total_row"),
+                            ("卖场明细表", "C7", "stray_whitespace"), ("卖场明细表", "G7", "stray_whitespace")]
+    assert report.files[0].sheets[0].rows == 4

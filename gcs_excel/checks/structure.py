@@ -8,6 +8,7 @@ reported; the columns that can be read are read by header, never by position.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from ..table import col_letter
 
 HEADER_SEARCH_ROWS = 20
 MAX_HEADER_COLUMNS = 256
+TOTAL_WORDS = frozenset({"合计", "总计", "小计", "累计"})
 _SPACE_RE = re.compile(r"\s+")
 
 
@@ -99,14 +101,15 @@ def recognise(sheet: Sheet, specs: Specs) -> Recognised | Located | None:
     by_name = _name_spec(sheet.name, specs)
     notes = []
     choice = None
-    if by_name is not None:
-        best = max((s for s in scores if s[1] == by_name.id), default=(0, by_name.id, 0))
+    if by_name is not None:     # ties go to the topmost row (a header pasted again below)
+        best = max((s for s in scores if s[1] == by_name.id), key=lambda s: (s[0], -s[2]),
+                   default=(0, by_name.id, 0))
         if best[0] >= 1:
             choice = best
     if choice is None:
         def quality(s):
             total = len(specs.sheets[s[1]].fields)
-            return (s[0] / total, s[0])
+            return (s[0] / total, s[0], -s[2])
         strong = [s for s in scores
                   if s[0] >= max(2, (len(specs.sheets[s[1]].required_ids) + 1) // 2)]
         if strong:
@@ -180,3 +183,25 @@ def _similar(a: str, b: str) -> float:
     if len(min(a, b, key=len)) >= 2 and (a in b or b in a):
         return 0.8
     return difflib.SequenceMatcher(None, a, b).ratio()
+
+
+def odd_row(mapped: tuple, ids: list[str], spec: SheetSpec) -> tuple[int, Finding] | None:
+    """A row that is not data although it has content: a total row, or the header again.
+    Returns (position in mapped, finding) for the cell that shows it. Called for every
+    row, so the common case costs two substring tests and a set lookup."""
+    for k, v in enumerate(mapped[:3]):
+        if isinstance(v, str) and "计" in v and _SPACE_RE.sub("", v).rstrip("：:") in TOTAL_WORDS:
+            return k, finding("total_row", value=v.strip())
+    first = mapped[0]
+    if isinstance(first, str) and first.strip().strip("*") in _header_forms(spec, ids[0]):
+        same = sum(1 for v, f in zip(mapped, ids)
+                   if isinstance(v, str) and norm_header(v) == norm_header(spec.header(f)))
+        if same * 2 >= len(ids):
+            return 0, finding("repeated_header")
+    return None
+
+
+@functools.lru_cache(maxsize=256)
+def _header_forms(spec: SheetSpec, field_id: str) -> frozenset[str]:
+    f = spec.field(field_id)
+    return frozenset({f.header, *f.aliases})
