@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -24,7 +24,7 @@ from .render import SEVERITY_WORDS
 from .sheetnames import RESULTS
 from .validate import Validation, gc_paused, validate
 from .writing import atomic_output
-from .xlsx_edit import open_copy, output_name, set_text
+from .xlsx_edit import not_kept, open_copy, output_name, set_text
 
 FILLS = {
     "error": PatternFill(fill_type="solid", fgColor="FFFF7C80"),
@@ -41,6 +41,7 @@ class Annotated:
     output: Path | None = None
     error: str | None = None
     marked: int = 0
+    lacks: list[str] = field(default_factory=list)      # what the copy does not keep
 
 
 @dataclass
@@ -78,7 +79,7 @@ def annotate(validation: Validation, out_dir: str | Path, *, inputs: Sequence[st
             target = out_dir / name
             with atomic_output(target, inputs=inputs) as tmp:
                 wb.save(tmp)
-            results.append(Annotated(info.file, target, marked=marked))
+            results.append(Annotated(info.file, target, marked=marked, lacks=not_kept(grid)))
         except ReadError as e:
             results.append(Annotated(info.file, error=e.reason))
     return results

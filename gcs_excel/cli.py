@@ -130,14 +130,15 @@ def validate(files: tuple[Path, ...], as_json: bool, annotate_dir: Path | None, 
         data = report.as_dict()
         if annotate_dir:
             data["summary"]["annotated"] = [
-                {"file": a.file, "output": str(a.output) if a.output else None, "error": a.error}
-                for a in run.annotated]
+                {"file": a.file, "output": str(a.output) if a.output else None, "error": a.error,
+                 "lacks": a.lacks} for a in run.annotated]
         click.echo(to_json(data))
     else:
         click.echo(render_validation(report, max_per_file))
         for a in run.annotated:
             if a.output:
-                click.echo(f"已标注 {a.file} → {a.output}（{a.marked} 个单元格）")
+                click.echo(f"已标注 {a.file} → {a.output}（{a.marked} 个单元格）"
+                           + (f"；副本里没有原文件的{'、'.join(a.lacks)}" if a.lacks else ""))
             else:
                 click.echo(f"未能标注 {a.file}：{a.error}")
     sys.exit(report.exit_code)
@@ -173,6 +174,8 @@ def fix(file: Path, out: Path, today: str | None) -> None:
         click.echo("没有可以安全修正的内容。")
     where = f"「{result.change_log}」" if result.change_log else f"「{result.output}」的“修改记录”工作表"
     click.echo(f"已写出 {result.output}；每一处修改都列在{where}。")
+    if result.lacks:
+        click.echo(f"注意：原文件里的{'、'.join(result.lacks)}没有带到新文件里，请用新文件的数据替换原文件中的数据，而不是整个替换原文件。")
     left = result.after
     if left.problems:
         titles = problem_types()

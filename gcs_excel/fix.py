@@ -21,7 +21,7 @@ from .sheetnames import CHANGES
 from .table import parse_a1
 from .validate import gc_paused, validate
 from .writing import atomic_output
-from .xlsx_edit import open_copy, set_text, set_value
+from .xlsx_edit import not_kept, open_copy, set_text, set_value
 
 CHANGE_COLUMNS = (("工作表", 12), ("单元格", 9), ("列", 14), ("原值", 30), ("新值", 30), ("原因", 40))
 
@@ -43,6 +43,7 @@ class FixResult:
     before: Report
     after: Report
     change_log: Path | None = None     # CSV only
+    lacks: list[str] = field(default_factory=list)   # what the new workbook does not keep
 
 
 def _changes(problems: list[Problem], grid) -> list[Change]:
@@ -81,7 +82,7 @@ def fix_file(path: str | Path, out: str | Path, *, today: dt.date | None = None)
         log = None
         _write_workbook(grid, changes, path, out)
     after = validate([out], today=today).report
-    return FixResult(out, changes, before, after, log)
+    return FixResult(out, changes, before, after, log, not_kept(grid))
 
 
 def _write_workbook(grid, changes: list[Change], path: Path, out: Path) -> None:

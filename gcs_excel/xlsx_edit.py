@@ -11,6 +11,7 @@ import contextlib
 import datetime as dt
 import io
 import warnings
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -43,8 +44,23 @@ def set_value(cell: Cell, value: Any) -> None:
             cell.number_format = "General"
 
 
+# Parts of a package openpyxl does not carry over into a saved copy.
+_NOT_KEPT = (("xl/drawings/", "图片、图表或形状"), ("xl/slicers/", "切片器"),
+             ("xl/timelines/", "日程表"), ("xl/ctrlProps/", "表单控件"), ("xl/activeX/", "ActiveX 控件"))
+
+
+def not_kept(grid: Grid) -> list[str]:
+    """What the edited copy will lack (said to the user, never dropped silently)."""
+    if grid.kind == "csv":
+        return []
+    with zipfile.ZipFile(grid.path) as z:
+        names = z.namelist()
+    return [what for prefix, what in _NOT_KEPT if any(n.startswith(prefix) for n in names)]
+
+
 def open_copy(grid: Grid) -> openpyxl.Workbook:
-    """The workbook behind a read result, loaded for editing (CSV: rebuilt as text)."""
+    """The workbook behind a read result, loaded for editing (CSV: rebuilt as text).
+    Refuses when openpyxl would not see every sheet (it opens Strict OOXML as empty)."""
     if grid.kind == "csv":
         wb = openpyxl.Workbook()
         ws: Worksheet = wb.active
@@ -60,9 +76,14 @@ def open_copy(grid: Grid) -> openpyxl.Workbook:
         # styles: neither belongs on the user's terminal.
         with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
             warnings.simplefilter("ignore")
-            return openpyxl.load_workbook(grid.path, keep_vba=grid.kind == "xlsm", rich_text=True)
+            wb = openpyxl.load_workbook(grid.path, keep_vba=grid.kind == "xlsm", rich_text=True)
     except Exception as e:  # openpyxl raises many kinds on files calamine accepts
         raise ReadError(grid.path, f"无法在副本里编辑这个工作簿（{type(e).__name__}: {str(e)[:100]}）") from None
+    missing = [s.name for s in grid.sheets if s.name not in wb.sheetnames]
+    if missing:
+        raise ReadError(grid.path, f"这个工作簿（可能是 Strict OOXML 格式）无法完整复制，工作表「{missing[0]}」会丢失，"
+                                   "所以没有写副本；请在 Excel 中另存为普通 .xlsx 后再试")
+    return wb
 
 
 def output_name(path: str | Path, kind: str) -> str:

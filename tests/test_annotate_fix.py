@@ -159,3 +159,32 @@ def test_fix_refuses_its_input_as_output(write):
     p = write("stores", stores(1))
     with pytest.raises(WriteError):
         fix_file(p, p)
+
+
+def test_strict_workbook_is_not_copied_without_its_sheets(tmp_path):
+    """openpyxl opens Strict OOXML with no sheets: no copy rather than an empty one."""
+    from .test_readers import rewrite, xlsx
+    good = xlsx(tmp_path / "good.xlsx", {"A1": "客户编码", "A2": "JT0001"})
+    strict = rewrite(good, tmp_path / "strict.xlsx", lambda n, d: d.replace(
+        b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+        b"http://purl.oclc.org/ooxml/spreadsheetml/main").replace(
+        b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+        b"http://purl.oclc.org/ooxml/officeDocument/relationships"))
+    run = validate_files([strict], annotate_dir=tmp_path / "out")
+    assert run.annotated[0].output is None and "Strict" in run.annotated[0].error
+    assert not (tmp_path / "out" / "strict.xlsx").exists()
+
+
+def test_what_the_copy_lacks_is_said(tmp_path, write):
+    import xlsxwriter
+    p = tmp_path / "卖场明细表.xlsx"
+    wb = xlsxwriter.Workbook(str(p))
+    ws = wb.add_worksheet("卖场明细表")
+    ws.write_row(0, 0, ["专卖证号", "状态"])
+    ws.write_row(1, 0, ["430102200045", "关"])
+    chart = wb.add_chart({"type": "column"})
+    chart.add_series({"values": "='卖场明细表'!$A$2:$A$2"})
+    ws.insert_chart("D2", chart)
+    wb.close()
+    run = validate_files([p], annotate_dir=tmp_path / "out")
+    assert run.annotated[0].lacks == ["图片、图表或形状"]

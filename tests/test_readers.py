@@ -134,6 +134,15 @@ def test_deflate_bomb_stops_at_the_limit(tmp_path, monkeypatch):
     assert "MiB" in reason(bomb) or "炸弹" in reason(bomb)
 
 
+def test_deflate_bomb_is_caught_by_its_ratio(tmp_path, monkeypatch):
+    monkeypatch.setattr(ooxml, "RATIO_FROM", 1 << 20)
+    good = xlsx(tmp_path / "good.xlsx", {"A1": "x"})
+    bomb = rewrite(good, tmp_path / "bomb.xlsx",
+                   lambda n, d: d.replace(b"</sheetData>", b"</sheetData>" + b" " * (8 << 20))
+                   if n.startswith("xl/worksheets/") else d)
+    assert "压缩比" in reason(bomb)
+
+
 def test_header_that_lies_about_the_size(tmp_path, monkeypatch):
     monkeypatch.setattr(ooxml, "MAX_PART_BYTES", 1 << 20)
     good = xlsx(tmp_path / "good.xlsx", {"A1": "x"})

@@ -29,6 +29,8 @@ from ..errors import ReadError
 MAX_ENTRIES = 10_000
 MAX_PART_BYTES = 768 << 20      # one XML part, uncompressed
 MAX_TOTAL_BYTES = 1536 << 20    # all XML parts together
+MAX_RATIO = 250                 # deflate bombs run near 1000:1; real sheet XML 10-120:1
+RATIO_FROM = 32 << 20           # ... and the ratio only matters for big parts
 CHUNK = 8 << 20
 _TAIL = 4096                    # bytes kept from the previous chunk (cell tags are short)
 
@@ -102,6 +104,8 @@ class _Reader:
                     return
                 seen += len(chunk)
                 self.total += len(chunk)
+                if seen > RATIO_FROM and seen > MAX_RATIO * max(info.compress_size, 1):
+                    raise ReadError(self.path, _too_big(name, seen, bomb=True))
                 if seen > MAX_PART_BYTES:
                     raise ReadError(self.path, _too_big(name, seen, bomb=info.file_size < seen))
                 if self.total > MAX_TOTAL_BYTES:
@@ -122,7 +126,7 @@ class _Reader:
 
 def _too_big(name: str, size: int, bomb: bool = False) -> str:
     if bomb:
-        return f"{name} 解压后比声明的大小大得多，疑似压缩炸弹，已拒绝读取"
+        return f"{name} 解压后的大小与压缩前相差过大（压缩比异常），疑似压缩炸弹，已拒绝读取"
     return f"文件太大：{name} 解压后有 {size / (1 << 20):.0f} MiB，超过 {MAX_PART_BYTES >> 20} MiB 的上限"
 
 
