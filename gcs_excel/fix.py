@@ -18,7 +18,7 @@ from .errors import ConfigError
 from .problems import Problem, Report, problem_types, show
 from .readers import read
 from .sheetnames import CHANGES
-from .table import parse_a1
+from .a1 import parse_a1
 from .validate import gc_paused, validate
 from .writing import atomic_output
 from .xlsx_edit import not_kept, open_copy, set_text, set_value

@@ -9,31 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
+from .a1 import a1
 from .spec import SheetSpec
-
-
-def col_letter(index: int) -> str:
-    """0 -> A, 25 -> Z, 26 -> AA."""
-    s = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        s = chr(65 + rem) + s
-    return s
-
-
-def a1(col: int, row: int) -> str:
-    """0-based column, Excel row number -> "C5"."""
-    return f"{col_letter(col)}{row}"
-
-
-def parse_a1(ref: str) -> tuple[int, int]:
-    """"C5" -> (0-based column 2, Excel row 5)."""
-    letters = ref.rstrip("0123456789")
-    col = 0
-    for ch in letters:
-        col = col * 26 + ord(ch) - 64
-    return col - 1, int(ref[len(letters):])
 
 
 @dataclass

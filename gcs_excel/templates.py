@@ -18,6 +18,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import xlsxwriter
 
+from .a1 import col_letter
 from .checks.identifiers import LENGTHS
 from .describe import input_message, rule_text, type_text
 from .sheetnames import INSTRUCTIONS, LISTS
@@ -246,7 +247,7 @@ def _instructions(wb, template: TemplateSpec, fmt: _Formats, specs: Specs) -> No
     for sheet in template.sheets:
         for c, f in enumerate(sheet.fields):
             r += 1
-            cells = (sheet.name, _col(c), f.header, "是" if f.required else "", type_text(f),
+            cells = (sheet.name, col_letter(c), f.header, "是" if f.required else "", type_text(f),
                      rule_text(f, sheet, specs), f.example, f.hint)
             for k, text in enumerate(cells):
                 ws.write_string(r, k, text, wrap)
@@ -266,18 +267,13 @@ def _lines(text: str, width: float) -> int:
     return max(1, -(-cols // int(width)))
 
 
-def _col(c: int) -> str:
-    from .table import col_letter
-    return col_letter(c)
-
-
 def _lists_sheet(wb, lists: Mapping[str, list[str]], specs: Specs) -> None:
     ws = wb.add_worksheet(LISTS)
     for c, (ref, values) in enumerate(lists.items()):
         ws.write_string(0, c, specs.describe_target(ref)[1])
         for r, v in enumerate(values, start=1):
             ws.write_string(r, c, v)
-        col = _col(c)
+        col = col_letter(c)
         wb.define_name(list_name(ref, specs), f"='{LISTS}'!${col}$2:${col}${len(values) + 1}")
     ws.hide()
 

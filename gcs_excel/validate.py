@@ -25,7 +25,8 @@ from .errors import ReadError
 from .problems import FileInfo, Problem, Report, SheetInfo, finding, make_problem, problem_types
 from .readers import Sheet, read
 from .spec import Specs, load_specs
-from .table import Table, a1, col_letter, parse_a1
+from .a1 import a1, col_letter, parse_a1
+from .table import Table
 
 Progress = Callable[[int, int, str], None]
 

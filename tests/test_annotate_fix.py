@@ -163,14 +163,8 @@ def test_fix_refuses_its_input_as_output(write):
 
 def test_strict_workbook_is_not_copied_without_its_sheets(tmp_path):
     """openpyxl opens Strict OOXML with no sheets: no copy rather than an empty one."""
-    from .test_readers import rewrite, xlsx
-    good = xlsx(tmp_path / "good.xlsx", {"A1": "客户编码", "A2": "JT0001"})
-    strict = rewrite(good, tmp_path / "strict.xlsx", lambda n, d: d.replace(
-        b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-        b"http://purl.oclc.org/ooxml/spreadsheetml/main").replace(
-        b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-        b"http://purl.oclc.org/ooxml/officeDocument/relationships"))
-    run = validate_files([strict], annotate_dir=tmp_path / "out")
+    from .test_readers import strict
+    run = validate_files([strict(tmp_path)], annotate_dir=tmp_path / "out")
     assert run.annotated[0].output is None and "Strict" in run.annotated[0].error
     assert not (tmp_path / "out" / "strict.xlsx").exists()
 

@@ -18,7 +18,7 @@ from ..problems import Finding, finding
 from ..readers.grid import Sheet
 from ..sheetnames import AUXILIARY
 from ..spec import SheetSpec, Specs
-from ..table import col_letter
+from ..a1 import col_letter
 
 HEADER_SEARCH_ROWS = 20
 MAX_HEADER_COLUMNS = 256

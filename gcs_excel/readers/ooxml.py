@@ -24,6 +24,7 @@ from xml.etree.ElementTree import ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
+from ..a1 import col_index
 from ..errors import ReadError
 
 MAX_ENTRIES = 10_000
@@ -62,14 +63,6 @@ class Package:
     kind: str                   # xlsx / xlsm
     sheets: list[SheetPart]
     scans: dict[str, SheetScan]  # by sheet name
-
-
-def col_index(letters: bytes | str) -> int:
-    """A -> 1, Z -> 26, AA -> 27 ... XFD -> 16384."""
-    n = 0
-    for ch in letters if isinstance(letters, str) else letters.decode():
-        n = n * 26 + ord(ch) - 64
-    return n
 
 
 def _local(tag: str) -> str:
