@@ -185,6 +185,78 @@ def fix(file: Path, out: Path, today: str | None) -> None:
         sys.exit(EXIT_PROBLEMS)
 
 
+MONTH_HELP = "月份，YYYY-MM，如 2026-10。"
+RULES_HELP = "部门自己的规则文件（TOML），覆盖默认的拜访指标数字（见 gcs_excel/rules.toml）。"
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--month", required=True, help=MONTH_HELP)
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON：{\"month\", \"results\": [...], \"warnings\": [...]}。")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path),
+              help="写出指标工作簿：指标汇总、明细、计划执行。")
+@click.option("--rules", "rules", type=click.Path(dir_okay=False, path_type=Path), help=RULES_HELP)
+@click.option("--today", "today", help="按这一天判断计划是否到期（YYYY-MM-DD，默认今天）。")
+@_help
+def quotas(files: tuple[Path, ...], month: str, as_json: bool, out: Path | None, rules: Path | None,
+           today: str | None) -> None:
+    """检查每个人当月的拜访指标是否达标，缺什么列出什么。
+
+    FILE 是部门的文件：人员名单、总部档案、卖场明细表、拜访计划、拜访记录（可以给多份拜访记录，
+    会合在一起算）。先校验，有错误的行不计入并列出。每人每条规则给出应有、实际、是否达标，
+    以及没拜访的卖场和总部（编码、名称、地址、电话）、每天走访的卖场数、缺的计划周期。
+
+    退出码：0 全部达标，1 有未达标，2 有文件无法读取。
+
+    示例：gcs quotas --month 2026-10 人员名单.xlsx 总部档案.xlsx 卖场明细表.xlsx 拜访计划_2026-10.xlsx 拜访记录_2026-10.xlsx --out 拜访指标_2026-10.xlsx
+    """
+    from .quotas import quotas as check
+    from .render import render_quotas, to_json
+
+    report = check(list(files), month, rules=rules, today=_today(today), out=out)
+    if as_json:
+        click.echo(to_json(report.as_dict()))
+    else:
+        click.echo(render_quotas(report))
+        if out and report.exit_code != 2:
+            click.echo(f"\n已写出 {out}（指标汇总、明细、计划执行）")
+    sys.exit(report.exit_code)
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--month", required=True, help=MONTH_HELP)
+@click.option("--person", help="给这个人排计划（人员名单里的姓名）。")
+@click.option("--all", "everyone", is_flag=True, help="给人员名单里的每个人排计划。")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path),
+              help="写出的计划工作簿（默认 拜访计划_<月份>.xlsx）。")
+@click.option("--into", "into", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="已有的计划工作簿：原有的行原样保留，新计划排在它们周围、写在它们后面。")
+@click.option("--rules", "rules", type=click.Path(dir_okay=False, path_type=Path), help=RULES_HELP)
+@_help
+def plan(files: tuple[Path, ...], month: str, person: str | None, everyone: bool, out: Path | None,
+         into: Path | None, rules: Path | None) -> None:
+    """按规定排出当月的拜访计划（照着走就能达标）。
+
+    客户经理：名下每个正常卖场至少一次（月销量高的卖场两次，分在上、下半月），每个总部两次预约拜访；
+    市场经理：至少 4 个走访日、每天至少 10 个卖场（逐月轮换，全部卖场都会轮到），每个总部一次预约拜访。
+    只排工作日（法定节假日和调休），每天不超过上限，同一片区、同一条路的卖场排在同一天；
+    计划周期按日期填（1–15 日为上，16 日起为下）。FILE 要有人员名单、总部档案和卖场明细表。
+
+    示例：gcs plan --month 2026-11 --all 人员名单.xlsx 总部档案.xlsx 卖场明细表.xlsx --out 拜访计划_2026-11.xlsx
+    """
+    from .plan import make_plan
+
+    result = make_plan(list(files), month, person=person, everyone=everyone, into=into, out=out, rules=rules)
+    counts = "、".join(f"{p} {result.count(p)} 条" for p in result.people)
+    click.echo(f"{result.month} 拜访计划：{len(result.people)} 人，新排 {len(result.rows)} 条（{counts}）")
+    if into:
+        click.echo(f"原计划 {result.kept} 行原样保留")
+    click.echo(f"已写出 {result.output}")
+    for note in result.notes:
+        click.echo(f"· {note}")
+
+
 @cli.command()
 @click.argument("folder", required=False, default="gcs_demo", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--month", help="示例数据的月份（YYYY-MM，默认上个月）。")
@@ -229,9 +301,19 @@ def demo(folder: Path, month: str | None, seed: int) -> None:
                + "、".join(f"{titles[k].title} {n}" for k, n in bad.by_code().most_common()))
     click.echo(f"  标注副本：{r.folder / ANNOTATED_DIR}/（红色=错误，橙色=警告，第一页“校验结果”可点击跳转）")
     click.echo("")
+    q = r.quotas
+    short = [x for x in q.results if not x.ok]
+    click.echo(f"拜访指标（{r.month}，按标准数据）：{len(q.people)} 人 {len(q.results)} 项，"
+               f"未达标 {len(short)} 项：" + "、".join(f"{x.person}·{q.rules.title(x.rule)} {x.actual}/{x.required}"
+                                                  for x in short))
+    click.echo(f"  指标工作簿：{r.quota_workbook}；拜访记录工作簿的“指标”页用公式实时显示同样的数字")
+    click.echo("")
     click.echo("下一步：")
     click.echo(f"  gcs validate {r.folder}/错误示例/*.xlsx {r.folder}/错误示例/*.csv")
     click.echo(f"  gcs fix {r.folder}/错误示例/卖场明细表.xlsx --out {r.folder}/卖场明细表_已修正.xlsx")
+    click.echo(f"  gcs quotas --month {r.month} {r.folder}/标准数据/*.xlsx")
+    click.echo(f"  gcs plan --month {next_month(r.month)} --all {r.folder}/标准数据/人员名单.xlsx "
+               f"{r.folder}/标准数据/总部档案.xlsx {r.folder}/标准数据/卖场明细表.xlsx")
     click.echo("  gcs templates --out 模板")
     sys.exit(0 if not ok.problems else EXIT_PROBLEMS)
 
@@ -248,6 +330,11 @@ def docs(out_dir: Path) -> None:
 
     for p in write_docs(out_dir, cli_reference=cli_reference()):
         click.echo(f"已写出 {p}")
+
+
+def next_month(month: str) -> str:
+    y, m = map(int, month.split("-"))
+    return f"{y + m // 12}-{m % 12 + 1:02d}"
 
 
 def cli_reference() -> str:

@@ -68,3 +68,76 @@ def render_validation(report: Report, max_per_file: int = 100) -> str:
         out.append("")
         out.extend(f"· {note}" for note in report.notes)
     return "\n".join(out)
+
+
+# --- quotas -----------------------------------------------------------------------------
+def _pct(x: float | None) -> str:
+    return "—" if x is None else f"{x:.1%}"
+
+
+def shortfall_lines(r) -> list[str]:
+    """What a person has to do about one rule, one line per store, HQ, day or period."""
+    d = r.details
+    if r.rule == "mm_store_trips":
+        per = d["stores_per_trip"]
+        days = [x for x in d["days"] if not x["trip"]]
+        out = [f"还差 {r.required - r.actual} 趟（一天走访至少 {per} 个不同的正常卖场算一趟）"] if not r.ok else []
+        if d["days"]:
+            out.append("走访卖场的日子：" + "、".join(
+                f"{x['date'][5:]}（{x['stores']} 个{'' if x['trip'] else '，不够'}）" for x in d["days"]))
+        elif not r.ok:
+            out.append("本月还没有走访卖场")
+        return out if not r.ok else []
+    if r.rule == "cm_plan_cadence":
+        return [f"缺少 {p} 的拜访计划" for p in d["missing"]]
+    if r.rule in ("mm_hq_visits", "cm_hq_visits"):
+        return [f"{h['code']} {h['name']}：已预约拜访 {h['visits']} 次，还差 {h['needed']} 次"
+                f"（{h['address']}，购销负责人电话 {h['phone']}）" for h in d["short"]]
+    what = "没有拜访" if r.rule == "cm_store_coverage" else "没有递交紧俏货源书面告知"
+    return [f"{s['licence']} {s['name']}：本月{what}（{s['address']}，{s['phone']}）" for s in d["short"]]
+
+
+def render_quotas(report, max_lines: int = 30) -> str:
+    from .quotas import role_labels
+
+    labels = role_labels()
+    rules = report.rules
+    out = [f"拜访指标 {report.month}（{rules.source}）"]
+    if report.validation is not None and report.validation.unreadable:
+        out += [f"✗ {f.file}：无法读取 —— {f.read_error}" for f in report.validation.unreadable]
+        return "\n".join(out)
+    met = sum(1 for r in report.results if r.ok)
+    out.append(f"{len(report.people)} 人，{len(report.results)} 项指标，达标 {met} 项，未达标 {len(report.results) - met} 项")
+    for person in report.people:
+        mine = report.of(person.name)
+        mark = "✓" if all(r.ok for r in mine) else "✗"
+        out += ["", f"{mark} {person.name}（{labels[person.role]}）"]
+        width = max(len(rules.title(r.rule)) for r in mine) if mine else 0
+        for r in mine:
+            out.append(f"  {'✓' if r.ok else '✗'} {rules.title(r.rule)}{'　' * (width - len(rules.title(r.rule)))}"
+                       f"  {r.actual}/{r.required}")
+            lines = shortfall_lines(r)
+            for line in lines[:max_lines]:
+                out.append(f"      {line}")
+            if len(lines) > max_lines:
+                out.append(f"      ……还有 {len(lines) - max_lines} 条（用 --out 写出完整明细）")
+    out += ["", "计划执行："]
+    for e in report.execution:
+        out.append(f"  {e.person}：计划 {e.planned} 次，实际拜访 {e.visits} 次，按计划 {e.in_plan} 次"
+                   f"（拜访达成率 {_pct(e.rate)}），计划外 {e.outside_plan} 次，到期未拜访 {e.not_visited} 次"
+                   + (f"，未到期 {e.not_due} 次" if e.not_due else ""))
+    if report.warnings:
+        out += ["", f"警告（{len(report.warnings)}）："]
+        for w in report.warnings[: max_lines * 2]:
+            out.append(f"  {w.person} {w.message}")
+        if len(report.warnings) > max_lines * 2:
+            out.append(f"  ……还有 {len(report.warnings) - max_lines * 2} 条（用 --out 或 --json 查看全部）")
+    if report.excluded:
+        out += ["", f"有错误、没有计入的行（{len(report.excluded)}，用 gcs validate 查看详情）："]
+        for x in report.excluded[:max_lines]:
+            reason = x.reasons[0] if x.reasons else ""
+            out.append(f"  {x.file} 「{x.sheet}」第 {x.row} 行：{reason}")
+        if len(report.excluded) > max_lines:
+            out.append(f"  ……还有 {len(report.excluded) - max_lines} 行")
+    out += [f"· {n}" for n in report.notes]
+    return "\n".join(out)

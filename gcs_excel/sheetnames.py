@@ -4,5 +4,17 @@ INSTRUCTIONS = "填表说明"   # templates: every field, whether required, its 
 LISTS = "下拉列表"          # templates: hidden lists behind reference dropdowns
 RESULTS = "校验结果"        # gcs validate --annotate: every problem, linked to its cell
 CHANGES = "修改记录"        # gcs fix: every change made (cell, old, new)
+LIVE = "指标"               # visit log: live quota numbers from formulas
+LIVE_CALC = "指标计算"      # visit log: the hidden helper columns behind 指标
+REFERENCE_PREFIX = "参照-"  # visit log: copies of the department's files the formulas read
 
-AUXILIARY = frozenset({INSTRUCTIONS, LISTS, RESULTS, CHANGES})
+AUXILIARY = frozenset({INSTRUCTIONS, LISTS, RESULTS, CHANGES, LIVE, LIVE_CALC})
+
+
+def is_auxiliary(name: str) -> bool:
+    return name in AUXILIARY or name.startswith(REFERENCE_PREFIX)
+
+
+def reference_sheet(name: str) -> str:
+    """参照-人员名单 for 人员名单."""
+    return REFERENCE_PREFIX + name

@@ -31,7 +31,7 @@ _FIELD_KEYS = {
     "aliases", "width", "hint", "example", "num_format",
 }
 _SHEET_KEYS = {"id", "name", "key", "label", "description", "fields"}
-_TEMPLATE_KEYS = {"id", "workbook", "order", "description", "sheets"}
+_TEMPLATE_KEYS = {"id", "workbook", "order", "description", "sheets", "references", "live_quotas"}
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 _EMPTY: Mapping[str, str] = MappingProxyType({})
@@ -137,6 +137,8 @@ class TemplateSpec:
     description: str
     sheets: tuple[SheetSpec, ...]
     source: str
+    references: tuple[str, ...] = ()   # other sheets copied in as 参照-* (for live formulas)
+    live_quotas: bool = False          # has the 指标 sheet (livesheet.py)
 
     @property
     def filename(self) -> str:
@@ -270,6 +272,10 @@ def _check_coherence(specs: Specs) -> None:
                 raise SpecError(f"{where}: ref_map 的键不在 {f.ref_by} 的可选值中")
             if f.dropdown and not f.ref:
                 raise SpecError(f"{where}: dropdown 需要 ref")
+    for t in specs.templates:
+        for ref in t.references:
+            if ref not in sheets:
+                raise SpecError(f"{t.id}: references 里的 {ref} 不存在")
     if len(specs.by_name) != len(sheets):
         raise SpecError("工作表名称重复")
     for name in NAMED_CHECKS:
@@ -300,7 +306,8 @@ def load_specs() -> Specs:
         wb = raw["workbook"]
         sheets = tuple(_sheet(s, wb, name) for s in raw["sheets"])
         templates.append(TemplateSpec(raw["id"], wb, raw["order"], raw.get("description", ""),
-                                      sheets, name))
+                                      sheets, name, tuple(raw.get("references", ())),
+                                      bool(raw.get("live_quotas", False))))
     templates.sort(key=lambda t: t.order)
     rules = {k: v["rule"] for k, v in _read_toml("checks.toml").items()}
     specs = Specs(tuple(templates), MappingProxyType(rules))

@@ -21,7 +21,9 @@ import xlsxwriter
 from .a1 import col_letter
 from .checks.identifiers import LENGTHS
 from .describe import input_message, rule_text, type_text
-from .sheetnames import INSTRUCTIONS, LISTS
+from .livesheet import add_live_sheets
+from .rules import Rules, load_rules
+from .sheetnames import INSTRUCTIONS, LISTS, reference_sheet
 from .spec import Field, SheetSpec, Specs, TemplateSpec, load_specs
 from .writing import atomic_output
 
@@ -95,10 +97,14 @@ def write_workbook(template: TemplateSpec, path: str | Path, *,
                    merges: Mapping[str, Sequence[tuple[int, int, int, int, Any]]] | None = None,
                    lists: Mapping[str, list[str]] | None = None,
                    headers: Mapping[str, Mapping[str, str]] | None = None,
+                   references: Mapping[str, Iterable[Mapping[str, Any]]] | None = None,
+                   month: str | None = None, rules: Rules | None = None,
                    specs: Specs | None = None, inputs: Iterable[str | Path] = ()) -> Path:
     """Write one template workbook, empty or with rows (dicts keyed by field id);
     merges are (first_row, first_col, last_row, last_col, value), 0-based, per sheet id;
-    headers replaces header texts (sheet id -> field id -> text), for test and demo files."""
+    headers replaces header texts (sheet id -> field id -> text), for test and demo files.
+    A template with a live 指标 sheet also gets its 参照-* sheets (rows from references,
+    by sheet id) and, when given, the month to show."""
     specs = specs or load_specs()
     lists = default_lists(specs) if lists is None else lists
     path = Path(path)
@@ -115,6 +121,14 @@ def write_workbook(template: TemplateSpec, path: str | Path, *,
                 ws.merge_range(r1, c1, r2, c2, None)
                 _write_value(ws, r1, c1, value, sheet.fields[c1] if c1 < len(sheet.fields) else None, fmt)
             _print_setup(ws, sheet, template, max(len(rows), 1))
+        if template.live_quotas:
+            add_live_sheets(wb, fmt.get, specs, rules or load_rules(), month)
+        for ref in template.references:
+            sheet = specs.sheet(ref)
+            ws = wb.add_worksheet(reference_sheet(sheet.name))
+            _layout(ws, sheet, fmt, used_lists, specs, {})
+            _write_rows(ws, sheet, list((references or {}).get(ref, ())), fmt)
+            _print_setup(ws, sheet, template, 1)
         _instructions(wb, template, fmt, specs)
         if used_lists:
             _lists_sheet(wb, used_lists, specs)

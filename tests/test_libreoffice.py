@@ -18,8 +18,22 @@ from .conftest import TODAY, flat
 pytestmark = pytest.mark.libreoffice
 
 
+# A LibreOffice profile that recalculates every formula when it loads an .xlsx (by
+# default it trusts the cached values, and XlsxWriter writes none).
+RECALC = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"
+ xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse">
+<value>0</value></prop></item>
+</oor:items>
+"""
+
+
 def convert(soffice: str, files: list[Path], out: Path, target: str, tmp: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
+    user = tmp / "lo-profile" / "user"
+    user.mkdir(parents=True, exist_ok=True)
+    (user / "registrymodifications.xcu").write_text(RECALC, "utf-8")
     profile = (tmp / "lo-profile").as_uri()
     cmd = [soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore",
            "--convert-to", target, "--outdir", str(out), *map(str, files)]
@@ -58,3 +72,28 @@ def test_data_survives_a_save_in_libreoffice(soffice, clean_files, tmp_path):
     assert flat(report) == []
     assert sum(s.rows for f in report.files for s in f.sheets) == \
         sum(s.rows for f in validate(clean_files, today=TODAY).report.files for s in f.sheets)
+
+
+def test_live_quota_sheet_equals_gcs_quotas(soffice, clean_files, tmp_path):
+    """The visit log's 指标 sheet, recalculated by LibreOffice, gives exactly the numbers of
+    gcs quotas for the same month and files."""
+    import python_calamine as pc
+
+    from gcs_excel.livesheet import FIRST_PERSON_ROW, ok_column, rule_columns
+    from gcs_excel.quotas import quotas
+    from gcs_excel.a1 import col_index
+
+    log = next(p for p in clean_files if p.name.startswith("拜访记录"))
+    (saved,) = convert(soffice, [log], tmp_path / "calc", 'xlsx:Calc MS Excel 2007 XML', tmp_path)
+    sheet = pc.CalamineWorkbook.from_path(str(saved)).get_sheet_by_name("指标").to_python(skip_empty_area=False)
+    report = quotas(clean_files, "2026-10", today=TODAY)
+    assert not report.all_ok          # the demo month has shortfalls: the comparison means something
+    cols = rule_columns()
+    rows = {r[0]: r for r in sheet[FIRST_PERSON_ROW - 1:] if r[0]}
+    assert set(rows) == {p.name for p in report.people}
+    for r in report.results:
+        actual, required = (rows[r.person][col_index(c) - 1] for c in cols[r.rule])
+        assert (actual, required) == (r.actual, r.required), (r.person, r.rule)
+    for p in report.people:
+        ok = all(r.ok for r in report.of(p.name))
+        assert rows[p.name][col_index(ok_column()) - 1] == ("达标" if ok else "未达标")

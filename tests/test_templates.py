@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from gcs_excel.describe import input_message
-from gcs_excel.sheetnames import INSTRUCTIONS, LISTS
+from gcs_excel.sheetnames import INSTRUCTIONS, LISTS, LIVE, LIVE_CALC, reference_sheet
 from gcs_excel.spec import load_specs
 from gcs_excel.templates import build_templates
 
@@ -44,7 +44,9 @@ TEMPLATES = [t.id for t in load_specs().templates]
 def test_template_layout(template_id, built):
     t = load_specs().template(template_id)
     wb = openpyxl.load_workbook(next(p for p in built if p.name == t.filename))
-    expected = [s.name for s in t.sheets] + [INSTRUCTIONS]
+    live = [LIVE, LIVE_CALC] if t.live_quotas else []
+    refs = [reference_sheet(load_specs().sheet(r).name) for r in t.references]
+    expected = [s.name for s in t.sheets] + live + refs + [INSTRUCTIONS]
     assert [n for n in wb.sheetnames if n != LISTS] == expected
     assert wb.active.title == t.sheets[0].name
     for sheet in t.sheets:

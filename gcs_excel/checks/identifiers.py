@@ -213,9 +213,12 @@ def plan_period(s: str) -> Finding | None:
     return finding("plan_period_invalid", suggestion, value=s)
 
 
+HALVES = ("上", "下")      # plan periods: days 1–15, 16–end
+
+
 def period_of(day: dt.date) -> str:
     """The plan period a date falls in: 1–15 上, 16–end 下."""
-    return f"{day.year:04d}-{day.month:02d}{'上' if day.day <= 15 else '下'}"
+    return f"{day.year:04d}-{day.month:02d}{HALVES[0] if day.day <= 15 else HALVES[1]}"
 
 
 # Fast paths: a value that fully matches one of these (ASCII, no spaces) passes its check.

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..problems import Finding, finding
 from ..readers.grid import Sheet
-from ..sheetnames import AUXILIARY
+from ..sheetnames import is_auxiliary
 from ..spec import SheetSpec, Specs
 from ..a1 import col_letter
 
@@ -89,7 +89,7 @@ def _name_spec(name: str, specs: Specs) -> SheetSpec | None:
 
 def recognise(sheet: Sheet, specs: Specs) -> Recognised | Located | None:
     """A Recognised sheet; a Located problem when it cannot be used; None to skip."""
-    if norm_name(sheet.name) in AUXILIARY:
+    if is_auxiliary(norm_name(sheet.name)):
         return None
     head = sheet.rows[:HEADER_SEARCH_ROWS]
     if not head:

@@ -10,6 +10,7 @@ from typing import Any, Callable, Mapping
 
 from ..annotate import Annotated, annotate
 from ..problems import Report, show
+from ..quotas import QuotaReport, quotas
 from ..spec import Specs, load_specs
 from ..templates import write_workbook
 from ..validate import validate
@@ -33,6 +34,8 @@ class DemoResult:
     annotated: list[Annotated]
     expected: list[tuple[str, str, str]]
     counts: dict[str, int] = field(default_factory=dict)
+    quotas: QuotaReport | None = None
+    quota_workbook: Path | None = None
 
 
 def write_department(tables: Mapping[str, list[dict[str, Any]]], folder: Path, month: str, *,
@@ -47,8 +50,9 @@ def write_department(tables: Mapping[str, list[dict[str, Any]]], folder: Path, m
             continue
         name = f"{t.workbook}_{month}.xlsx" if t.id in ("plan", "visits") else t.filename
         data = {s.id: tables[s.id] for s in t.sheets}
+        refs = {r: tables[r] for r in t.references}    # the visit log's 参照-* sheets
         paths.append(write_workbook(t, folder / name, data=data, merges=merges, headers=headers,
-                                    lists=lists, specs=specs))
+                                    lists=lists, references=refs, month=month, specs=specs))
     return paths
 
 
@@ -84,6 +88,9 @@ def run_demo(folder: str | Path = "gcs_demo", *, month: str | None = None, seed:
     checked = validate(mistakes, today=today)
     say("标注错误示例")
     annotated = annotate(checked, folder / ANNOTATED_DIR, inputs=mistakes)
+    say("检查拜访指标")
+    book = folder / f"拜访指标_{month}.xlsx"
+    quota_report = quotas([p for p in clean if p.suffix == ".xlsx"], month, today=today, out=book)
     counts = {sheet: len(rows) for sheet, rows in dep.tables.items()}
     return DemoResult(folder, month, clean, mistakes, clean_report, checked.report, annotated,
-                      wrong.expected, counts)
+                      wrong.expected, counts, quota_report, book)

@@ -5,13 +5,11 @@ every enum label comes from the spec."""
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import random
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..checks.identifiers import period_of
 from ..spec import Specs, load_specs
 from ..templates import bundled_catalogue
 from ..values import month_of
@@ -65,12 +63,6 @@ def months_back(month: str, n: int) -> list[str]:
         out.append(f"{y:04d}-{m:02d}")
         y, m = (y, m - 1) if m > 1 else (y - 1, 12)
     return out[::-1]
-
-
-def working_days(month: str, until: dt.date | None = None) -> list[dt.date]:
-    y, m = map(int, month.split("-"))
-    days = [dt.date(y, m, d) for d in range(1, calendar.monthrange(y, m)[1] + 1)]
-    return [d for d in days if d.weekday() < 5 and (until is None or d <= until)]
 
 
 class _Builder:
@@ -152,59 +144,52 @@ class _Builder:
             hq["planned_volume"] = round(total * 1.1, -1)
         self.dep.tables["stores"] = rows
 
-    # -- a month of plans and visits -------------------------------------------------
+    # -- a month of plans (by the planner) and of visits that mostly follow them --------
     def plan_and_visits(self) -> None:
-        active = self.label("stores", "status", "active")
-        hq_active = self.label("hq", "status", "active")
-        days = working_days(self.month)
-        first, second = [d for d in days if d.day <= 15], [d for d in days if d.day > 15]
-        plan, visits, obs = [], [], []
-        stores_by_cm: dict[str, list[dict]] = {}
-        for s in self.dep["stores"]:
-            if s["status"] == active:
-                stores_by_cm.setdefault(s["cm"], []).append(s)
-        hqs = [h for h in self.dep["hq"] if h["status"] == hq_active]
-        cm_label, mm_label = self.label("plan", "role", "cm"), self.label("plan", "role", "mm")
-        for cm in self.cms:
-            mine = sorted(stores_by_cm.get(cm, []), key=lambda s: (s["area"], s["address"]))
-            for k, s in enumerate(mine):
-                day = days[k * len(days) // max(len(mine), 1)]
-                plan.append(self._plan_row(day, cm, cm_label, "store", s["licence"], s["name"]))
-            for h in (h for h in hqs if h["cm"] == cm):
-                for half in (first, second):
-                    plan.append(self._plan_row(self.rng.choice(half), cm, cm_label, "hq", h["code"], h["name"]))
-        for n, mm in enumerate(self.mms):
-            own = [h for h in hqs if h["mm"] == mm]
-            pool = [s for s in self.dep["stores"] if s["status"] == active
-                    and any(s["customer"] == h["code"] for h in own)]
-            for trip in range(4):
-                day = days[(3 + trip * 5 + n) % len(days)]
-                for s in pool[trip * 11:(trip + 1) * 11] or pool[:11]:
-                    plan.append(self._plan_row(day, mm, mm_label, "store", s["licence"], s["name"]))
-            for h in own:
-                plan.append(self._plan_row(self.rng.choice(days), mm, mm_label, "hq", h["code"], h["name"]))
-        plan.sort(key=lambda r: (r["date"], r["person"], r["target_code"]))
+        from ..dept import department_from_rows
+        from ..plan import Planner
+        from ..rules import load_rules
+
+        dept = department_from_rows({k: self.dep[k] for k in ("staff", "hq", "stores")}, self.specs)
+        planner = Planner(dept, self.month, load_rules())
+        people = sorted(dept.staff.values(), key=lambda p: (p.role != "mm", p.name))
+        plan = [r for p in people for r in planner.plan(p)]
+        visits, obs = [], []
+        store = self.label("visits", "target_type", "store")
+        cm = self.label("visits", "role", "cm")
         for row in plan:
             if row["date"] > self.today:
                 continue
-            if self.rng.random() < 0.03:      # now and then a planned visit does not happen
-                continue
             visits.append(self._visit_row(row))
-            if row["role"] == cm_label and row["target_type"] == self.label("plan", "target_type", "store"):
+            if row["role"] == cm and row["target_type"] == store:
                 obs.extend(self._observations(row))
+        self._deviations(plan, visits)
         self.dep.tables["plan"] = plan
         self.dep.tables["visits"] = visits
         self.dep.tables["observations"] = obs
 
-    def _plan_row(self, day, person, role, kind, code, name) -> dict[str, Any]:
-        yes = self.label("plan", "appointment", "yes")
-        return {
-            "date": day, "person": person, "role": role,
-            "target_type": self.label("plan", "target_type", kind), "target_code": code,
-            "target_name": name, "appointment": yes if kind == "hq" else None,
-            "purpose": "沟通订货计划和需求预测" if kind == "hq" else "紧俏货源告知，采集上摊、价格、库存",
-            "period": period_of(day),
-        }
+    def _deviations(self, plan: list[dict], visits: list[dict]) -> None:
+        """What happens in a real month, so that the quota check has something to say:
+        visits missed, a notice not handed over, an HQ visit without appointment, a short
+        trip day, a visit outside the plan. (Business findings, not data mistakes.)"""
+        store = self.label("visits", "target_type", "store")
+        hq = self.label("visits", "target_type", "hq")
+        no = self.label("visits", "scarce_notice", "no")
+        cms = sorted(self.cms)
+        mine = lambda name, kind: [v for v in visits if v["person"] == name and v["target_type"] == kind]  # noqa: E731
+        for v in mine(cms[0], store)[-2:]:            # two stores not visited
+            visits.remove(v)
+        mine(cms[1], store)[3]["scarce_notice"] = no   # a notice not handed over
+        mine(cms[2], hq)[0]["appointment"] = self.label("visits", "appointment", "no")
+        trip_day = min(v["date"] for v in mine(sorted(self.mms)[-1], store))
+        short = [v for v in mine(sorted(self.mms)[-1], store) if v["date"] == trip_day]
+        for v in short[9:]:                             # that trip reaches only 9 stores
+            visits.remove(v)
+        extra = mine(cms[3], store)[0]
+        later = [d for d in sorted({v["date"] for v in visits}) if d.day > 15 and d > extra["date"]]
+        if later:
+            visits.append({**extra, "date": later[0]})    # a second, unplanned visit
+        visits.sort(key=lambda v: (v["date"], v["person"], v["target_code"]))
 
     def _visit_row(self, plan: dict[str, Any]) -> dict[str, Any]:
         hq = plan["target_type"] == self.label("visits", "target_type", "hq")

@@ -1,0 +1,170 @@
+"""The department as typed records, built from validated tables: staff, HQs, stores,
+plan rows and visits. Enum labels become value ids here; rows with errors are left out
+and listed (file, sheet, row, why), never dropped silently."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from .spec import Specs, load_specs
+from .validate import Validation
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    role: str                    # "mm" / "cm"
+    email: str | None = None
+    area: str | None = None
+
+
+@dataclass(frozen=True)
+class HQ:
+    code: str
+    name: str
+    address: str
+    buyer_phone: str
+    mm: str
+    cm: str
+    active: bool
+    email: str | None = None
+
+
+@dataclass(frozen=True)
+class Store:
+    licence: str
+    customer: str
+    name: str
+    address: str
+    area: str
+    phone: str
+    volume: int
+    cm: str
+    active: bool                 # the store and its HQ are 正常
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    date: dt.date
+    person: str
+    role: str
+    kind: str                    # "hq" / "store"
+    code: str
+    period: str
+    appointment: bool
+    file: str = ""
+    row: int = 0
+
+
+@dataclass(frozen=True)
+class Visit:
+    date: dt.date
+    person: str
+    role: str
+    kind: str
+    code: str
+    appointment: bool
+    notice: bool
+    file: str = ""
+    row: int = 0
+
+
+@dataclass(frozen=True)
+class Excluded:
+    file: str
+    sheet: str
+    row: int
+    reasons: tuple[str, ...]
+
+
+@dataclass
+class Department:
+    staff: dict[str, Person] = field(default_factory=dict)
+    hqs: dict[str, HQ] = field(default_factory=dict)
+    stores: dict[str, Store] = field(default_factory=dict)
+    plans: list[PlanRow] = field(default_factory=list)
+    visits: list[Visit] = field(default_factory=list)
+    excluded: list[Excluded] = field(default_factory=list)
+    present: set[str] = field(default_factory=set)      # sheet ids given
+
+    def people(self, role: str) -> list[Person]:
+        return [p for p in self.staff.values() if p.role == role]
+
+
+class _Ids:
+    """Enum label -> value id, per field (the only place labels are turned back into ids)."""
+
+    def __init__(self, specs: Specs):
+        self.specs = specs
+        self._maps: dict[tuple[str, str], dict[str, str]] = {}
+
+    def __call__(self, sheet: str, field_id: str, label):
+        key = (sheet, field_id)
+        if key not in self._maps:
+            options = self.specs.sheet(sheet).field(field_id).options
+            self._maps[key] = {v: k for k, v in options.items()}
+        return self._maps[key].get(label)
+
+
+def load_department(v: Validation, specs: Specs | None = None) -> Department:
+    """Typed records from validated tables; rows with errors are left out and listed."""
+    d = Department()
+    errors = defaultdict(list)
+    for p in v.report.problems:
+        if p.severity == "error" and p.row:
+            errors[(p.file, p.sheet, p.row)].append(p.message)
+    for t in v.tables:
+        d.present.add(t.spec.id)
+        for i, bad in enumerate(t.row_errors):
+            if bad:
+                d.excluded.append(Excluded(t.file, t.sheet, t.rows[i], tuple(errors[(t.file, t.sheet, t.rows[i])])))
+    _fill(d, lambda sheet: _records(v, sheet), specs or load_specs())
+    return d
+
+
+def department_from_rows(tables, specs: Specs | None = None) -> Department:
+    """Typed records from rows keyed by field id (demo data, tests), assumed valid."""
+    d = Department(present=set(tables))
+    _fill(d, lambda sheet: ({**r, "file": "", "row": i + 2} for i, r in enumerate(tables.get(sheet, ()))),
+          specs or load_specs())
+    return d
+
+
+def _fill(d: Department, rows_of, specs: Specs) -> None:
+    ids = _Ids(specs)
+
+    def records(sheet, *needed):
+        return (r for r in rows_of(sheet) if all(r.get(k) is not None for k in needed))
+
+    for r in records("staff", "name", "role"):
+        d.staff.setdefault(r["name"], Person(r["name"], ids("staff", "role", r["role"]), r.get("email"), r.get("area")))
+    for r in records("hq", "code", "status"):
+        d.hqs.setdefault(r["code"], HQ(r["code"], r.get("name") or "", r.get("address") or "", r.get("buyer_phone") or "",
+                                       r.get("mm"), r.get("cm"), ids("hq", "status", r["status"]) == "active",
+                                       r.get("buyer_email")))
+    for r in records("stores", "licence", "status"):
+        hq = d.hqs.get(r.get("customer"))
+        active = ids("stores", "status", r["status"]) == "active" and (hq is None or hq.active)
+        d.stores.setdefault(r["licence"], Store(
+            r["licence"], r.get("customer"), r.get("name") or "", r.get("address") or "", r.get("area") or "",
+            r.get("phone") or "", r.get("monthly_volume") or 0, r.get("cm"), active))
+    for r in records("plan", "date", "person", "target_type", "target_code", "period"):
+        d.plans.append(PlanRow(r["date"], r["person"], ids("plan", "role", r.get("role")),
+                               ids("plan", "target_type", r["target_type"]), r["target_code"], r["period"],
+                               ids("plan", "appointment", r.get("appointment")) == "yes", r["file"], r["row"]))
+    for r in records("visits", "date", "person", "target_type", "target_code"):
+        d.visits.append(Visit(r["date"], r["person"], ids("visits", "role", r.get("role")),
+                              ids("visits", "target_type", r["target_type"]), r["target_code"],
+                              ids("visits", "appointment", r.get("appointment")) == "yes",
+                              ids("visits", "scarce_notice", r.get("scarce_notice")) == "yes", r["file"], r["row"]))
+
+
+def _records(v: Validation, sheet: str):
+    """Valid rows of one sheet kind across files (rows lacking a needed value, e.g. a
+    column missing from the file, are skipped by _fill)."""
+    for t in v.tables_of(sheet):
+        for r in t.records():
+            r["file"] = t.file
+            yield r

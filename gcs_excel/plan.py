@@ -1,0 +1,261 @@
+"""`gcs plan`: the month's visit plan from staff, HQ file and store list, so that a plan
+followed passes `gcs quotas`.
+
+Customer managers: every active store they own (busy stores more often, split over both
+halves), each HQ twice by appointment (once per half). Market managers: trip days of
+enough stores among their HQs' stores, rotating month by month so every store is seen
+over time, and each HQ once by appointment. Only working days (holidays and 调休);
+days balanced up to a maximum; stores of the same 片区 and road on the same day. Rows
+already in an existing plan (--into) are kept exactly and counted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+
+from .checks.identifiers import HALVES, period_of
+from .dept import Department, Person, Store, load_department
+from .errors import ConfigError
+from .quotas import check_month
+from .rules import Rules, load_rules
+from .spec import load_specs
+from .templates import write_workbook
+from .validate import validate
+from .workdays import working_days
+from .writing import atomic_output
+
+STORE_PURPOSE = "紧俏货源书面告知；采集上摊、动销、价格、库存"
+HQ_PURPOSE = "预约拜访购销负责人：沟通订货计划、需求预测和客户意见"
+_ROAD_RE = re.compile(r"(?:区|县|市)([^区县市\d]{2,12}?(?:路|街|道|巷|大道|大街))")
+_NUMBER_RE = re.compile(r"(\d+)\s*号")
+
+
+@dataclass
+class PlanResult:
+    month: str
+    rows: list[dict[str, Any]]                 # new rows, by field id
+    kept: int = 0                              # rows of --into kept as they were
+    output: Path | None = None
+    notes: list[str] = field(default_factory=list)
+    people: list[str] = field(default_factory=list)
+
+    def count(self, person: str) -> int:
+        return sum(1 for r in self.rows if r["person"] == person)
+
+
+def road_of(address: str) -> str:
+    m = _ROAD_RE.search(address or "")
+    return m.group(1) if m else ""
+
+
+def _store_order(s: Store):
+    m = _NUMBER_RE.search(s.address or "")
+    return (s.area or "", road_of(s.address), int(m.group(1)) if m else 0, s.licence)
+
+
+class _Calendar:
+    """Working days of the month, split into the two plan halves, with each day's load."""
+
+    def __init__(self, days: list[dt.date]):
+        self.days = days
+        self.halves = ([d for d in days if d.day <= 15], [d for d in days if d.day > 15])
+        self.load: Counter = Counter()
+
+    def lightest(self, half: int, avoid=()) -> dt.date:
+        pool = [d for d in self.halves[half] if d not in avoid] or self.halves[half] or self.days
+        return min(pool, key=lambda d: (self.load[d], d))
+
+
+class Planner:
+    def __init__(self, dept: Department, month: str, rules: Rules):
+        self.dept, self.month, self.rules = dept, month, rules
+        self.days = working_days(month, rules)
+        if not self.days:
+            raise ConfigError(f"{month} 没有工作日")
+        spec = load_specs().sheet("plan")
+        self.label = lambda f, v: spec.field(f).label(v)
+        self.notes: list[str] = []
+
+    def _row(self, day: dt.date, person: Person, kind: str, code: str, name: str) -> dict[str, Any]:
+        return {"date": day, "person": person.name, "role": self.label("role", person.role),
+                "target_type": self.label("target_type", kind), "target_code": code, "target_name": name,
+                "appointment": self.label("appointment", "yes") if kind == "hq" else None,
+                "purpose": HQ_PURPOSE if kind == "hq" else STORE_PURPOSE, "period": period_of(day)}
+
+    def _existing(self, person: Person):
+        rows = [p for p in self.dept.plans if p.person == person.name and p.period[:7] == self.month]
+        cal = _Calendar(self.days)
+        for p in rows:
+            if p.kind == "store":
+                cal.load[p.date] += 1
+        return rows, cal
+
+    # -- customer managers ------------------------------------------------------------------
+    def customer_manager(self, person: Person) -> list[dict]:
+        cfg = self.rules["plan"]
+        existing, cal = self._existing(person)
+        have = Counter((p.kind, p.code, p.period[-1]) for p in existing)
+        have_any = Counter((p.kind, p.code) for p in existing)
+        stores = sorted((s for s in self.dept.stores.values() if s.active and s.cm == person.name), key=_store_order)
+        fixed: list[list[Store]] = [[], []]       # per half
+        free: list[Store] = []
+        for s in stores:
+            want = cfg["high_volume_visits"] if s.volume >= cfg["high_volume"] else self.rules["cm_store_coverage"]["visits"]
+            left = want - have_any[("store", s.licence)]
+            if left <= 0:
+                continue
+            if want >= 2:
+                for half, mark in enumerate(HALVES):
+                    if left > 0 and not have[("store", s.licence, mark)]:
+                        fixed[half].append(s)
+                        left -= 1
+                free.extend([s] * max(left, 0))
+            else:
+                free.append(s)
+        d1, d2 = map(len, cal.halves)
+        split = round(len(free) * d1 / (d1 + d2)) if d1 + d2 else len(free)
+        if len(free) >= 2 and d1 and d2:
+            split = min(max(split, 1), len(free) - 1)   # a plan in each half (the cadence rule)
+        rows = []
+        for half, units in ((0, fixed[0] + free[:split]), (1, fixed[1] + free[split:])):
+            units.sort(key=_store_order)
+            rows += self._spread(person, units, cal, half, cfg["max_stores_per_day"])
+        hqs = sorted((h for h in self.dept.hqs.values() if h.active and h.cm == person.name), key=lambda h: h.code)
+        need = self.rules["cm_hq_visits"]["visits"]
+        for h in hqs:
+            left = need - have_any[("hq", h.code)]
+            for k in range(max(left, 0)):
+                half = (k + have_any[("hq", h.code)]) % 2
+                day = cal.lightest(half, avoid={r["date"] for r in rows if r["target_code"] == h.code})
+                cal.load[day] += 0.5          # an HQ visit is lighter than a store round
+                rows.append(self._row(day, person, "hq", h.code, h.name))
+        return rows
+
+    def _spread(self, person: Person, units: list[Store], cal: _Calendar, half: int, cap: int) -> list[dict]:
+        """Fill the half's days in order, evenly, keeping runs of one road together."""
+        days = cal.halves[half] or cal.days
+        if not units:
+            return []
+        room = sum(max(cap - cal.load[d], 0) for d in days)
+        if len(units) > room:
+            self.notes.append(f"{person.name}：{HALVES[half]}半月要排 {len(units)} 个卖场，"
+                              f"超过每天 {cap} 个的上限，部分日子超出上限")
+        per_day = max(1, min(cap, math.ceil((len(units) + sum(cal.load[d] for d in days)) / len(days))))
+        rows, i = [], 0
+        for n, day in enumerate(days):
+            take = max(per_day - int(cal.load[day]), 0)
+            if n == len(days) - 1:
+                take = len(units) - i           # whatever is left goes on the last day
+            chosen = units[i:i + take]
+            i += len(chosen)
+            for s in chosen:
+                rows.append(self._row(day, person, "store", s.licence, s.name))
+            cal.load[day] += len(chosen)
+            if i >= len(units):
+                break
+        return rows
+
+    # -- market managers ----------------------------------------------------------------------
+    def market_manager(self, person: Person) -> list[dict]:
+        trips_rule = self.rules["mm_store_trips"]
+        existing, cal = self._existing(person)
+        own = {h.code for h in self.dept.hqs.values() if h.active and h.mm == person.name}
+        pool = sorted((s for s in self.dept.stores.values() if s.active and s.customer in own), key=_store_order)
+        per_day = Counter(p.date for p in existing if p.kind == "store")
+        done = sum(1 for n in per_day.values() if n >= trips_rule["stores_per_trip"])
+        trips = max(trips_rule["trips"] - done, 0)
+        n = min(self.rules["plan"]["mm_stores_per_trip"], len(pool))
+        rows = []
+        if trips and len(pool) < trips_rule["stores_per_trip"]:
+            self.notes.append(f"{person.name}：名下总部的正常卖场只有 {len(pool)} 个，"
+                              f"不够每趟 {trips_rule['stores_per_trip']} 个，这几趟无法达标")
+        if trips and pool:
+            y, m = map(int, self.month.split("-"))
+            start = ((y * 12 + m) * trips * n) % len(pool)     # rotate month by month
+            ring = pool[start:] + pool[:start]
+            free_days = [d for d in cal.days if d not in per_day]
+            candidates = free_days if len(free_days) >= trips else cal.days
+            picks = [candidates[int((k + 0.5) * len(candidates) / trips)] for k in range(trips)]
+            for k, day in enumerate(picks):
+                block = [ring[(k * n + j) % len(ring)] for j in range(n)]
+                for s in dict.fromkeys(block):
+                    rows.append(self._row(day, person, "store", s.licence, s.name))
+                cal.load[day] += len(block)
+        trip_days = {r["date"] for r in rows}
+        have = Counter(p.code for p in existing if p.kind == "hq")
+        need = self.rules["mm_hq_visits"]["visits"]
+        for k, code in enumerate(sorted(own)):
+            h = self.dept.hqs[code]
+            for j in range(max(need - have[code], 0)):
+                day = cal.lightest((k + j) % 2, avoid=trip_days)
+                cal.load[day] += 0.5
+                rows.append(self._row(day, person, "hq", h.code, h.name))
+        return rows
+
+    def plan(self, person: Person) -> list[dict]:
+        rows = self.customer_manager(person) if person.role == "cm" else self.market_manager(person)
+        return sorted(rows, key=lambda r: (r["date"], r["target_type"], r["target_code"]))
+
+
+def make_plan(paths: Sequence[str | Path], month: str, *, person: str | None = None,
+              everyone: bool = False, into: str | Path | None = None, out: str | Path | None = None,
+              rules: Rules | str | Path | None = None, today: dt.date | None = None) -> PlanResult:
+    """The `gcs plan` command: plan one person or everyone, write the plan workbook."""
+    check_month(month)
+    if bool(person) == bool(everyone):
+        raise ConfigError("请用 --person 姓名 指定一个人，或用 --all 给所有人排计划（二选一）")
+    rules = rules if isinstance(rules, Rules) else load_rules(rules)
+    inputs = [*paths, *([into] if into else [])]
+    v = validate(inputs, today=today)
+    if v.report.unreadable:
+        bad = v.report.unreadable[0]
+        raise ConfigError(f"{bad.file}：无法读取 —— {bad.read_error}")
+    dept = load_department(v)
+    missing = [load_specs().sheet(s).name for s in ("staff", "hq", "stores") if s not in dept.present]
+    if missing:
+        raise ConfigError(f"排拜访计划需要{'、'.join(missing)}")
+    if into and "plan" not in {t.spec.id for t in v.tables if t.file == str(into)}:
+        raise ConfigError(f"{into} 里没有拜访计划工作表")
+    if person and person not in dept.staff:
+        raise ConfigError(f"人员名单里没有「{person}」")
+    people = [dept.staff[person]] if person else sorted(dept.staff.values(), key=lambda p: (p.role != "mm", p.name))
+    planner = Planner(dept, month, rules)
+    rows = [r for p in people for r in planner.plan(p)]
+    result = PlanResult(month, rows, notes=planner.notes, people=[p.name for p in people])
+    if dept.excluded:
+        result.notes.append(f"输入里有 {len(dept.excluded)} 行有错误，没有用来排计划（用 gcs validate 查看）")
+    suffix = f"_{person}" if person else ""
+    target = Path(out) if out else Path(f"拜访计划_{month}{suffix}.xlsx")
+    if into:
+        result.kept = sum(len(t) for t in v.tables if t.file == str(into) and t.spec.id == "plan")
+        _append(Path(into), rows, target, inputs)
+    else:
+        write_workbook(load_specs().template("plan"), target, data={"plan": rows}, inputs=inputs)
+    result.output = target
+    return result
+
+
+def _append(into: Path, rows: list[dict], target: Path, inputs) -> None:
+    """Keep the existing workbook exactly; add the new rows under its plan sheet's data."""
+    from .readers import read
+    from .xlsx_edit import open_copy, set_value
+
+    grid = read(into)
+    wb = open_copy(grid)
+    v = validate([into])
+    table = next(t for t in v.tables if t.spec.id == "plan")
+    ws = wb[table.sheet]
+    last = max([table.header_row, *table.rows])
+    for k, row in enumerate(rows, start=1):
+        for fid, col in table.columns.items():
+            value = row.get(fid)
+            if value is not None:
+                set_value(ws.cell(row=last + k, column=col + 1), value)
+    with atomic_output(target, inputs=inputs) as tmp:
+        wb.save(tmp)

@@ -1,0 +1,300 @@
+"""`gcs quotas`: each person's visit quotas for a month, from the department's files.
+
+One result per person and rule (rules.toml): required, actual, ok, and the details a
+person needs to act (the stores and HQs short with address and phone, the trip days with
+their store counts, the missing plan period). Plan execution per person and warnings
+(HQ visits without appointment, visits outside the plan, planned visits not made) come
+with it. Rows with validation errors are left out of the counts and listed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+
+from .checks.identifiers import HALVES, period_of
+from .dept import Department, Excluded, HQ, Person, Store, load_department
+from .errors import ConfigError
+from .problems import Report
+from .rules import RULES_OF_ROLE, Rules, load_rules
+from .spec import load_specs
+from .validate import validate
+from .values import MONTH_RE, month_of
+
+
+@dataclass
+class RuleResult:
+    person: str
+    role: str                 # "mm" / "cm"
+    rule: str
+    required: int
+    actual: int
+    ok: bool
+    details: dict[str, Any]
+
+    def as_dict(self, role_label: str) -> dict:
+        return {"person": self.person, "role": role_label, "rule": self.rule, "required": self.required,
+                "actual": self.actual, "ok": self.ok, "details": self.details}
+
+
+WARNING_TITLES = {
+    "hq_visit_without_appointment": "总部拜访未预约",
+    "visit_not_in_plan": "计划外拜访",
+    "planned_not_visited": "计划未拜访",
+}
+
+
+@dataclass
+class QuotaWarning:
+    code: str                 # hq_visit_without_appointment / visit_not_in_plan / planned_not_visited
+    person: str
+    date: dt.date
+    kind: str                 # "hq" / "store"
+    target: str
+    name: str
+    file: str
+    row: int
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"code": self.code, "person": self.person, "date": self.date.isoformat(), "kind": self.kind,
+                "target": self.target, "name": self.name, "file": self.file, "row": self.row,
+                "message": self.message}
+
+
+@dataclass
+class Execution:
+    """Plan against actual for one person (计划执行)."""
+    person: str
+    role: str
+    planned: int
+    visits: int
+    in_plan: int
+    outside_plan: int
+    not_visited: int
+    not_due: int
+
+    @property
+    def rate(self) -> float | None:
+        """拜访达成率 = visits made as planned ÷ planned visits (None when nothing planned)."""
+        return self.in_plan / self.planned if self.planned else None
+
+
+@dataclass
+class QuotaReport:
+    month: str
+    rules: Rules
+    results: list[RuleResult] = field(default_factory=list)
+    warnings: list[QuotaWarning] = field(default_factory=list)
+    execution: list[Execution] = field(default_factory=list)
+    excluded: list[Excluded] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    validation: Report | None = None
+    people: list[Person] = field(default_factory=list)
+
+    @property
+    def all_ok(self) -> bool:
+        return all(r.ok for r in self.results)
+
+    @property
+    def exit_code(self) -> int:
+        if self.validation is not None and self.validation.unreadable:
+            return 2
+        return 0 if self.all_ok else 1
+
+    def of(self, person: str) -> list[RuleResult]:
+        return [r for r in self.results if r.person == person]
+
+    def as_dict(self) -> dict:
+        labels = role_labels()
+        return {
+            "month": self.month,
+            "results": [r.as_dict(labels[r.role]) for r in self.results],
+            "warnings": [w.as_dict() for w in self.warnings],
+            "plan_execution": [{**e.__dict__, "role": labels[e.role], "rate": e.rate} for e in self.execution],
+            "excluded": [{"file": x.file, "sheet": x.sheet, "row": x.row, "reasons": list(x.reasons)}
+                         for x in self.excluded],
+            "notes": self.notes,
+        }
+
+
+def role_labels() -> dict[str, str]:
+    return dict(load_specs().sheet("staff").field("role").options)
+
+
+def check_month(month: str) -> str:
+    if not MONTH_RE.match(month or ""):
+        raise ConfigError(f"月份「{month}」请写成 YYYY-MM，如 2026-10")
+    return month
+
+
+def quotas(paths: Sequence[str | Path], month: str, *, rules: Rules | str | Path | None = None,
+           today: dt.date | None = None, out: str | Path | None = None) -> QuotaReport:
+    """The `gcs quotas` command: validate the files, check every person's quotas and,
+    with out, write the report workbook."""
+    report = _quotas(paths, month, rules, today)
+    if out is not None and report.exit_code != 2:
+        from .quota_workbook import write_quota_workbook   # the writer imports this module
+        write_quota_workbook(report, out, inputs=paths)
+    return report
+
+
+def _quotas(paths, month, rules, today) -> QuotaReport:
+    check_month(month)
+    rules = rules if isinstance(rules, Rules) else load_rules(rules)
+    today = today or dt.date.today()
+    v = validate(paths, today=today)
+    report = QuotaReport(month, rules, validation=v.report)
+    if v.report.unreadable:
+        return report
+    dept = load_department(v)
+    missing = [load_specs().sheet(s).name for s in ("staff", "hq", "stores") if s not in dept.present]
+    if missing:
+        raise ConfigError(f"算拜访指标需要{'、'.join(missing)}：请和拜访记录、拜访计划一起给出")
+    for sheet in ("visits", "plan"):
+        if sheet not in dept.present:
+            report.notes.append(f"没有提供「{load_specs().sheet(sheet).name}」，按没有{load_specs().sheet(sheet).name}计算")
+    compute(dept, month, rules, today, report)
+    return report
+
+
+def compute(dept: Department, month: str, rules: Rules, today: dt.date, report: QuotaReport) -> QuotaReport:
+    """Pure computation on a Department (no files): fills report."""
+    report.excluded = dept.excluded
+    report.people = sorted(dept.staff.values(), key=lambda p: (p.role != "mm", p.name))
+    visits = [x for x in dept.visits if month_of(x.date) == month]
+    plans = [p for p in dept.plans if p.period[:7] == month]
+    by_person = defaultdict(list)
+    for x in visits:
+        by_person[x.person].append(x)
+    for person in report.people:
+        mine = by_person.get(person.name, [])
+        for rule in RULES_OF_ROLE[person.role]:
+            report.results.append(_RULES[rule](person, mine, plans, dept, rules[rule], month))
+    report.warnings = _warnings(visits, plans, dept, today)
+    report.execution = _execution(report.people, visits, plans, today)
+    return report
+
+
+# --- the six rules -------------------------------------------------------------------
+def _store_info(s: Store) -> dict:
+    return {"licence": s.licence, "name": s.name, "address": s.address, "phone": s.phone}
+
+
+def _hq_info(h: HQ) -> dict:
+    return {"code": h.code, "name": h.name, "address": h.address, "phone": h.buyer_phone}
+
+
+def mm_store_trips(person: Person, mine, plans, dept: Department, rule, month) -> RuleResult:
+    per_day: dict[dt.date, set[str]] = defaultdict(set)
+    for x in mine:
+        store = dept.stores.get(x.code)
+        if x.kind == "store" and store is not None and store.active:
+            per_day[x.date].add(x.code)
+    days = [{"date": d.isoformat(), "stores": len(codes), "trip": len(codes) >= rule["stores_per_trip"]}
+            for d, codes in sorted(per_day.items())]
+    trips = sum(1 for d in days if d["trip"])
+    return RuleResult(person.name, person.role, "mm_store_trips", rule["trips"], trips, trips >= rule["trips"],
+                      {"stores_per_trip": rule["stores_per_trip"], "days": days})
+
+
+def _hq_rule(rule_id: str, owner: str):
+    def check(person: Person, mine, plans, dept: Department, rule, month) -> RuleResult:
+        hqs = [h for h in dept.hqs.values() if h.active and getattr(h, owner) == person.name]
+        counts = Counter(x.code for x in mine if x.kind == "hq" and x.appointment)
+        short = [{**_hq_info(h), "visits": counts[h.code], "needed": rule["visits"] - counts[h.code]}
+                 for h in sorted(hqs, key=lambda h: h.code) if counts[h.code] < rule["visits"]]
+        return RuleResult(person.name, person.role, rule_id, len(hqs), len(hqs) - len(short), not short,
+                          {"visits_each": rule["visits"], "short": short})
+    return check
+
+
+def cm_plan_cadence(person: Person, mine, plans, dept, rule, month) -> RuleResult:
+    periods = [f"{month}{h}" for h in HALVES][: rule["plans_per_month"]]
+    have = {p.period for p in plans if p.person == person.name}
+    missing = [p for p in periods if p not in have]
+    return RuleResult(person.name, person.role, "cm_plan_cadence", len(periods), len(periods) - len(missing),
+                      not missing, {"missing": missing, "present": [p for p in periods if p in have]})
+
+
+def _store_rule(rule_id: str, key: str, counted):
+    def check(person: Person, mine, plans, dept: Department, rule, month) -> RuleResult:
+        stores = [s for s in dept.stores.values() if s.active and s.cm == person.name]
+        counts = Counter(x.code for x in mine if x.kind == "store" and counted(x))
+        need = rule[key]
+        short = [{**_store_info(s), key: counts[s.licence]}
+                 for s in sorted(stores, key=lambda s: (s.area, s.address, s.licence)) if counts[s.licence] < need]
+        return RuleResult(person.name, person.role, rule_id, len(stores), len(stores) - len(short), not short,
+                          {key + "_each": need, "short": short})
+    return check
+
+
+_RULES = {
+    "mm_store_trips": mm_store_trips,
+    "mm_hq_visits": _hq_rule("mm_hq_visits", "mm"),
+    "cm_plan_cadence": cm_plan_cadence,
+    "cm_store_coverage": _store_rule("cm_store_coverage", "visits", lambda x: True),
+    "cm_scarce_notice": _store_rule("cm_scarce_notice", "notices", lambda x: x.notice),
+    "cm_hq_visits": _hq_rule("cm_hq_visits", "cm"),
+}
+
+
+# --- plan against actual ------------------------------------------------------------------
+def _target_name(dept: Department, kind: str, code: str) -> str:
+    obj = dept.hqs.get(code) if kind == "hq" else dept.stores.get(code)
+    return obj.name if obj else ""
+
+
+def _match(visits, plans):
+    """Pair visits with plan rows of the same person, target and plan period, in date
+    order. Returns (visits outside the plan, plan rows not visited)."""
+    pending = defaultdict(list)
+    for p in sorted(plans, key=lambda p: (p.date, p.row)):
+        pending[(p.person, p.kind, p.code, p.period)].append(p)
+    outside = []
+    for x in sorted(visits, key=lambda x: (x.date, x.row)):
+        queue = pending.get((x.person, x.kind, x.code, period_of(x.date)))
+        if queue:
+            queue.pop(0)
+        else:
+            outside.append(x)
+    return outside, [p for q in pending.values() for p in q]
+
+
+def _warnings(visits, plans, dept: Department, today: dt.date) -> list[QuotaWarning]:
+    out = []
+    kind_words = {"hq": "总部", "store": "卖场"}
+    for x in visits:
+        if x.kind == "hq" and not x.appointment:
+            name = _target_name(dept, x.kind, x.code)
+            out.append(QuotaWarning("hq_visit_without_appointment", x.person, x.date, x.kind, x.code, name,
+                                    x.file, x.row, f"{x.date} 拜访总部 {x.code} {name} 没有预约，不计入总部拜访指标"))
+    outside, not_visited = _match(visits, plans)
+    for x in outside:
+        name = _target_name(dept, x.kind, x.code)
+        out.append(QuotaWarning("visit_not_in_plan", x.person, x.date, x.kind, x.code, name, x.file, x.row,
+                                f"{x.date} 拜访{kind_words[x.kind]} {x.code} {name} 不在 {period_of(x.date)} 的计划里"))
+    for p in not_visited:
+        if p.date >= today:
+            continue        # not due yet
+        name = _target_name(dept, p.kind, p.code)
+        out.append(QuotaWarning("planned_not_visited", p.person, p.date, p.kind, p.code, name, p.file, p.row,
+                                f"计划 {p.date} 拜访{kind_words[p.kind]} {p.code} {name}，{p.period}内没有拜访记录"))
+    out.sort(key=lambda w: (w.person, w.date, w.code))
+    return out
+
+
+def _execution(people, visits, plans, today) -> list[Execution]:
+    outside, not_visited = _match(visits, plans)
+    out = []
+    for person in people:
+        planned = sum(1 for p in plans if p.person == person.name)
+        made = sum(1 for x in visits if x.person == person.name)
+        off = sum(1 for x in outside if x.person == person.name)
+        missed = [p for p in not_visited if p.person == person.name]
+        due = sum(1 for p in missed if p.date < today)
+        out.append(Execution(person.name, person.role, planned, made, made - off, off, due, len(missed) - due))
+    return out

@@ -1,0 +1,45 @@
+"""Working days in China: statutory holidays and the adjusted working days (调休), from the
+maintained chinesecalendar package, plus any a department adds in its rules file."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+
+import chinese_calendar
+
+from .errors import ConfigError
+from .rules import Rules
+
+
+def covered_years() -> tuple[int, int]:
+    years = {d.year for d in chinese_calendar.holidays} | {d.year for d in chinese_calendar.workdays}
+    return min(years), max(years)
+
+
+def month_days(month: str) -> list[dt.date]:
+    y, m = map(int, month.split("-"))
+    return [dt.date(y, m, d) for d in range(1, calendar.monthrange(y, m)[1] + 1)]
+
+
+def working_days(month: str, rules: Rules) -> list[dt.date]:
+    """The working days of a month (YYYY-MM); fails clearly for years without data."""
+    extra_off, extra_on = rules.extra_holidays, rules.extra_workdays
+    days = month_days(month)
+    added = {d for d in extra_off | extra_on if d.year == days[0].year}
+    try:
+        out = []
+        for d in days:
+            if d in extra_on:
+                out.append(d)
+            elif d not in extra_off and chinese_calendar.is_workday(d):
+                out.append(d)
+        return out
+    except NotImplementedError:
+        if added:   # the department gave this year's arrangement: weekdays, adjusted by it
+            return [d for d in days if d in extra_on or (d.weekday() < 5 and d not in extra_off)]
+        first, last = covered_years()
+        raise ConfigError(
+            f"没有 {days[0].year} 年的法定节假日和调休数据（chinesecalendar 收录 {first}–{last} 年）。"
+            f"请升级 chinesecalendar，或在规则文件的 [calendar] 里写上这一年的 extra_holidays 和 extra_workdays"
+        ) from None

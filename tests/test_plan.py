@@ -1,0 +1,181 @@
+"""gcs plan: working days, balance, grouping, --into, and the promise that matters —
+a plan followed passes gcs quotas."""
+
+from __future__ import annotations
+
+import collections
+import datetime as dt
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from gcs_excel.cli import cli
+from gcs_excel.dept import department_from_rows
+from gcs_excel.errors import ConfigError
+from gcs_excel.plan import Planner, make_plan, road_of
+from gcs_excel.quotas import QuotaReport, compute
+from gcs_excel.rules import load_rules
+from gcs_excel.validate import validate
+from gcs_excel.workdays import working_days
+
+from .conftest import MONTH, TODAY
+
+
+def follow(rows, labels_yes="是"):
+    """Visits made exactly as planned (HQ by appointment, CM store visits with the notice)."""
+    return [{"date": r["date"], "person": r["person"], "role": r["role"], "target_type": r["target_type"],
+             "target_code": r["target_code"], "appointment": labels_yes if r["target_type"] == "总部" else None,
+             "scarce_notice": labels_yes if r["target_type"] == "卖场" and r["role"] == "客户经理" else None}
+            for r in rows]
+
+
+def planned(department, month=MONTH, rules=None):
+    base = {k: department[k] for k in ("staff", "hq", "stores")}
+    d = department_from_rows(base)
+    planner = Planner(d, month, rules or load_rules())
+    people = sorted(d.staff.values(), key=lambda p: p.name)
+    return base, [r for p in people for r in planner.plan(p)], planner
+
+
+@pytest.mark.parametrize("month", ["2026-10", "2026-02", "2026-05", "2025-12"])
+def test_a_plan_followed_passes_the_quotas(department, month):
+    base, rows, planner = planned(department, month)
+    rules = load_rules()
+    d = department_from_rows({**base, "plan": rows, "visits": follow(rows)})
+    report = compute(d, month, rules, TODAY, QuotaReport(month, rules))
+    assert [(r.person, r.rule) for r in report.results if not r.ok] == []
+    assert report.warnings == [] and planner.notes == []
+
+
+def test_only_working_days(department):
+    _, rows, _ = planned(department)
+    days = {r["date"] for r in rows}
+    assert not days & {dt.date(2026, 10, d) for d in range(1, 8)}      # National Day holiday
+    assert dt.date(2026, 10, 10) in set(working_days(MONTH, load_rules()))   # a Saturday 调休 workday
+    assert all(d in set(working_days(MONTH, load_rules())) for d in days)
+
+
+def test_period_follows_the_date(department):
+    _, rows, _ = planned(department)
+    assert all(r["period"] == f"2026-10{'上' if r['date'].day <= 15 else '下'}" for r in rows)
+
+
+def test_days_are_balanced_and_capped(department):
+    _, rows, _ = planned(department)
+    cm_rows = [r for r in rows if r["role"] == "客户经理" and r["target_type"] == "卖场"]
+    per_day = collections.Counter((r["person"], r["date"]) for r in cm_rows)
+    assert max(per_day.values()) <= load_rules()["plan"]["max_stores_per_day"]
+
+
+def test_busy_stores_twice_in_different_halves(department):
+    _, rows, _ = planned(department)
+    busy = {s["licence"] for s in department["stores"] if s["monthly_volume"] >= 500 and s["status"] == "正常"}
+    assert busy
+    for code in busy:
+        halves = sorted(r["period"][-1] for r in rows if r["target_code"] == code and r["role"] == "客户经理")
+        assert halves == ["上", "下"], code
+
+
+def test_hq_visits_by_appointment_once_per_half(department):
+    _, rows, _ = planned(department)
+    cm_hq = [r for r in rows if r["role"] == "客户经理" and r["target_type"] == "总部"]
+    assert cm_hq and all(r["appointment"] == "是" for r in cm_hq)
+    per_hq = collections.defaultdict(list)
+    for r in cm_hq:
+        per_hq[r["target_code"]].append(r["period"][-1])
+    assert all(sorted(v) == ["上", "下"] for v in per_hq.values())
+
+
+def test_stores_on_one_road_share_a_day(department):
+    _, rows, _ = planned(department)
+    stores = {s["licence"]: s for s in department["stores"]}
+    groups = collections.defaultdict(set)
+    for r in rows:
+        if r["role"] == "客户经理" and r["target_type"] == "卖场":
+            s = stores[r["target_code"]]
+            groups[(r["person"], s["area"], road_of(s["address"]), r["period"])].add(r["date"])
+    spread = [len(days) for days in groups.values()]
+    assert sum(1 for n in spread if n == 1) / len(spread) > 0.6     # most roads in one day
+
+
+def test_road_of():
+    assert road_of("长沙市芙蓉区五一大道389号") == "五一大道"
+    assert road_of("长沙市岳麓区桐梓坡路 318 号") == "桐梓坡路"
+
+
+def test_market_manager_trips_rotate_month_by_month(department):
+    _, oct_rows, _ = planned(department, "2026-10")
+    _, nov_rows, _ = planned(department, "2026-11")
+    def stores_of(rows):
+        return {r["target_code"] for r in rows if r["person"] == "王建国" and r["target_type"] == "卖场"}
+    assert stores_of(oct_rows) != stores_of(nov_rows)
+    seen = set()
+    for m in range(1, 13):
+        seen |= stores_of(planned(department, f"2025-{m:02d}")[1])
+    pool = {s["licence"] for s in department["stores"] if s["status"] == "正常" and
+            any(h["code"] == s["customer"] and h["mm"] == "王建国" and h["status"] == "正常" for h in department["hq"])}
+    assert seen == pool      # within a year every store of his HQs is on a trip
+
+
+def test_years_without_holiday_data_fail_clearly_or_use_the_rules_file(tmp_path):
+    with pytest.raises(ConfigError, match="2027"):
+        working_days("2027-01", load_rules())
+    f = tmp_path / "规则.toml"
+    f.write_text('[calendar]\nextra_holidays = ["2027-01-01"]\nextra_workdays = []\n', "utf-8")
+    days = working_days("2027-01", load_rules(f))
+    assert dt.date(2027, 1, 1) not in days and dt.date(2027, 1, 4) in days and dt.date(2027, 1, 2) not in days
+
+
+def test_a_crowded_month_is_said(department):
+    rules = load_rules()
+    rules.data["plan"]["max_stores_per_day"] = 1
+    _, _, planner = planned(department, rules=rules)
+    assert any("上限" in n for n in planner.notes)
+
+
+# --- the command ---------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def base_files(clean_files):
+    return [p for p in clean_files if p.name in ("人员名单.xlsx", "总部档案.xlsx", "卖场明细表.xlsx")]
+
+
+def test_plan_all_writes_a_valid_plan(base_files, tmp_path):
+    out = tmp_path / "计划.xlsx"
+    r = CliRunner().invoke(cli, ["plan", "--month", "2026-11", "--all", "--out", str(out), *map(str, base_files)])
+    assert r.exit_code == 0, r.output
+    report = validate([out, *base_files]).report
+    assert report.problems == []
+    assert report.files[0].sheets[0].rows > 250
+
+
+def test_plan_into_keeps_existing_rows_and_fills_around_them(base_files, tmp_path, department):
+    first = make_plan(base_files, "2026-11", person="刘洋", out=tmp_path / "a.xlsx")
+    wb = openpyxl.load_workbook(first.output)
+    ws = wb["拜访计划"]
+    keep = [[c.value for c in row] for row in ws.iter_rows(min_row=2, max_row=6)]
+    for row in ws.iter_rows(min_row=7):          # keep five rows: the planner must fill the rest
+        for c in row:
+            c.value = None
+    wb.save(tmp_path / "mine.xlsx")
+    result = make_plan(base_files, "2026-11", person="刘洋", into=tmp_path / "mine.xlsx", out=tmp_path / "b.xlsx")
+    assert result.kept == 5
+    ws = openpyxl.load_workbook(result.output)["拜访计划"]
+    assert [[c.value for c in row] for row in ws.iter_rows(min_row=2, max_row=6)] == keep
+    assert len(result.rows) == len(first.rows) - 5
+    volume = {s["licence"]: s["monthly_volume"] for s in department["stores"]}
+    once = {row[4] for row in keep if row[3] == "卖场" and volume[row[4]] < 500}
+    assert once and not once & {r["target_code"] for r in result.rows}     # not planned twice
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--all", "--person", "刘洋"], "二选一"), ([], "二选一"), (["--person", "无名氏"], "没有「无名氏」"),
+])
+def test_plan_arguments(base_files, args, message):
+    r = CliRunner().invoke(cli, ["plan", "--month", "2026-11", *args, *map(str, base_files)])
+    assert r.exit_code == 2 and message in r.output
+
+
+def test_plan_needs_the_department_files(base_files):
+    r = CliRunner().invoke(cli, ["plan", "--month", "2026-11", "--all", str(base_files[0])])
+    assert r.exit_code == 2 and "总部档案" in r.output

@@ -1,0 +1,279 @@
+"""Visit quotas at each rule's boundaries, warnings, plan execution, rules files, and the
+command's outputs (terminal, JSON, workbook)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from gcs_excel.cli import cli
+from gcs_excel.dept import department_from_rows
+from gcs_excel.errors import ConfigError
+from gcs_excel.quotas import QuotaReport, compute, quotas
+from gcs_excel.rules import load_rules
+
+MONTH = "2026-10"
+TODAY = dt.date(2026, 11, 27)
+D = dt.date
+
+
+def staff():
+    return [{"name": "王建国", "role": "市场经理"}, {"name": "刘洋", "role": "客户经理"},
+            {"name": "陈静", "role": "客户经理"}]
+
+
+def hqs(n=2, **status):
+    return [{"code": f"JT{k:04d}", "name": f"总部{k}", "address": f"长沙市芙蓉区五一大道{k}号",
+             "buyer_phone": "13907311234", "mm": "王建国", "cm": "刘洋",
+             "status": status.get(f"h{k}", "正常")} for k in range(1, n + 1)]
+
+
+def stores(n=12, **status):
+    return [{"licence": f"4301022{k:05d}", "customer": "JT0001", "name": f"店{k}",
+             "address": f"长沙市芙蓉区八一路{k}号", "area": "芙蓉片区", "phone": "13807315678",
+             "monthly_volume": 100, "cm": "刘洋", "status": status.get(f"s{k}", "正常")}
+            for k in range(1, n + 1)]
+
+
+def visit(day, person, code, *, kind="卖场", appointment=None, notice=None, role=None):
+    role = role or ("市场经理" if person == "王建国" else "客户经理")
+    return {"date": day, "person": person, "role": role, "target_type": kind, "target_code": code,
+            "appointment": appointment, "scarce_notice": notice}
+
+
+def plan_row(day, person, code, *, kind="卖场", period=None):
+    role = "市场经理" if person == "王建国" else "客户经理"
+    from gcs_excel.checks.identifiers import period_of
+    return {"date": day, "person": person, "role": role, "target_type": kind, "target_code": code,
+            "period": period or period_of(day), "appointment": "是" if kind == "总部" else None}
+
+
+def run(visits=(), plans=(), *, stores_=None, hqs_=None, rules=None, today=TODAY):
+    tables = {"staff": staff(), "hq": hqs_ if hqs_ is not None else hqs(),
+              "stores": stores_ if stores_ is not None else stores(), "visits": list(visits), "plan": list(plans)}
+    rules = rules or load_rules()
+    return compute(department_from_rows(tables), MONTH, rules, today, QuotaReport(MONTH, rules))
+
+
+def result(report, person, rule):
+    return next(r for r in report.results if r.person == person and r.rule == rule)
+
+
+def licences(n, start=1):
+    return [f"4301022{k:05d}" for k in range(start, start + n)]
+
+
+# --- market managers: trips of at least 10 stores -------------------------------------------
+def trip(day, n, start=1):
+    return [visit(day, "王建国", c) for c in licences(n, start)]
+
+
+def test_a_day_with_10_stores_is_a_trip_and_9_is_not():
+    report = run(trip(D(2026, 10, 9), 10) + trip(D(2026, 10, 12), 9))
+    r = result(report, "王建国", "mm_store_trips")
+    assert (r.required, r.actual, r.ok) == (4, 1, False)
+    assert r.details["days"] == [{"date": "2026-10-09", "stores": 10, "trip": True},
+                                 {"date": "2026-10-12", "stores": 9, "trip": False}]
+
+
+def test_four_trips_meet_the_rule():
+    days = [D(2026, 10, d) for d in (9, 12, 20, 27)]
+    r = result(run([v for d in days for v in trip(d, 10)]), "王建国", "mm_store_trips")
+    assert (r.actual, r.ok) == (4, True)
+
+
+def test_the_same_store_twice_on_one_day_counts_once():
+    visits = trip(D(2026, 10, 9), 9) + [visit(D(2026, 10, 9), "王建国", licences(1)[0])]
+    assert result(run(visits), "王建国", "mm_store_trips").details["days"][0]["stores"] == 9
+
+
+def test_paused_stores_do_not_count_towards_a_trip():
+    visits = trip(D(2026, 10, 9), 10)
+    assert result(run(visits, stores_=stores(12, s3="暂停")), "王建国", "mm_store_trips").actual == 0
+
+
+def test_visits_on_the_last_day_count_and_the_next_month_does_not():
+    visits = trip(D(2026, 10, 31), 10) + trip(D(2026, 11, 1), 10) + trip(D(2026, 9, 30), 10)
+    r = result(run(visits), "王建国", "mm_store_trips")
+    assert r.actual == 1 and [d["date"] for d in r.details["days"]] == ["2026-10-31"]
+
+
+# --- HQ visits by appointment ------------------------------------------------------------------
+def test_cm_needs_two_appointed_hq_visits_per_hq():
+    one = [visit(D(2026, 10, 9), "刘洋", "JT0001", kind="总部", appointment="是")]
+    r = result(run(one), "刘洋", "cm_hq_visits")
+    assert (r.required, r.actual, r.ok) == (2, 0, False)
+    assert [(h["code"], h["visits"], h["needed"]) for h in r.details["short"]] == [("JT0001", 1, 1), ("JT0002", 0, 2)]
+    two = one + [visit(D(2026, 10, 20), "刘洋", "JT0001", kind="总部", appointment="是")]
+    assert result(run(two), "刘洋", "cm_hq_visits").actual == 1
+
+
+def test_unappointed_hq_visit_does_not_count_and_is_a_warning():
+    visits = [visit(D(2026, 10, 9), "王建国", "JT0001", kind="总部", appointment="否"),
+              visit(D(2026, 10, 10), "王建国", "JT0002", kind="总部", appointment="是")]
+    report = run(visits)
+    r = result(report, "王建国", "mm_hq_visits")
+    assert (r.required, r.actual) == (2, 1)
+    assert [w.code for w in report.warnings if w.code.startswith("hq")] == ["hq_visit_without_appointment"]
+
+
+def test_paused_hq_is_out_of_scope_with_its_stores():
+    report = run([], hqs_=hqs(2, h1="暂停"))
+    assert result(report, "王建国", "mm_hq_visits").required == 1
+    assert result(report, "刘洋", "cm_store_coverage").required == 0    # all stores belong to JT0001
+
+
+# --- customer managers: stores and notices ------------------------------------------------------
+def test_every_store_visited_by_its_own_manager():
+    visits = [visit(D(2026, 10, 9), "刘洋", c, notice="是") for c in licences(10)]
+    visits.append(visit(D(2026, 10, 9), "陈静", licences(1, 11)[0], notice="是"))   # someone else's visit
+    r = result(run(visits), "刘洋", "cm_store_coverage")
+    assert (r.required, r.actual, r.ok) == (12, 10, False)
+    assert [s["licence"] for s in r.details["short"]] == licences(2, 11)
+    assert r.details["short"][0] == {"licence": licences(1, 11)[0], "name": "店11",
+                                     "address": "长沙市芙蓉区八一路11号", "phone": "13807315678", "visits": 0}
+
+
+def test_paused_store_is_not_required():
+    visits = [visit(D(2026, 10, 9), "刘洋", c, notice="是") for c in licences(11)]
+    r = result(run(visits, stores_=stores(12, s12="暂停")), "刘洋", "cm_store_coverage")
+    assert (r.required, r.actual, r.ok) == (11, 11, True)
+
+
+def test_scarce_notice_needs_a_yes():
+    visits = [visit(D(2026, 10, 9), "刘洋", c, notice="是") for c in licences(11)]
+    visits.append(visit(D(2026, 10, 9), "刘洋", licences(1, 12)[0], notice="否"))
+    report = run(visits)
+    assert result(report, "刘洋", "cm_store_coverage").ok
+    r = result(report, "刘洋", "cm_scarce_notice")
+    assert (r.actual, r.ok, r.details["short"][0]["licence"]) == (11, False, licences(1, 12)[0])
+
+
+def test_plan_cadence_needs_both_halves():
+    r = result(run(plans=[plan_row(D(2026, 10, 9), "刘洋", licences(1)[0])]), "刘洋", "cm_plan_cadence")
+    assert (r.actual, r.ok, r.details["missing"]) == (1, False, ["2026-10下"])
+    both = [plan_row(D(2026, 10, 9), "刘洋", licences(1)[0]), plan_row(D(2026, 10, 19), "刘洋", licences(1)[0])]
+    assert result(run(plans=both), "刘洋", "cm_plan_cadence").ok
+
+
+def test_an_empty_month():
+    report = run()
+    assert {(r.person, r.rule): (r.required, r.actual, r.ok) for r in report.results} == {
+        ("王建国", "mm_store_trips"): (4, 0, False), ("王建国", "mm_hq_visits"): (2, 0, False),
+        ("刘洋", "cm_plan_cadence"): (2, 0, False), ("刘洋", "cm_store_coverage"): (12, 0, False),
+        ("刘洋", "cm_scarce_notice"): (12, 0, False), ("刘洋", "cm_hq_visits"): (2, 0, False),
+        ("陈静", "cm_plan_cadence"): (2, 0, False), ("陈静", "cm_store_coverage"): (0, 0, True),
+        ("陈静", "cm_scarce_notice"): (0, 0, True), ("陈静", "cm_hq_visits"): (0, 0, True),
+    }
+    assert report.warnings == []
+
+
+# --- plan against actual ------------------------------------------------------------------------
+def test_visits_outside_the_plan_and_planned_visits_not_made():
+    plans = [plan_row(D(2026, 10, 9), "刘洋", c) for c in licences(3)]
+    visits = [visit(D(2026, 10, 12), "刘洋", licences(1)[0], notice="是"),   # same half: in plan
+              visit(D(2026, 10, 20), "刘洋", licences(1, 2)[0], notice="是")]  # other half: outside
+    report = run(visits, plans)
+    codes = sorted((w.code, w.target) for w in report.warnings)
+    assert codes == [("planned_not_visited", licences(1, 2)[0]), ("planned_not_visited", licences(1, 3)[0]),
+                     ("visit_not_in_plan", licences(1, 2)[0])]
+    e = next(e for e in report.execution if e.person == "刘洋")
+    assert (e.planned, e.visits, e.in_plan, e.outside_plan, e.not_visited, e.rate) == (3, 2, 1, 1, 2, 1 / 3)
+
+
+def test_plans_not_yet_due_are_not_warned():
+    plans = [plan_row(D(2026, 10, 28), "刘洋", licences(1)[0])]
+    report = run([], plans, today=D(2026, 10, 20))
+    assert report.warnings == []
+    assert next(e for e in report.execution if e.person == "刘洋").not_due == 1
+
+
+# --- rules files ------------------------------------------------------------------------------------
+def test_rules_override_changes_the_numbers(tmp_path):
+    f = tmp_path / "规则.toml"
+    f.write_text("[mm_store_trips]\nstores_per_trip = 9\ntrips = 1\n", "utf-8")
+    r = result(run(trip(D(2026, 10, 9), 9), rules=load_rules(f)), "王建国", "mm_store_trips")
+    assert (r.required, r.actual, r.ok) == (1, 1, True)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("[mm_store_trip]\ntrips = 3\n", "不是已知的规则"),
+    ("[mm_store_trips]\ntripz = 3\n", "不是已知的规则"),
+    ("[mm_store_trips]\ntrips = \"四\"\n", "整数"),
+    ("[mm_store_trips]\ntrips = -1\n", "负数"),
+    ("[calendar]\nextra_holidays = [\"2027-13-01\"]\n", "日期"),
+    ("[mm_store_trips\n", "格式不对"),
+])
+def test_bad_rules_files_are_refused(tmp_path, text, message):
+    f = tmp_path / "规则.toml"
+    f.write_text(text, "utf-8")
+    with pytest.raises(ConfigError, match=message):
+        load_rules(f)
+
+
+def test_every_rule_documents_its_clause():
+    rules = load_rules()
+    for rule in ("mm_store_trips", "mm_hq_visits", "cm_plan_cadence", "cm_store_coverage",
+                 "cm_scarce_notice", "cm_hq_visits"):
+        assert rules.clause(rule).startswith("三、拜访频率") and rules.title(rule)
+
+
+# --- from files: validation first, then the command ----------------------------------------------------
+@pytest.fixture
+def files(write, tmp_path):
+    from gcs_excel.spec import load_specs
+    from gcs_excel.templates import write_workbook
+    visits = [visit(D(2026, 10, 9), "刘洋", c, notice="是") for c in licences(12)]
+    visits.append(visit(D(2026, 10, 10), "刘洋", licences(1)[0], role="市场经理"))   # a row with an error
+    log = write_workbook(load_specs().template("visits"), tmp_path / "拜访记录.xlsx", data={"visits": visits})
+    st = [dict(r, staff_no=f"{k:04d}") for k, r in enumerate(staff())]
+    return [write("staff", st), write("hq", [dict(h, uscc="91350200776049653A", legal_rep="张", order_phone="0731-84561234",
+                                              order_frequency="每周一次", bank="工行", bank_account="12345678",
+                                              planned_volume=100, buyer="李") for h in hqs()]),
+            write("stores", [dict(s, contact="陈", category="便利店") for s in stores()]), log]
+
+
+def test_rows_with_errors_are_left_out_and_listed(files):
+    report = quotas(files, MONTH, today=TODAY)
+    assert [(x.sheet, x.row) for x in report.excluded] == [("拜访记录", 14)]
+    assert "岗位" in report.excluded[0].reasons[0]
+    assert result(report, "刘洋", "cm_store_coverage").ok
+    assert any("拜访计划" in n for n in report.notes)
+
+
+def test_quotas_needs_the_staff_list(files):
+    with pytest.raises(ConfigError, match="人员名单"):
+        quotas(files[1:], MONTH)
+
+
+def test_cli_terminal_json_and_workbook(files, tmp_path):
+    out = tmp_path / "指标.xlsx"
+    r = CliRunner().invoke(cli, ["quotas", "--month", MONTH, "--today", "2026-11-27", "--out", str(out), *map(str, files)])
+    assert r.exit_code == 1, r.output
+    assert "✗ 王建国（市场经理）" in r.output and "✓ 卖场全覆盖" in r.output and "已写出" in r.output
+    r = CliRunner().invoke(cli, ["quotas", "--json", "--month", MONTH, *map(str, files)])
+    data = json.loads(r.output)
+    assert data["month"] == MONTH and set(data) >= {"results", "warnings"}
+    first = data["results"][0]
+    assert set(first) == {"person", "role", "rule", "required", "actual", "ok", "details"}
+    assert first["role"] == "市场经理"
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == ["指标汇总", "明细", "计划执行", "未计入的行"]
+    summary = [[c.value for c in row] for row in wb["指标汇总"].iter_rows(min_row=2, max_row=4)]
+    assert summary[0][:4] == ["王建国", "市场经理", "0/4", "0/2"]
+    assert wb["指标汇总"]["C2"].fill.fgColor.rgb.endswith("FFC7CE")       # red
+    details = [[c.value for c in row] for row in wb["明细"].iter_rows(min_row=2)]
+    assert any(row[3] == "JT0001" and "还差 2 次" in row[7] for row in details)
+
+
+def test_cli_exit_codes(files, tmp_path):
+    bad = tmp_path / "坏.xlsx"
+    bad.write_bytes(b"\x00garbage")
+    r = CliRunner().invoke(cli, ["quotas", "--month", MONTH, *map(str, files), str(bad)])
+    assert r.exit_code == 2 and "无法读取" in r.output
+    r = CliRunner().invoke(cli, ["quotas", "--month", "2026/10", *map(str, files)])
+    assert r.exit_code == 2 and "YYYY-MM" in r.output
