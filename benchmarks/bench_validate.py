@@ -10,6 +10,7 @@ Goal (issue #2): validation <= 3 x the floor, peak memory < 1 GiB.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import random
 import resource
@@ -33,6 +34,7 @@ def _sheet(path: Path, sheet_id: str, rows) -> int:
     wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False,
                                          "strings_to_formulas": False, "strings_to_urls": False})
     ws = wb.add_worksheet(spec.name)
+    date = wb.add_format({"num_format": "yyyy-mm-dd"})
     for c, h in enumerate(spec.headers):
         ws.write_string(0, c, h)
     n = 0
@@ -41,6 +43,8 @@ def _sheet(path: Path, sheet_id: str, rows) -> int:
             v = row.get(f)
             if isinstance(v, str):
                 ws.write_string(r, c, v)
+            elif isinstance(v, dt.date):
+                ws.write_datetime(r, c, dt.datetime.combine(v, dt.time()), date)
             elif v is not None:
                 ws.write_number(r, c, v)
         n = r

@@ -161,21 +161,45 @@ def _quotas(paths, month, rules, today) -> QuotaReport:
     return report
 
 
+@dataclass
+class _Month:
+    """The month's data indexed once, for all people and rules."""
+    dept: Department
+    month: str
+    rules: Rules
+    plans: list
+    stores_of: dict[str, list[Store]]       # customer manager -> active stores
+    hqs_of: dict[tuple[str, str], list[HQ]]  # ("mm"/"cm", name) -> active HQs
+    periods_of: dict[str, set[str]]          # person -> plan periods present
+
+
 def compute(dept: Department, month: str, rules: Rules, today: dt.date, report: QuotaReport) -> QuotaReport:
     """Pure computation on a Department (no files): fills report."""
     report.excluded = dept.excluded
     report.people = sorted(dept.staff.values(), key=lambda p: (p.role != "mm", p.name))
     visits = [x for x in dept.visits if month_of(x.date) == month]
     plans = [p for p in dept.plans if p.period[:7] == month]
+    stores_of, hqs_of, periods_of = defaultdict(list), defaultdict(list), defaultdict(set)
+    for s in sorted(dept.stores.values(), key=lambda s: (s.area, s.address, s.licence)):
+        if s.active:
+            stores_of[s.cm].append(s)
+    for h in sorted(dept.hqs.values(), key=lambda h: h.code):
+        if h.active:
+            hqs_of[("mm", h.mm)].append(h)
+            hqs_of[("cm", h.cm)].append(h)
+    for p in plans:
+        periods_of[p.person].add(p.period)
+    ctx = _Month(dept, month, rules, plans, stores_of, hqs_of, periods_of)
     by_person = defaultdict(list)
     for x in visits:
         by_person[x.person].append(x)
     for person in report.people:
         mine = by_person.get(person.name, [])
         for rule in RULES_OF_ROLE[person.role]:
-            report.results.append(_RULES[rule](person, mine, plans, dept, rules[rule], month))
-    report.warnings = _warnings(visits, plans, dept, today)
-    report.execution = _execution(report.people, visits, plans, today)
+            report.results.append(_RULES[rule](person, mine, ctx, rules[rule]))
+    outside, not_visited = _match(visits, plans)
+    report.warnings = _warnings(visits, outside, not_visited, dept, today)
+    report.execution = _execution(report.people, visits, plans, outside, not_visited, today)
     return report
 
 
@@ -188,10 +212,10 @@ def _hq_info(h: HQ) -> dict:
     return {"code": h.code, "name": h.name, "address": h.address, "phone": h.buyer_phone}
 
 
-def mm_store_trips(person: Person, mine, plans, dept: Department, rule, month) -> RuleResult:
+def mm_store_trips(person: Person, mine, ctx: _Month, rule) -> RuleResult:
     per_day: dict[dt.date, set[str]] = defaultdict(set)
     for x in mine:
-        store = dept.stores.get(x.code)
+        store = ctx.dept.stores.get(x.code)
         if x.kind == "store" and store is not None and store.active:
             per_day[x.date].add(x.code)
     days = [{"date": d.isoformat(), "stores": len(codes), "trip": len(codes) >= rule["stores_per_trip"]}
@@ -202,31 +226,30 @@ def mm_store_trips(person: Person, mine, plans, dept: Department, rule, month) -
 
 
 def _hq_rule(rule_id: str, owner: str):
-    def check(person: Person, mine, plans, dept: Department, rule, month) -> RuleResult:
-        hqs = [h for h in dept.hqs.values() if h.active and getattr(h, owner) == person.name]
+    def check(person: Person, mine, ctx: _Month, rule) -> RuleResult:
+        hqs = ctx.hqs_of.get((owner, person.name), [])
         counts = Counter(x.code for x in mine if x.kind == "hq" and x.appointment)
         short = [{**_hq_info(h), "visits": counts[h.code], "needed": rule["visits"] - counts[h.code]}
-                 for h in sorted(hqs, key=lambda h: h.code) if counts[h.code] < rule["visits"]]
+                 for h in hqs if counts[h.code] < rule["visits"]]
         return RuleResult(person.name, person.role, rule_id, len(hqs), len(hqs) - len(short), not short,
                           {"visits_each": rule["visits"], "short": short})
     return check
 
 
-def cm_plan_cadence(person: Person, mine, plans, dept, rule, month) -> RuleResult:
-    periods = [f"{month}{h}" for h in HALVES][: rule["plans_per_month"]]
-    have = {p.period for p in plans if p.person == person.name}
+def cm_plan_cadence(person: Person, mine, ctx: _Month, rule) -> RuleResult:
+    periods = [f"{ctx.month}{h}" for h in HALVES][: rule["plans_per_month"]]
+    have = ctx.periods_of.get(person.name, set())
     missing = [p for p in periods if p not in have]
     return RuleResult(person.name, person.role, "cm_plan_cadence", len(periods), len(periods) - len(missing),
                       not missing, {"missing": missing, "present": [p for p in periods if p in have]})
 
 
 def _store_rule(rule_id: str, key: str, counted):
-    def check(person: Person, mine, plans, dept: Department, rule, month) -> RuleResult:
-        stores = [s for s in dept.stores.values() if s.active and s.cm == person.name]
+    def check(person: Person, mine, ctx: _Month, rule) -> RuleResult:
+        stores = ctx.stores_of.get(person.name, [])
         counts = Counter(x.code for x in mine if x.kind == "store" and counted(x))
         need = rule[key]
-        short = [{**_store_info(s), key: counts[s.licence]}
-                 for s in sorted(stores, key=lambda s: (s.area, s.address, s.licence)) if counts[s.licence] < need]
+        short = [{**_store_info(s), key: counts[s.licence]} for s in stores if counts[s.licence] < need]
         return RuleResult(person.name, person.role, rule_id, len(stores), len(stores) - len(short), not short,
                           {key + "_each": need, "short": short})
     return check
@@ -264,7 +287,7 @@ def _match(visits, plans):
     return outside, [p for q in pending.values() for p in q]
 
 
-def _warnings(visits, plans, dept: Department, today: dt.date) -> list[QuotaWarning]:
+def _warnings(visits, outside, not_visited, dept: Department, today: dt.date) -> list[QuotaWarning]:
     out = []
     kind_words = {"hq": "总部", "store": "卖场"}
     for x in visits:
@@ -272,7 +295,6 @@ def _warnings(visits, plans, dept: Department, today: dt.date) -> list[QuotaWarn
             name = _target_name(dept, x.kind, x.code)
             out.append(QuotaWarning("hq_visit_without_appointment", x.person, x.date, x.kind, x.code, name,
                                     x.file, x.row, f"{x.date} 拜访总部 {x.code} {name} 没有预约，不计入总部拜访指标"))
-    outside, not_visited = _match(visits, plans)
     for x in outside:
         name = _target_name(dept, x.kind, x.code)
         out.append(QuotaWarning("visit_not_in_plan", x.person, x.date, x.kind, x.code, name, x.file, x.row,
@@ -287,14 +309,11 @@ def _warnings(visits, plans, dept: Department, today: dt.date) -> list[QuotaWarn
     return out
 
 
-def _execution(people, visits, plans, today) -> list[Execution]:
-    outside, not_visited = _match(visits, plans)
-    out = []
-    for person in people:
-        planned = sum(1 for p in plans if p.person == person.name)
-        made = sum(1 for x in visits if x.person == person.name)
-        off = sum(1 for x in outside if x.person == person.name)
-        missed = [p for p in not_visited if p.person == person.name]
-        due = sum(1 for p in missed if p.date < today)
-        out.append(Execution(person.name, person.role, planned, made, made - off, off, due, len(missed) - due))
-    return out
+def _execution(people, visits, plans, outside, not_visited, today) -> list[Execution]:
+    planned = Counter(p.person for p in plans)
+    made = Counter(x.person for x in visits)
+    off = Counter(x.person for x in outside)
+    due = Counter(p.person for p in not_visited if p.date < today)
+    later = Counter(p.person for p in not_visited if p.date >= today)
+    return [Execution(p.name, p.role, planned[p.name], made[p.name], made[p.name] - off[p.name], off[p.name],
+                      due[p.name], later[p.name]) for p in people]
