@@ -14,11 +14,10 @@ import random
 import resource
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from bench_validate import _sheet   # same writer: text as text, constant memory
+from bench_validate import _sheet, workspace   # same writer: text as text, constant memory
 
 from gcs_excel.demo.people import DISTRICTS, Ids
 from gcs_excel.rules import load_rules
@@ -98,9 +97,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--keep", type=Path, help="keep the generated files in this folder")
     args = ap.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = args.keep or Path(tmp)
-        folder.mkdir(parents=True, exist_ok=True)
+    with workspace(args.keep) as folder:
         t = time.perf_counter()
         staff, hq, stores, visits = map(str, generate(folder))
         print(f"generated 100 staff, 1,000 HQs, 20,000 stores, 60,000 visits in {time.perf_counter() - t:.1f} s")

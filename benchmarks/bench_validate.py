@@ -10,6 +10,7 @@ Goal (issue #2): validation <= 3 x the floor, peak memory < 1 GiB.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import random
@@ -94,6 +95,15 @@ def generate(folder: Path, n_stores: int, n_hq: int = 2000, seed: int = 7) -> li
     return paths
 
 
+@contextlib.contextmanager
+def workspace(keep: Path | None):
+    """The folder for generated files: kept when asked, else a temporary one."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = keep or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        yield folder
+
+
 FLOOR = """
 import sys, python_calamine as pc
 wb = pc.CalamineWorkbook.from_path(sys.argv[1])
@@ -125,9 +135,7 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=3, help="best of N runs")
     ap.add_argument("--keep", type=Path, help="keep the generated files in this folder")
     args = ap.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = args.keep or Path(tmp)
-        folder.mkdir(parents=True, exist_ok=True)
+    with workspace(args.keep) as folder:
         t = time.perf_counter()
         paths = generate(folder, args.rows)
         print(f"generated {args.rows:,} stores, 2,000 HQs, 120 staff in {time.perf_counter() - t:.1f} s "

@@ -97,3 +97,14 @@ def test_live_quota_sheet_equals_gcs_quotas(soffice, clean_files, tmp_path):
     for p in report.people:
         ok = all(r.ok for r in report.of(p.name))
         assert rows[p.name][col_index(ok_column()) - 1] == ("达标" if ok else "未达标")
+
+
+def test_quota_and_plan_workbooks_print_to_pdf(soffice, clean_files, tmp_path):
+    from gcs_excel.plan import make_plan
+    from gcs_excel.quotas import quotas
+
+    book = tmp_path / "拜访指标.xlsx"
+    quotas(clean_files, "2026-10", today=TODAY, out=book)
+    base = [p for p in clean_files if p.name in ("人员名单.xlsx", "总部档案.xlsx", "卖场明细表.xlsx")]
+    plan = make_plan(base, "2026-11", everyone=True, out=tmp_path / "拜访计划.xlsx").output
+    assert_pdfs(convert(soffice, [book, plan], tmp_path / "pdf", "pdf", tmp_path))
