@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+
+import numpy as np
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from operator import itemgetter
@@ -19,7 +21,7 @@ from typing import Any, Callable, Iterable, Sequence
 from .checks.cells import CellChecker
 from .checks.references import check_references
 from .checks.rows import check_rows
-from .checks.structure import Located, Recognised, odd_row, recognise
+from .checks.structure import Located, Recognised, header_forms, odd_row, recognise
 from .checks.tables import check_keys
 from .errors import ReadError
 from .problems import FileInfo, Problem, Report, SheetInfo, finding, make_problem, problem_types
@@ -29,6 +31,7 @@ from .a1 import a1, col_letter, parse_a1
 from .table import Table
 
 Progress = Callable[[int, int, str], None]
+_FIRST = itemgetter(0)
 
 
 @dataclass
@@ -151,7 +154,7 @@ def _recognised_table(sheet: Sheet, file: str, csv: bool, specs: Specs, info: Fi
                       out: Collector) -> Table | None:
     result = recognise(sheet, specs)
     if result is None:      # our own auxiliary sheets, or an empty sheet
-        if not sheet.rows:
+        if not len(sheet):
             info.notes.append(f"工作表「{sheet.name}」是空的，已跳过")
         return None
     if isinstance(result, Located):
@@ -167,35 +170,69 @@ def _recognised_table(sheet: Sheet, file: str, csv: bool, specs: Specs, info: Fi
         out.sheet_problem(located, file, sheet.name)
     ids = list(rec.columns)
     idxs = [rec.columns[f] for f in ids]
-    data = sheet.rows[rec.header_index + 1:]
-    width = max((len(values) for _, values in data), default=0)
-    need = max(idxs, default=-1) + 1
-    pick = itemgetter(*idxs) if len(idxs) > 1 else (lambda v, c=idxs[0]: (v[c],)) if idxs else (lambda v: ())
-    rows: list[int] = []
-    mapped_rows: list[tuple] = []
-    n_fields = len(idxs)
-    for row_idx, values in data:
-        if len(values) < need:
-            values = [*values, *([""] * (need - len(values)))]
-        mapped = pick(values)
-        empty = mapped.count("") + mapped.count(None)
-        if empty == n_fields:
-            continue
-        if empty + 3 >= n_fields and _not_data(mapped, ids, idxs, row_idx + 1, rec, file, sheet, out):
-            continue
-        if odd := odd_row(mapped, ids, rec.spec):
-            k, f = odd
-            out.sheet_problem(Located(f, row_idx + 1, idxs[k], rec.spec.header(ids[k])), file, sheet.name)
-            continue
-        rows.append(row_idx + 1)
-        mapped_rows.append(mapped)
-    columns = list(zip(*mapped_rows)) if mapped_rows else [()] * len(ids)
-    raw = {f: list(col) for f, col in zip(ids, columns)}
+    index, columns = sheet.data(rec.header_index + 1, idxs)
+    keep = _data_rows(index, columns, ids, idxs, rec, file, sheet, out)
+    if keep is not None:
+        index = [index[i] for i in keep]
+        columns = [[col[i] for i in keep] for col in columns]
+    rows = [r + 1 for r in index]
+    raw = dict(zip(ids, columns))
     table = Table(file, sheet.name, rec.spec, rec.header_row, rec.columns, rows, raw, csv=csv,
                   row_errors=[False] * len(rows))
     info.sheets.append(SheetInfo(sheet.name, rec.spec.name, rec.header_row, len(rows)))
-    _report_headerless(sheet, data, rec, width, out, file)
+    _report_headerless(sheet, rec, out, file)
     return table
+
+
+def _data_rows(index, columns, ids, idxs, rec: Recognised, file: str, sheet: Sheet, out) -> list[int] | None:
+    """Which rows are data: not empty in every mapped column, not nothing-but-spaces, not a
+    total row or the header pasted again. Decided column by column (numpy compares a whole
+    column at C speed); rows are looked at one by one only when they are candidates.
+    Returns the positions to keep, or None when every row is data."""
+    n, n_fields = len(index), len(columns)
+    if not n or not n_fields:
+        return None
+    empty = np.zeros(n, dtype=np.int16)
+    for col in columns:
+        arr = np.array(col, dtype=object)
+        empty += (arr == "") | np.equal(arr, None)
+    drop = set(np.flatnonzero(empty == n_fields).tolist())
+    for i in np.flatnonzero((empty < n_fields) & (empty + 3 >= n_fields)).tolist():
+        mapped = tuple(col[i] for col in columns)
+        if _not_data(mapped, ids, idxs, index[i] + 1, rec, file, sheet, out):
+            drop.add(i)
+    for i in _odd_candidates(columns, rec.spec, ids[0]):
+        if i in drop:
+            continue
+        odd = odd_row(tuple(col[i] for col in columns), ids, rec.spec)
+        if odd:
+            k, f = odd
+            out.sheet_problem(Located(f, index[i] + 1, idxs[k], rec.spec.header(ids[k])), file, sheet.name)
+            drop.add(i)
+    if not drop:
+        return None
+    return [i for i in range(n) if i not in drop]
+
+
+def _odd_candidates(columns, spec, first_field: str) -> list[int]:
+    """Rows that might be a total row (a 计 in one of the first cells) or the header pasted
+    again (the first cell is that column's header): a set lookup per cell."""
+    seen: set[int] = set()
+    for col in columns[:3]:
+        if _may_contain(col, "计"):
+            seen.update(i for i, v in enumerate(col) if v.__class__ is str and "计" in v)
+    forms = header_forms(spec, first_field)
+    if columns and not forms.isdisjoint(columns[0]):
+        seen.update(i for i, v in enumerate(columns[0]) if v.__class__ is str and v in forms)
+    return sorted(seen)
+
+
+def _may_contain(col: list, text: str) -> bool:
+    """Whether any cell of a column may contain text: one C-level join and search."""
+    try:
+        return text in "\x00".join(col)
+    except TypeError:           # numbers, dates: look only at the text cells
+        return any(text in v for v in col if v.__class__ is str)
 
 
 def _not_data(mapped, ids, idxs, row: int, rec: Recognised, file: str, sheet: Sheet, out) -> bool:
@@ -210,14 +247,16 @@ def _not_data(mapped, ids, idxs, row: int, rec: Recognised, file: str, sheet: Sh
     return True
 
 
-def _report_headerless(sheet: Sheet, data, rec: Recognised, width: int, out: Collector, file: str) -> None:
+def _report_headerless(sheet: Sheet, rec: Recognised, out: Collector, file: str) -> None:
     """Content in columns that have no header at all is reported, never dropped silently."""
-    header_values = sheet.rows[rec.header_index][1]
+    header_values = sheet.head(rec.header_index + 1)[rec.header_index][1]
     named = {c for c, v in enumerate(header_values) if v not in ("", None)}
-    for c in range(width):
-        if c in named:
-            continue
-        hits = [row_idx for row_idx, values in data if c < len(values) and values[c] not in ("", None)]
+    unnamed = [c for c in range(sheet.width) if c not in named]
+    if not unnamed:
+        return
+    index, columns = sheet.data(rec.header_index + 1, unnamed)
+    for c, col in zip(unnamed, columns):
+        hits = [index[i] for i, v in enumerate(col) if v not in ("", None)]
         if hits:
             out.sheet_problem(Located(finding("data_without_header", col=col_letter(c), count=len(hits),
                                               first=a1(c, hits[0] + 1)), hits[0] + 1, c), file, sheet.name)
@@ -266,8 +305,7 @@ def _check_column(raws: list[Any], check: CellChecker):
                 res = distinct[u] = check(u)
                 if res[1]:
                     bad[u] = res[1]
-        get = distinct.__getitem__
-        values = [get(r)[0] for r in raws]
+        values = list(map(_FIRST, map(distinct.__getitem__, raws)))   # C-speed mapping back
         findings = [(i, bad[r]) for i, r in enumerate(raws) if r in bad] if bad else []
         has_empty = "" in distinct or None in distinct
     empties = [i for i, r in enumerate(raws) if r is None or r == ""] if has_empty else []

@@ -90,59 +90,81 @@ def check_references(tables: list[Table], out, specs: Specs) -> list[str]:
 
 
 def _check_field(t: Table, f, target, specs: Specs, out) -> None:
+    """Check one referencing column. A row's outcome depends only on its values (the code,
+    the column choosing the target, the columns it must match, the names beside it) and on
+    whether its own cells are already reported: each distinct combination is checked once,
+    rows are walked only when something is wrong."""
     values = t.values[f.id]
-    chooser = t.values.get(f.ref_by) if f.ref_by else None
+    n = len(values)
     by_label = {label: vid for vid, label in t.spec.field(f.ref_by).options.items()} if f.ref_by else {}
-    labels = [g for g in t.spec.fields if g.label_of == f.id and g.id in t.values]
-    flagged = out.flagged(t, f.id)
+    own = list(f.ref_match.values())
+    labels = [g.id for g in t.spec.fields if g.label_of == f.id and g.id in t.values]
+    columns = [values, t.values.get(f.ref_by) or [None] * n,
+               *(t.values.get(o) or [None] * n for o in own), *(t.values[g] for g in labels)]
+    special = set(out.flagged(t, f.id)).union(*(out.flagged(t, o) for o in own))
+
+    def outcome(key, i=None):
+        return _outcome(key, f, t, target, by_label, own, labels, out,
+                        self_flagged=i is not None and i in out.flagged(t, f.id),
+                        own_flagged={o for o in own if i is not None and i in out.flagged(t, o)})
+
+    keys = list(zip(*columns))
+    results = {key: outcome(key) for key in dict.fromkeys(keys) if key[0] is not None}
     groups: dict[tuple, list[int]] = defaultdict(list)
-    hints: dict[tuple, str] = {}
-    for i, v in enumerate(values):
-        if v is None:
-            continue
-        ref = f.ref or (f.ref_map.get(by_label.get(chooser[i])) if chooser else None)
-        if ref is None:
-            continue
-        tgt = target(ref)
-        if tgt is None:
-            continue
-        sheet_id, _, t_field = ref.partition(".")
-        hit = tgt.exact.get(v)
-        if hit is None:
-            hit = tgt.loose.get(loose(v))
-            if hit is None:
-                if not tgt.covered(v):
-                    groups[("ref_missing", ref, v)].append(i)
+    hints: dict[tuple, object] = {}
+    if any(results.values()) or special:
+        for i, key in enumerate(keys):
+            if key[0] is None:
                 continue
-            tt, j = hit
-            if i not in flagged and j not in out.flagged(tt, t_field):
-                key = ("ref_missing", ref, v)
-                groups[key].append(i)
-                hints[key] = tt.values[t_field][j]
-                continue
-        tt, j = hit
-        t_spec = tt.spec
-        for w_field, wanted_id in f.ref_where.items():
-            actual = _at(tt, w_field, j)
-            wanted = t_spec.field(w_field).label(wanted_id)
-            if actual is not None and actual != wanted:
-                groups[("ref_mismatch", ref, v, w_field, actual, wanted)].append(i)
-        for m_field, own in f.ref_match.items():
-            mine = _at(t, own, i)
-            if mine is None or i in out.flagged(t, own):
-                continue
-            actual = _at(tt, m_field, j)
-            if j in out.flagged(tt, m_field):
-                continue    # the target's own value is reported already
-            if actual is not None and actual != mine:
-                groups[("ref_mismatch", ref, v, m_field, actual, mine)].append(i)
-        for g in labels:
-            mine = t.values[g.id][i]
-            theirs = _at(tt, t_spec.label, j) if t_spec.label else None
-            if mine is not None and theirs is not None and loose(mine) != loose(theirs):
-                groups[("name_mismatch", ref, v, mine, theirs, g.id)].append(i)
+            for group, hint in (outcome(key, i) if i in special else results[key]):
+                groups[group].append(i)
+                if hint is not None:
+                    hints[group] = hint
     for key, rows in groups.items():
         _emit(t, f.id, key, rows, hints.get(key), specs, out)
+
+
+def _outcome(key, f, t: Table, target, by_label, own, labels, out, *, self_flagged: bool,
+             own_flagged: set[str]) -> list[tuple[tuple, object]]:
+    """The grouped problems (group key, hint) of one combination of values."""
+    v, choice = key[0], key[1]
+    mine_own = dict(zip(own, key[2:2 + len(own)]))
+    mine_labels = dict(zip(labels, key[2 + len(own):]))
+    ref = f.ref or f.ref_map.get(by_label.get(choice))
+    if ref is None:
+        return []
+    tgt = target(ref)
+    if tgt is None:
+        return []
+    t_field = ref.partition(".")[2]
+    hit = tgt.exact.get(v)
+    if hit is None:
+        hit = tgt.loose.get(loose(v))
+        if hit is None:
+            return [] if tgt.covered(v) else [(("ref_missing", ref, v), None)]
+        tt, j = hit
+        if not self_flagged and j not in out.flagged(tt, t_field):
+            return [(("ref_missing", ref, v), tt.values[t_field][j])]
+    tt, j = hit
+    t_spec = tt.spec
+    found = []
+    for w_field, wanted_id in f.ref_where.items():
+        actual = _at(tt, w_field, j)
+        wanted = t_spec.field(w_field).label(wanted_id)
+        if actual is not None and actual != wanted:
+            found.append((("ref_mismatch", ref, v, w_field, actual, wanted), None))
+    for m_field, o in f.ref_match.items():
+        mine = mine_own[o]
+        if mine is None or o in own_flagged or j in out.flagged(tt, m_field):
+            continue    # nothing to compare, or one side is reported already
+        actual = _at(tt, m_field, j)
+        if actual is not None and actual != mine:
+            found.append((("ref_mismatch", ref, v, m_field, actual, mine), None))
+    for g, mine in mine_labels.items():
+        theirs = _at(tt, t_spec.label, j) if t_spec.label else None
+        if mine is not None and theirs is not None and loose(mine) != loose(theirs):
+            found.append((("name_mismatch", ref, v, mine, theirs, g), None))
+    return found
 
 
 def _at(t: Table, field_id: str, i: int):

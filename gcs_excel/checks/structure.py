@@ -91,7 +91,7 @@ def recognise(sheet: Sheet, specs: Specs) -> Recognised | Located | None:
     """A Recognised sheet; a Located problem when it cannot be used; None to skip."""
     if is_auxiliary(norm_name(sheet.name)):
         return None
-    head = sheet.rows[:HEADER_SEARCH_ROWS]
+    head = sheet.head(HEADER_SEARCH_ROWS)
     if not head:
         return None
     vocab = {name: _Vocabulary(s) for name, s in specs.sheets.items()}
@@ -193,7 +193,7 @@ def odd_row(mapped: tuple, ids: list[str], spec: SheetSpec) -> tuple[int, Findin
         if isinstance(v, str) and "计" in v and _SPACE_RE.sub("", v).rstrip("：:") in TOTAL_WORDS:
             return k, finding("total_row", value=v.strip())
     first = mapped[0]
-    if isinstance(first, str) and first.strip().strip("*") in _header_forms(spec, ids[0]):
+    if isinstance(first, str) and first.strip() in header_forms(spec, ids[0]):
         same = sum(1 for v, f in zip(mapped, ids)
                    if isinstance(v, str) and norm_header(v) == norm_header(spec.header(f)))
         if same * 2 >= len(ids):
@@ -202,6 +202,8 @@ def odd_row(mapped: tuple, ids: list[str], spec: SheetSpec) -> tuple[int, Findin
 
 
 @functools.lru_cache(maxsize=256)
-def _header_forms(spec: SheetSpec, field_id: str) -> frozenset[str]:
+def header_forms(spec: SheetSpec, field_id: str) -> frozenset[str]:
+    """How a field's header appears when pasted again: as written, an alias, with a *."""
     f = spec.field(field_id)
-    return frozenset({f.header, *f.aliases})
+    names = {f.header, *f.aliases}
+    return frozenset(names | {n + "*" for n in names})

@@ -1,4 +1,6 @@
-"""Read CSV as Chinese ordering systems export it: UTF-8 (with or without BOM) or GBK."""
+"""Read CSV as Chinese ordering systems export it: UTF-8 (with or without BOM), GBK, or
+Excel's "Unicode text" (UTF-16). Parsed by pandas' C reader straight into columns, all
+values kept as the text they are; ragged files fall back to the csv module."""
 
 from __future__ import annotations
 
@@ -34,16 +36,41 @@ def _delimiter(sample: str) -> str:
     return best if counts[best] else ","
 
 
+def _columns(text: str, delimiter: str) -> tuple[list[int], list[list[str]]] | None:
+    """Columns of text by pandas' C parser; None when the records are ragged."""
+    import pandas as pd
+
+    try:
+        # pandas parses UTF-8 bytes in C; handing it a str would re-encode it in Python.
+        df = pd.read_csv(io.BytesIO(text.encode("utf-8")), encoding="utf-8", sep=delimiter, header=None,
+                         dtype=str, keep_default_na=False, na_filter=False, skip_blank_lines=False,
+                         engine="c", quoting=csv.QUOTE_MINIMAL)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError):
+        return None
+    if df.empty:
+        return [], []
+    blank = (df == "").all(axis=1).to_numpy()
+    keep = [i for i, b in enumerate(blank) if not b]
+    if len(keep) < len(df):
+        df = df.iloc[keep]
+    return keep, [df[c].tolist() for c in df.columns]
+
+
 def read_csv(path: Path) -> Workbook:
     data = path.read_bytes()
     text, encoding = decode(path, data)
     if "\x00" in text[:65536]:
         raise ReadError(path, "不是文本（CSV）文件：内容里有二进制数据")
     delimiter = _delimiter(text[:65536])
-    try:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        rows = [(i, row) for i, row in enumerate(reader) if row and any(row)]
-    except csv.Error as e:
-        raise ReadError(path, f"CSV 格式错误：{e}") from None
-    sheet = Sheet(path.stem, rows)
+    parsed = _columns(text, delimiter)
+    if parsed is not None:
+        index, columns = parsed
+        sheet = Sheet(path.stem, columns=columns, index=index)
+    else:
+        try:
+            reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+            rows = [(i, row) for i, row in enumerate(reader) if row and any(row)]
+        except csv.Error as e:
+            raise ReadError(path, f"CSV 格式错误：{e}") from None
+        sheet = Sheet(path.stem, rows)
     return Workbook(str(path), "csv", [sheet], encoding=encoding, delimiter=delimiter)

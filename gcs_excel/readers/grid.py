@@ -1,22 +1,77 @@
-"""What every reader hands on: sheets as grids of raw cell values."""
+"""What every reader hands on: sheets of raw cell values.
+
+A sheet is held by rows (workbooks, as calamine and openpyxl give them) or by columns
+(large CSV files, as pandas parses them: 2 million records are never turned into 2 million
+row lists). Both answer the same questions: the first rows (to find the header), every row
+(to edit a copy), and the data below the header as columns (to validate).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from operator import itemgetter
+from typing import Any, Iterator
 
 
-@dataclass
 class Sheet:
-    """One sheet. ``rows`` holds (0-based row index, values from column A); rows that
-    are entirely empty may be missing. Values are str, float, bool, date, datetime,
-    time or "" / None for empty."""
-    name: str
-    rows: list[tuple[int, list[Any]]]
-    merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # 0-based, inclusive
-    formulas: dict[tuple[int, int], str] = field(default_factory=dict)
-    errors: dict[tuple[int, int], str] = field(default_factory=dict)
-    hidden: bool = False
+    """One sheet. Values are str, float, bool, date, datetime, time or "" / None for
+    empty. Row indexes are 0-based (Excel row = index + 1); empty rows may be missing."""
+
+    def __init__(self, name: str, rows: list[tuple[int, list[Any]]] | None = None, *,
+                 columns: list[list[Any]] | None = None, index: list[int] | None = None,
+                 merged=None, formulas=None, errors=None, hidden: bool = False):
+        self.name = name
+        self._rows = rows
+        self._columns = columns
+        self._index = index
+        self.merged: list[tuple[int, int, int, int]] = list(merged or [])   # 0-based, inclusive
+        self.formulas: dict[tuple[int, int], str] = dict(formulas or {})
+        self.errors: dict[tuple[int, int], str] = dict(errors or {})
+        self.hidden = hidden
+
+    def __len__(self) -> int:
+        return len(self._rows) if self._rows is not None else len(self._index or ())
+
+    @property
+    def rows(self) -> list[tuple[int, list[Any]]]:
+        """Every row; built from the columns on first use."""
+        if self._rows is None:
+            self._rows = list(zip(self._index, map(list, zip(*self._columns)))) if self._columns else []
+        return self._rows
+
+    def head(self, n: int) -> list[tuple[int, list[Any]]]:
+        if self._rows is not None or not self._columns:
+            return self.rows[:n]
+        return list(zip(self._index[:n], map(list, zip(*(c[:n] for c in self._columns)))))
+
+    def iter_rows(self) -> Iterator[tuple[int, list[Any]]]:
+        if self._rows is not None or not self._columns:
+            return iter(self.rows)
+        return zip(self._index, map(list, zip(*self._columns)))
+
+    @property
+    def width(self) -> int:
+        if self._rows is None:
+            return len(self._columns or ())
+        return max((len(v) for _, v in self._rows), default=0)
+
+    def data(self, start: int, cols: list[int]) -> tuple[list[int], list[list[Any]]]:
+        """Row indexes and the given columns, from position start (below the header)."""
+        if self._rows is None:
+            n = len(self._index) - start
+            return (self._index[start:],
+                    [self._columns[c][start:] if c < len(self._columns) else [""] * n for c in cols])
+        data = self._rows[start:]
+        index = list(map(itemgetter(0), data))
+        if not cols:
+            return index, []
+        need = max(cols) + 1
+        values = map(itemgetter(1), data)
+        if any(len(v) < need for _, v in data):
+            values = (v if len(v) >= need else [*v, *([""] * (need - len(v)))] for v in values)
+        if len(cols) == 1:
+            return index, [[v[cols[0]] for v in values]]
+        return index, [list(c) for c in zip(*map(itemgetter(*cols), values))] or [[] for _ in cols]
 
 
 @dataclass

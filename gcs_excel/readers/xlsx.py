@@ -81,7 +81,7 @@ def _read_calamine(path: Path, names: list[str], scans: dict[str, SheetScan]) ->
             pad = [""] * c0
             rows = [(r0 + i, pad + row if c0 else row) for i, row in enumerate(grid)]
             scan = scans[name]
-            out[name] = Sheet(name, rows, scan.merged, scan.formulas, scan.errors)
+            out[name] = Sheet(name, rows, merged=scan.merged, formulas=scan.formulas, errors=scan.errors)
     finally:
         wb.close()
     return out
@@ -125,7 +125,7 @@ def _read_sparse(path: Path, names: set[str], scans: dict[str, SheetScan]) -> di
                     values.append("" if v is None else v)
                 if row_idx is not None and any(v != "" for v in values):
                     rows.append((row_idx, values))
-            out[name] = Sheet(name, rows, scans[name].merged, scans[name].formulas, errors)
+            out[name] = Sheet(name, rows, merged=scans[name].merged, formulas=scans[name].formulas, errors=errors)
     except ReadError:
         raise
     except Exception as e:
