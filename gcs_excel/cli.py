@@ -257,6 +257,50 @@ def plan(files: tuple[Path, ...], month: str, person: str | None, everyone: bool
         click.echo(f"· {note}")
 
 
+class _Bar:
+    """A progress bar on stderr for long runs, only when someone is watching."""
+
+    def __init__(self, label: str):
+        self.label, self.bar = label, None
+
+    def __call__(self, done: int, total: int, name: str) -> None:
+        if not sys.stderr.isatty():
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr,
+                                         item_show_func=lambda n: n, show_pos=True)
+            self.bar.__enter__()
+        self.bar.update(done - self.bar.pos, name or None)
+        if done >= total:
+            self.bar.__exit__(None, None, None)
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--month", required=True, help=MONTH_HELP)
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="销售回顾和销售报表写到这个文件夹。")
+@click.option("--customer", "customers", multiple=True, help="只做这个客户（客户编码），可重复。默认全部正常客户。")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON：{\"month\", \"customers\": [...]}。")
+@_help
+def monthly(files: tuple[Path, ...], month: str, out_dir: Path, customers: tuple[str, ...], as_json: bool) -> None:
+    """每个集团客户一本月度销售回顾，外加部门销售报表。
+
+    FILE 是销售数据（xlsx 或订货系统导出的 CSV，UTF-8 或 GBK，可以多个文件、多个月份）、卷烟规格、
+    总部档案、卖场明细表、销售目标，以及（可选）拜访记录和品牌采集。先校验，有错误的行不计入并列出。
+    每本回顾有：市场概况、客户销售、终端情况（给了拜访数据时）、分析与建议，带原生图表，可直接打印；
+    发给客户的文件里只有全部门合计和该客户自己的数据，没有身份证号、银行帐号或别的客户的数据。
+
+    示例：gcs monthly --month 2026-10 --out 销售回顾 销售数据.csv 卷烟规格.xlsx 总部档案.xlsx 卖场明细表.xlsx 销售目标.xlsx 拜访记录_2026-10.xlsx
+    """
+    from .monthly.run import monthly as run
+    from .render import render_monthly, to_json
+
+    result = run(list(files), month, out_dir, customers=customers, progress=_Bar("写销售回顾"))
+    click.echo(to_json(result.as_dict()) if as_json else render_monthly(result))
+    sys.exit(result.exit_code)
+
+
 @cli.command()
 @click.argument("folder", required=False, default="gcs_demo", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--month", help="示例数据的月份（YYYY-MM，默认上个月）。")

@@ -141,3 +141,42 @@ def render_quotas(report, max_lines: int = 30) -> str:
             out.append(f"  ……还有 {len(report.excluded) - max_lines} 行")
     out += [f"· {n}" for n in report.notes]
     return "\n".join(out)
+
+
+# --- monthly reviews -----------------------------------------------------------------------
+def render_monthly(result) -> str:
+    if result.validation is not None and result.validation.unreadable:
+        return "\n".join(f"✗ {f.file}：无法读取 —— {f.read_error}" for f in result.validation.unreadable)
+    m = result.market
+    out = [f"{result.month} 销售回顾：{len(result.reviews)} 个集团客户，写在 {result.folder}/",
+           f"全部门销量 {m['volume']:,.0f} 条（{m['boxes']:,.1f} 箱），环比 {_signed(m['mom'])}，"
+           f"同比 {_signed(m['yoy'])}；销售额 {m['amount']:,.2f} 元", ""]
+    out.append(f"{pad('排名', 5)}{pad('客户编码', 9)}{pad('客户名称', 34)}{pad('销量(条)', 11, right=True)}"
+               f"{pad('环比', 9, right=True)}{pad('同比', 9, right=True)}{pad('达成率', 9, right=True)}")
+    for r in sorted(result.reviews, key=lambda r: r.summary.get("rank") or 0):
+        s = r.summary
+        volume = f"{s['volume']:,.0f}"
+        out.append(f"{pad(str(s.get('rank', '')), 5)}{pad(r.customer, 9)}{pad(r.name, 34)}"
+                   f"{pad(volume, 11, right=True)}{pad(_signed(s['mom']), 9, right=True)}"
+                   f"{pad(_signed(s['yoy']), 9, right=True)}{pad(_pct(s['attainment']), 9, right=True)}")
+    out += ["", f"部门销售报表：{result.report}"]
+    if result.excluded:
+        out.append(f"有错误、没有计入的行：{len(result.excluded)} 行（用 gcs validate 查看）")
+    out += [f"· {n}" for n in result.notes]
+    return "\n".join(out)
+
+
+def width(text: str) -> int:
+    """Columns a text takes in a terminal: CJK characters take two."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def pad(text: str, cols: int, right: bool = False) -> str:
+    while width(text) > cols - 1 and len(text) > 1:
+        text = text[:-2] + "…"
+    space = " " * max(cols - width(text), 1)
+    return space + text if right else text + space
+
+
+def _signed(x) -> str:
+    return "—" if x is None else f"{x:+.1%}"

@@ -42,6 +42,7 @@ VISIT_CONTENT = ["告知本月紧俏货源，检查明码标价", "了解动销�
                  "检查陈列和价签，提醒按指导价销售", "回访上次反馈的问题"]
 VISIT_ISSUES = ["", "", "", "", "芙蓉王(硬)库存偏高", "中华(硬)断货 3 天", "价签未及时更新",
                 "收银员不清楚新品价格"]
+NEW_PRODUCT = "芙蓉王(硬中支)"
 HQ_CONTENT = ["与购销负责人沟通本月订货计划", "通报货源和新品政策，听取客户意见",
               "核对上月销售和本月需求预测"]
 
@@ -80,9 +81,17 @@ class _Builder:
         self.hq()
         self.stores()
         self.dep.tables["catalogue"] = [self.catalogue_row(r) for r in bundled_catalogue(self.specs)]
+        self.dep.tables["catalogue"].append(self.new_product())
         self.plan_and_visits()
         self.sales_and_targets()
         return self.dep
+
+    def new_product(self) -> dict[str, Any]:
+        """A demo new product (not in DOMAIN.md's list), on sale for the last three months."""
+        label = lambda f, v: self.specs.sheet("catalogue").field(f).label(v)   # noqa: E731
+        return {"sku": NEW_PRODUCT, "brand": "芙蓉王", "price_class": label("price_class", "class1"),
+                "wholesale_price": 260.0, "retail_guide": 300.0, "scarce": label("scarce", "no"),
+                "new": label("new", "yes")}
 
     def catalogue_row(self, row: dict[str, str]) -> dict[str, Any]:
         return {**row, "wholesale_price": float(row["wholesale_price"]),
@@ -224,13 +233,19 @@ class _Builder:
         months = months_back(self.month, 13)
         rows, per_hq = [], {}
         skus = self.dep["catalogue"]
+        regular = [k for k in skus if k["sku"] != NEW_PRODUCT]
+        launch = months[-3]
         for s in self.dep["stores"]:
-            stocked = self.rng.sample(skus, self.rng.randrange(5, len(skus) + 1))
+            stocked = self.rng.sample(regular, self.rng.randrange(5, len(regular) + 1))
+            if self.rng.random() < 0.6:
+                stocked.append(next(k for k in skus if k["sku"] == NEW_PRODUCT))
             weights = [self.rng.uniform(0.5, 2.0) for _ in stocked]
             trend = self.rng.uniform(-0.02, 0.03)
             for k, month in enumerate(months):
                 season = 1.35 if month.endswith(("-01", "-02")) else 1.1 if month.endswith("-09") else 1.0
                 for sku, w in zip(stocked, weights):
+                    if sku["sku"] == NEW_PRODUCT and month < launch:
+                        continue
                     base = s["monthly_volume"] * w / sum(weights)
                     volume = max(0, round(base * season * (1 + trend) ** k * self.rng.uniform(0.85, 1.15)))
                     if volume == 0:
@@ -240,8 +255,9 @@ class _Builder:
                                  "amount": round(volume * sku["wholesale_price"], 2)})
                     per_hq[(month, s["customer"])] = per_hq.get((month, s["customer"]), 0) + volume
         self.dep.tables["sales"] = rows
-        self.dep.tables["targets"] = [
-            {"month": m, "customer": h["code"], "target_volume": round(per_hq.get((m, h["code"]), 0) * 1.05, -1)}
+        self.dep.tables["targets"] = [     # targets set ahead of time: some months beaten, some missed
+            {"month": m, "customer": h["code"],
+             "target_volume": round(per_hq.get((m, h["code"]), 0) * self.rng.uniform(0.92, 1.1), -1)}
             for m in months for h in self.dep["hq"]
         ]
 

@@ -1,0 +1,1 @@
+"""The monthly sales review per customer, the department sales report, and mailing them."""

@@ -1,0 +1,70 @@
+"""What the monthly review reads, from validated files: sales (all months given), the
+catalogue, HQs and stores with their managers, targets, and the month's visits and brand
+observations. Enum labels become booleans and ids here; rows with errors are left out
+(and listed by the caller)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ..dept import Department, load_department
+from ..spec import load_specs
+from ..validate import Validation
+from ..values import month_of
+from .analysis import Observation, Sku
+
+
+@dataclass
+class MonthlyInputs:
+    month: str
+    sales: pd.DataFrame
+    catalogue: dict[str, Sku]
+    dept: Department
+    targets: dict[tuple[str, str], float] = field(default_factory=dict)          # (month, customer)
+    observations: dict[str, list[Observation]] = field(default_factory=dict)     # customer -> list
+    visited: set[str] = field(default_factory=set)                               # licences visited
+    has_terminal: bool = False             # visit data was given
+
+
+def load_inputs(v: Validation, month: str) -> MonthlyInputs:
+    specs = load_specs()
+    dept = load_department(v, specs)
+    cat_spec = specs.sheet("catalogue")
+    classes = list(cat_spec.field("price_class").options.values())
+    yes = {f: cat_spec.field(f).label("yes") for f in ("scarce", "new")}
+    catalogue = {}
+    for t in v.tables_of("catalogue"):
+        for r in t.records():
+            if r.get("sku") and r["sku"] not in catalogue:
+                pc = r.get("price_class") or ""
+                catalogue[r["sku"]] = Sku(
+                    r["sku"], r.get("brand") or "", pc, classes.index(pc) if pc in classes else len(classes),
+                    float(r.get("wholesale_price") or 0), float(r.get("retail_guide") or 0),
+                    r.get("scarce") == yes["scarce"], r.get("new") == yes["new"])
+    sales = v.frame("sales")
+    targets: dict[tuple[str, str], float] = {}
+    for t in v.tables_of("targets"):
+        for r in t.records():
+            if r.get("month") and r.get("customer") and r.get("target_volume") is not None:
+                targets[(r["month"], r["customer"])] = targets.get((r["month"], r["customer"]), 0.0) + float(
+                    r["target_volume"])
+    owner = {s.licence: s.customer for s in dept.stores.values()}
+    obs_spec = specs.sheet("observations")
+    on_shelf = obs_spec.field("on_shelf").label("yes")
+    observations: dict[str, list[Observation]] = defaultdict(list)
+    for t in v.tables_of("observations"):
+        for r in t.records():
+            if not (r.get("date") and r.get("licence") and r.get("sku")) or month_of(r["date"]) != month:
+                continue
+            customer = owner.get(r["licence"])
+            if customer:
+                observations[customer].append(Observation(
+                    r["date"], r["licence"], r["sku"], r.get("on_shelf") == on_shelf,
+                    None if r.get("retail_price") is None else float(r["retail_price"]),
+                    None if r.get("stock") is None else float(r["stock"])))
+    visited = {x.code for x in dept.visits if x.kind == "store" and month_of(x.date) == month}
+    has_terminal = "visits" in dept.present or "observations" in dept.present
+    return MonthlyInputs(month, sales, catalogue, dept, targets, dict(observations), visited, has_terminal)

@@ -1,0 +1,138 @@
+"""`gcs monthly`: every customer's review workbook and the department's sales report."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from ..dept import Excluded
+from ..errors import ConfigError
+from ..problems import Report
+from ..quotas import check_month
+from ..spec import load_specs
+from ..validate import gc_paused, validate
+from ..writing import atomic_output
+from .analysis import Cube, Period, terminal
+from .data import load_inputs
+from .report import ranked, write_report
+from .review import review_filename, review_texts, write_review
+
+Progress = Callable[[int, int, str], None]
+
+
+def manifest_name(month: str) -> str:
+    return f"销售回顾_{month}_清单.json"
+
+
+def report_name(month: str) -> str:
+    return f"销售报表_{month}.xlsx"
+
+
+@dataclass
+class Review:
+    customer: str
+    name: str
+    path: Path
+    summary: dict[str, Any]
+
+
+@dataclass
+class MonthlyResult:
+    month: str
+    folder: Path
+    reviews: list[Review] = field(default_factory=list)
+    report: Path | None = None
+    market: dict[str, Any] = field(default_factory=dict)
+    validation: Report | None = None
+    excluded: list[Excluded] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        return 2 if self.validation is not None and self.validation.unreadable else 0
+
+    def as_dict(self) -> dict:
+        keys = ("customer", "name", "cm", "mm", "volume", "boxes", "amount", "avg_price", "mom", "yoy",
+                "amount_mom", "amount_yoy", "target", "attainment", "rank")
+        market = {k: self.market.get(k) for k in ("volume", "boxes", "amount", "mom", "yoy", "amount_mom",
+                                                  "amount_yoy")}
+        return {
+            "month": self.month,
+            "customers": [{**{k: r.summary.get(k) for k in keys}, "review": str(r.path)} for r in self.reviews],
+            "market": market,
+            "report": str(self.report) if self.report else None,
+            "excluded": [{"file": x.file, "sheet": x.sheet, "row": x.row, "reasons": list(x.reasons)}
+                         for x in self.excluded],
+            "notes": self.notes,
+        }
+
+
+def monthly(paths: Sequence[str | Path], month: str, out_dir: str | Path, *,
+            customers: Sequence[str] = (), today: dt.date | None = None,
+            progress: Progress | None = None) -> MonthlyResult:
+    check_month(month)
+    folder = Path(out_dir)
+    result = MonthlyResult(month, folder)
+    with gc_paused():
+        v = validate(paths, today=today)
+    result.validation = v.report
+    if v.report.unreadable:
+        return result
+    inputs = load_inputs(v, month)
+    result.excluded = inputs.dept.excluded
+    specs = load_specs()
+    missing = [specs.sheet(s).name for s in ("sales", "catalogue", "hq", "stores") if s not in inputs.dept.present
+               and not (s == "sales" and len(inputs.sales)) and not (s == "catalogue" and inputs.catalogue)]
+    if missing:
+        raise ConfigError(f"月度分析需要{'、'.join(missing)}：请和其他文件一起给出")
+    period = Period(month)
+    cube = Cube(inputs.sales, inputs.catalogue, period)
+    result.market = market = cube.market()
+    if market["volume"] == 0:
+        result.notes.append(f"销售数据里没有 {month} 的销量")
+    dept = inputs.dept
+    wanted = list(customers) or sorted(c for c, h in dept.hqs.items() if h.active)
+    unknown = [c for c in wanted if c not in dept.hqs]
+    if unknown:
+        raise ConfigError(f"总部档案里没有客户编码 {'、'.join(unknown)}")
+    store_names = {s.licence: s.name for s in dept.stores.values()}
+    summaries = []
+    for k, code in enumerate(wanted):
+        hq = dept.hqs[code]
+        if progress:
+            progress(k, len(wanted), hq.name)
+        c = cube.customer(code, inputs.targets.get((month, code)))
+        t = None
+        if inputs.has_terminal:
+            mine = [{"licence": s.licence, "name": s.name, "address": s.address}
+                    for s in sorted(dept.stores.values(), key=lambda s: s.licence)
+                    if s.customer == code and s.active]
+            t = terminal(inputs.observations.get(code, []), inputs.visited, mine, inputs.catalogue,
+                         cube.store_sku, period)
+        path = folder / review_filename(hq.name, month)
+        write_review(path, name=hq.name, period=period, market=market, customer=c, terminal=t,
+                     store_names=store_names, inputs=paths)
+        summary = {**{k: c[k] for k in ("customer", "volume", "boxes", "amount", "avg_price", "mom", "yoy",
+                                        "amount_mom", "amount_yoy", "target", "attainment", "volume_prev",
+                                        "volume_last_year")},
+                   "name": hq.name, "cm": hq.cm, "mm": hq.mm,
+                   "texts": review_texts(market, c, hq.name, period, store_names, t)}
+        summaries.append(summary)
+        result.reviews.append(Review(code, hq.name, path, summary))
+    if progress:
+        progress(len(wanted), len(wanted), "")
+    ranked(summaries)
+    result.report = write_report(folder / report_name(month), summaries, month, inputs=paths)
+    _write_manifest(result)
+    return result
+
+
+def _write_manifest(result: MonthlyResult) -> None:
+    """Which review belongs to which customer: gcs mail reads this."""
+    data = {"month": result.month, "report": result.report.name if result.report else None,
+            "reviews": [{"customer": r.customer, "name": r.name, "file": r.path.name} for r in result.reviews]}
+    with atomic_output(result.folder / manifest_name(result.month)) as tmp:
+        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2), "utf-8")

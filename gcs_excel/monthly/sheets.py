@@ -1,0 +1,121 @@
+"""Writing report sheets with XlsxWriter: titled blocks of tables with number formats,
+"—" for missing ratios, native charts over those tables, and print setup."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Sequence
+
+from ..templates import FONT
+
+NUMBER_FORMATS = {
+    "int": "#,##0", "box": "#,##0.0", "yuan": "#,##0.00", "price": "#,##0.00", "pct": "0.0%",
+    "signed": "+0.0%;-0.0%;0.0%", "index": "0.0", "days": "0.0", "text": "@", "pp": "+0.0;-0.0;0.0",
+}
+HEAD_FILL = "#1F4E78"
+
+
+@dataclass
+class Column:
+    title: str
+    value: Callable[[Any], Any] | str     # a key of the row dict, or a function of the row
+    kind: str = "text"
+    width: float = 12
+
+
+class Formats:
+    def __init__(self, wb):
+        self.wb = wb
+        self._cache: dict = {}
+
+    def get(self, **props):
+        key = tuple(sorted(props.items()))
+        if key not in self._cache:
+            self._cache[key] = self.wb.add_format(props)
+        return self._cache[key]
+
+    def cell(self, kind: str):
+        return self.get(num_format=NUMBER_FORMATS[kind], border=1, border_color="#BFBFBF",
+                        align="left" if kind == "text" else "right", valign="top", text_wrap=kind == "text")
+
+    @property
+    def head(self):
+        return self.get(bold=True, font_color="#FFFFFF", bg_color=HEAD_FILL, border=1, align="center",
+                        valign="vcenter", text_wrap=True)
+
+    @property
+    def missing(self):
+        return self.get(align="center", border=1, border_color="#BFBFBF", font_color="#7F7F7F")
+
+
+class ReportSheet:
+    """A sheet filled top to bottom: a title, then titled tables and charts."""
+
+    def __init__(self, wb, fmt: Formats, name: str, title: str, header: str, widths: Sequence[float] = ()):
+        self.wb, self.fmt, self.name = wb, fmt, name
+        self.ws = wb.add_worksheet(name)
+        self.row = 0
+        for c, w in enumerate(widths):
+            self.ws.set_column(c, c, w)
+        self.ws.write_string(0, 0, title, fmt.get(bold=True, font_size=16))
+        self.row = 2
+        self.ws.set_paper(9)
+        self.ws.set_portrait()
+        self.ws.fit_to_pages(1, 0)
+        self.ws.set_margins(left=0.5, right=0.5, top=0.8, bottom=0.7)
+        self.ws.set_header(f'&L&"{FONT}"{header}&R&"{FONT}"{name}')
+        self.ws.set_footer("&C第 &P 页，共 &N 页")
+
+    def heading(self, text: str, note: str | None = None) -> None:
+        self.ws.write_string(self.row, 0, text, self.fmt.get(bold=True, font_size=12, font_color=HEAD_FILL))
+        self.row += 1
+        if note:
+            self.ws.write_string(self.row, 0, note, self.fmt.get(font_color="#595959", italic=True))
+            self.row += 1
+
+    def table(self, columns: Sequence[Column], rows: Sequence[Any]) -> tuple[int, int]:
+        """Write a table; returns (first data row, last data row), 0-based."""
+        ws, fmt = self.ws, self.fmt
+        for c, col in enumerate(columns):
+            ws.write_string(self.row, c, col.title, fmt.head)
+        first = self.row + 1
+        for r, row in enumerate(rows, start=first):
+            for c, col in enumerate(columns):
+                v = col.value(row) if callable(col.value) else row.get(col.value)
+                if v is None:
+                    ws.write_string(r, c, "—", fmt.missing)
+                elif isinstance(v, str):
+                    ws.write_string(r, c, v, fmt.cell("text"))
+                else:
+                    ws.write_number(r, c, v, fmt.cell(col.kind))
+        last = first + len(rows) - 1
+        self.row = max(last, first - 1) + 2
+        return first, last
+
+    def paragraphs(self, texts: Sequence[str], width_cols: int = 8, chars_per_line: int = 60) -> None:
+        fmt = self.fmt.get(text_wrap=True, valign="top")
+        for text in texts:
+            self.ws.merge_range(self.row, 0, self.row, width_cols - 1, text, fmt)
+            lines = max(1, -(-sum(2 if ord(ch) > 0x2E80 else 1 for ch in text) // (chars_per_line * 2)))
+            self.ws.set_row(self.row, 18 * lines)
+            self.row += 1
+        self.row += 1
+
+    def chart(self, kind: str, title: str, series: list[dict], *, subtype: str | None = None,
+              height_rows: int = 16, y_format: str | None = None) -> None:
+        chart = self.wb.add_chart({"type": kind, **({"subtype": subtype} if subtype else {})})
+        font = {"name": FONT}
+        for s in series:
+            chart.add_series(s)
+        chart.set_title({"name": title, "name_font": {**font, "size": 11, "bold": True}})
+        if kind != "pie":
+            chart.set_x_axis({"num_font": font})
+            chart.set_y_axis({"num_font": font, **({"num_format": y_format} if y_format else {}),
+                              "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
+        chart.set_legend({"font": font, "position": "bottom" if len(series) > 1 or kind == "pie" else "none"})
+        chart.set_chartarea({"border": {"none": True}})
+        self.ws.insert_chart(self.row, 0, chart, {"x_scale": 1.45, "y_scale": 1.0})
+        self.row += height_rows
+
+    def ref(self, first_row: int, last_row: int, col: int) -> list:
+        return [self.name, first_row, col, last_row, col]
