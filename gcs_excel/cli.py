@@ -302,19 +302,78 @@ def monthly(files: tuple[Path, ...], month: str, out_dir: Path, customers: tuple
 
 
 @cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--month", required=True, help=MONTH_HELP)
+@click.option("--reports", "reports", required=True, type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="gcs monthly 写出销售回顾的文件夹。")
+@click.option("--smtp", "smtp", help="邮件服务器 主机:端口，如 smtp.example.cn:465。")
+@click.option("--ssl", "security", flag_value="ssl", help="用 SSL 连接（通常是 465 端口）。")
+@click.option("--starttls", "security", flag_value="starttls", help="连接后用 STARTTLS 加密（通常是 587 端口）。")
+@click.option("--user", "user", help="登录邮件服务器的用户名；密码放在环境变量 GCS_SMTP_PASSWORD 里。")
+@click.option("--from", "sender", help="发件人地址。")
+@click.option("--config", "config", type=click.Path(dir_okay=False, path_type=Path),
+              help="邮件设置文件（TOML）：服务器、发件人、邮件标题和正文模板（见 gcs_excel/mail.toml）。")
+@click.option("--cc-managers", is_flag=True, help="抄送该客户的客户经理和市场经理（人员名单里的邮箱）。")
+@click.option("--eml", "eml_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="不发送，把每封邮件写成 .eml 草稿放到这个文件夹（Outlook、Foxmail 可打开）。")
+@click.option("--dry-run", is_flag=True, help="只列出会发给谁，什么也不发、不写。")
+@_help
+def mail(files: tuple[Path, ...], month: str, reports: Path, smtp: str | None, security: str | None,
+         user: str | None, sender: str | None, config: Path | None, cc_managers: bool, eml_dir: Path | None,
+         dry_run: bool) -> None:
+    """把每个客户的销售回顾发到它的负责人邮箱（总部档案），一个客户一封。
+
+    FILE 是部门的文件（至少要有总部档案；--cc-managers 还要人员名单），用到什么取什么。
+    发送记录写在 REPORTS 文件夹里：再运行一次不会重复发送已发出的邮件；中途断掉的，再运行会从断处接着发。
+    没有邮箱的客户会列出来，不会悄悄跳过。密码只从环境变量 GCS_SMTP_PASSWORD 读取。
+
+    示例：gcs mail --month 2026-10 --reports 销售回顾 --smtp smtp.example.cn:465 --ssl --user jtkh@example.cn --from jtkh@example.cn --cc-managers 总部档案.xlsx 人员名单.xlsx
+    """
+    from .mail import load_settings, send_reviews
+
+    settings = load_settings(config, smtp=smtp, security=security, user=user, sender=sender)
+    result = send_reviews(list(files), month, reports, settings=settings, cc_managers=cc_managers,
+                          eml_dir=eml_dir, dry_run=dry_run, progress=_Bar("发送销售回顾"))
+    if dry_run:
+        click.echo(f"将发送 {len(result.planned)} 封（没有发送）：")
+        for letter in result.planned:
+            click.echo(f"  {letter.customer} {letter.name} → {letter.to}"
+                       + (f"，抄送 {', '.join(letter.cc)}" if letter.cc else "") + f"（{letter.file.name}）")
+    elif eml_dir:
+        click.echo(f"写出 {len(result.drafts)} 封邮件草稿到 {eml_dir}/（没有发送）")
+    else:
+        click.echo(f"已发送 {len(result.sent) + len(result.resent)} 封，发送记录在 {result.log}")
+        for letter in result.sent + result.resent:
+            click.echo(f"  ✓ {letter.customer} {letter.name} → {letter.to}" + (f"，抄送 {', '.join(letter.cc)}" if letter.cc else ""))
+        if result.resent:
+            click.echo(f"  其中 {len(result.resent)} 封上次发送时中断、没有确认，已用相同的 Message-ID 重发（收件方会去重）")
+    if result.already:
+        click.echo(f"之前已发送、这次跳过 {len(result.already)} 个客户：{'、'.join(result.already)}"
+                   f"（要重发请删掉 {result.log.name} 里对应的行）")
+    for code, name in result.no_address:
+        click.echo(f"没有负责人邮箱，未发送：{code} {name}（请在总部档案里补上负责人邮箱）")
+    for code, name in result.unknown:
+        click.echo(f"总部档案里没有这个客户，未发送：{code} {name}")
+    for code, name in result.missing_files:
+        click.echo(f"找不到销售回顾文件，未发送：{code} {name}")
+    for note in result.notes:
+        click.echo(f"· {note}")
+
+
+@cli.command()
 @click.argument("folder", required=False, default="gcs_demo", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--month", help="示例数据的月份（YYYY-MM，默认上个月）。")
 @click.option("--seed", default=2026, show_default=True, help="随机种子：同一种子生成同样的数据。")
 @_help
 def demo(folder: Path, month: str | None, seed: int) -> None:
-    """生成一个示例营销部（人员、总部、卖场、拜访、销售……），再演示校验。
+    """生成一个示例营销部（人员、总部、卖场、拜访、销售……），演示全部功能。
 
-    写出两套文件：标准数据（校验没有问题）和错误示例（常见的填写错误），
-    以及错误示例的标注副本。
+    写出标准数据（校验没有问题）和错误示例（常见的填写错误）及其标注副本，
+    检查当月拜访指标，写出每个客户的销售回顾、部门销售报表和邮件草稿。
 
     示例：gcs demo gcs_demo
     """
-    from .demo import ANNOTATED_DIR, run_demo
+    from .demo import ANNOTATED_DIR, DRAFTS_DIR, run_demo
     from .problems import problem_types
 
     if month:
@@ -352,10 +411,20 @@ def demo(folder: Path, month: str | None, seed: int) -> None:
                                                   for x in short))
     click.echo(f"  指标工作簿：{r.quota_workbook}；拜访记录工作簿的“指标”页用公式实时显示同样的数字")
     click.echo("")
+    m = r.reviews.market
+    click.echo(f"销售回顾（{r.month}）：{len(r.reviews.reviews)} 个集团客户各一本，在 {r.reviews.folder}/；"
+               f"部门销售报表 {r.reviews.report.name}")
+    click.echo(f"  全部门销量 {m['volume']:,.0f} 条，环比 {m['mom']:+.1%}" if m["mom"] is not None else
+               f"  全部门销量 {m['volume']:,.0f} 条")
+    click.echo(f"  邮件草稿：{len(r.drafts.drafts)} 封（抄送客户经理和市场经理），在 {r.folder / DRAFTS_DIR}/，"
+               f"可用 Outlook 或 Foxmail 打开")
+    click.echo("")
     click.echo("下一步：")
     click.echo(f"  gcs validate {r.folder}/错误示例/*.xlsx {r.folder}/错误示例/*.csv")
     click.echo(f"  gcs fix {r.folder}/错误示例/卖场明细表.xlsx --out {r.folder}/卖场明细表_已修正.xlsx")
     click.echo(f"  gcs quotas --month {r.month} {r.folder}/标准数据/*.xlsx")
+    click.echo(f"  gcs monthly --month {r.month} --out 销售回顾 {r.folder}/标准数据/*")
+    click.echo(f"  gcs mail --month {r.month} --reports {r.reviews.folder} --dry-run {r.folder}/标准数据/总部档案.xlsx")
     click.echo(f"  gcs plan --month {next_month(r.month)} --all {r.folder}/标准数据/人员名单.xlsx "
                f"{r.folder}/标准数据/总部档案.xlsx {r.folder}/标准数据/卖场明细表.xlsx")
     click.echo("  gcs templates --out 模板")

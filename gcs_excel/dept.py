@@ -30,6 +30,7 @@ class HQ:
     cm: str
     active: bool
     email: str | None = None
+    buyer: str = ""
 
 
 @dataclass(frozen=True)
@@ -143,7 +144,7 @@ def _fill(d: Department, rows_of, specs: Specs) -> None:
     for r in records("hq", "code", "status"):
         d.hqs.setdefault(r["code"], HQ(r["code"], r.get("name") or "", r.get("address") or "", r.get("buyer_phone") or "",
                                        r.get("mm"), r.get("cm"), ids("hq", "status", r["status"]) == "active",
-                                       r.get("buyer_email")))
+                                       r.get("buyer_email"), r.get("buyer") or ""))
     for r in records("stores", "licence", "status"):
         hq = d.hqs.get(r.get("customer"))
         active = ids("stores", "status", r["status"]) == "active" and (hq is None or hq.active)

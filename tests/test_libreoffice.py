@@ -108,3 +108,24 @@ def test_quota_and_plan_workbooks_print_to_pdf(soffice, clean_files, tmp_path):
     base = [p for p in clean_files if p.name in ("人员名单.xlsx", "总部档案.xlsx", "卖场明细表.xlsx")]
     plan = make_plan(base, "2026-11", everyone=True, out=tmp_path / "拜访计划.xlsx").output
     assert_pdfs(convert(soffice, [book, plan], tmp_path / "pdf", "pdf", tmp_path))
+
+
+def _charts(path: Path) -> int:
+    import zipfile
+    with zipfile.ZipFile(path) as z:
+        return sum(1 for n in z.namelist() if n.startswith("xl/charts/chart") and n.endswith(".xml"))
+
+
+def test_reviews_and_report_print_with_their_charts(soffice, clean_files, tmp_path):
+    """Every review and the department report print to PDF, and LibreOffice reads every
+    chart (it keeps them all when it saves the workbook again)."""
+    from gcs_excel.monthly.run import monthly
+
+    result = monthly(clean_files, "2026-10", tmp_path / "reviews", today=TODAY)
+    books = [r.path for r in result.reviews] + [result.report]
+    assert_pdfs(convert(soffice, books, tmp_path / "pdf", "pdf", tmp_path))
+    reviews = [r.path for r in result.reviews]
+    saved = convert(soffice, reviews, tmp_path / "saved", 'xlsx:Calc MS Excel 2007 XML', tmp_path)
+    for original, again in zip(reviews, saved):
+        assert _charts(original) >= 6
+        assert _charts(again) == _charts(original), original.name

@@ -10,6 +10,8 @@ from typing import Any, Callable, Mapping
 
 from ..annotate import Annotated, annotate
 from ..problems import Report, show
+from ..mail import MailResult, load_settings, send_reviews
+from ..monthly.run import MonthlyResult, monthly
 from ..quotas import QuotaReport, quotas
 from ..spec import Specs, load_specs
 from ..templates import write_workbook
@@ -21,6 +23,9 @@ from .mistakes import Mistakes, inject
 CLEAN_DIR = "标准数据"
 MISTAKES_DIR = "错误示例"
 ANNOTATED_DIR = "错误示例_标注"
+REVIEWS_DIR = "销售回顾"
+DRAFTS_DIR = "邮件草稿"
+DEMO_SENDER = "jtkh@cs-tobacco.cn"
 
 
 @dataclass
@@ -36,6 +41,8 @@ class DemoResult:
     counts: dict[str, int] = field(default_factory=dict)
     quotas: QuotaReport | None = None
     quota_workbook: Path | None = None
+    reviews: MonthlyResult | None = None
+    drafts: MailResult | None = None
 
 
 def write_department(tables: Mapping[str, list[dict[str, Any]]], folder: Path, month: str, *,
@@ -91,6 +98,11 @@ def run_demo(folder: str | Path = "gcs_demo", *, month: str | None = None, seed:
     say("检查拜访指标")
     book = folder / f"拜访指标_{month}.xlsx"
     quota_report = quotas([p for p in clean if p.suffix == ".xlsx"], month, today=today, out=book)
+    say("写销售回顾")
+    reviews = monthly(clean, month, folder / f"{REVIEWS_DIR}_{month}", today=today)
+    say("写邮件草稿")
+    drafts = send_reviews(clean, month, reviews.folder, settings=load_settings(sender=DEMO_SENDER),
+                          cc_managers=True, eml_dir=folder / DRAFTS_DIR)
     counts = {sheet: len(rows) for sheet, rows in dep.tables.items()}
     return DemoResult(folder, month, clean, mistakes, clean_report, checked.report, annotated,
-                      wrong.expected, counts, quota_report, book)
+                      wrong.expected, counts, quota_report, book, reviews, drafts)

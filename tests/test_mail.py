@@ -1,0 +1,263 @@
+"""gcs mail against a real SMTP server (aiosmtpd) on localhost: what arrives, to whom, with
+which attachment; resuming after a failure without loss or duplicates; SSL, STARTTLS and
+login; .eml drafts; customers without an address."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import io
+import json
+import socket
+import ssl
+from email import policy
+from pathlib import Path
+
+import pytest
+import python_calamine as pc
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+from click.testing import CliRunner
+
+from gcs_excel.cli import cli
+from gcs_excel.errors import ConfigError
+from gcs_excel.mail import SendError, load_settings, log_name, send_reviews
+from gcs_excel.monthly.run import monthly
+from gcs_excel.spec import load_specs
+from gcs_excel.templates import write_workbook
+
+from .test_monthly import MONTH, files  # noqa: F401  (the fixed department of the monthly tests)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Inbox:
+    """Collects what the server accepted; can be told to refuse the n-th message."""
+
+    def __init__(self, fail_at: int | None = None):
+        self.messages, self.fail_at, self.seen = [], fail_at, 0
+
+    async def handle_DATA(self, server, session, envelope):
+        self.seen += 1
+        if self.fail_at is not None and self.seen == self.fail_at:
+            return "451 4.3.0 temporary failure, try again later"
+        msg = email.message_from_bytes(envelope.content, policy=policy.default)
+        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), msg))
+        return "250 OK"
+
+
+@pytest.fixture
+def server():
+    started = []
+
+    def start(inbox: Inbox, **kwargs) -> int:
+        port = free_port()
+        c = Controller(inbox, hostname="127.0.0.1", port=port, **kwargs)
+        c.start()
+        started.append(c)
+        return port
+    yield start
+    for c in started:
+        c.stop()
+
+
+@pytest.fixture(scope="module")
+def reviews(files, tmp_path_factory):  # noqa: F811
+    out = tmp_path_factory.mktemp("reviews")
+    monthly(files, MONTH, out, today=dt.date(2026, 2, 10))
+    return out
+
+
+@pytest.fixture
+def folder(reviews, tmp_path):
+    """A fresh copy of the reviews per test (the send log lives beside them)."""
+    import shutil
+    target = tmp_path / "reviews"
+    shutil.copytree(reviews, target)
+    return target
+
+
+def settings(port: int, **kw):
+    return load_settings(smtp=f"127.0.0.1:{port}", sender="jtkh@cs-tobacco.cn", **kw)
+
+
+def test_one_mail_per_customer_with_its_review(server, folder, files):  # noqa: F811
+    inbox = Inbox()
+    port = server(inbox)
+    result = send_reviews(files, MONTH, folder, settings=settings(port), cc_managers=True)
+    assert len(result.sent) == 3 and len(inbox.messages) == 3
+    by_to = {}
+    for mail_from, rcpts, msg in inbox.messages:
+        assert mail_from == "jtkh@cs-tobacco.cn"
+        by_to[msg["To"].addresses[0].addr_spec] = (rcpts, msg)
+    rcpts, msg = by_to["buyer1@example.cn"]
+    assert set(rcpts) == {"buyer1@example.cn", "ly@cs-tobacco.cn", "wjg@cs-tobacco.cn"}
+    assert msg["Subject"] == "甲连锁有限公司 2026年1月销售回顾"
+    assert "李晓梅您好" in msg.get_body(("plain",)).get_content()
+    (attachment,) = list(msg.iter_attachments())
+    assert attachment.get_filename() == "销售回顾_甲连锁有限公司_2026-01.xlsx"
+    wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(attachment.get_content()))
+    assert wb.sheet_names == ["市场概况", "客户销售", "终端情况", "分析与建议"]
+    title = wb.get_sheet_by_name("客户销售").to_python()[0][0]
+    assert title.startswith("甲连锁有限公司")                       # that customer's review, no other
+    for to, (rcpts, msg) in by_to.items():
+        name = msg["Subject"].split(" ")[0]
+        att = next(msg.iter_attachments())
+        assert name in att.get_filename()
+
+
+def test_a_rerun_sends_nothing_already_sent(server, folder, files):  # noqa: F811
+    inbox = Inbox()
+    port = server(inbox)
+    send_reviews(files, MONTH, folder, settings=settings(port))
+    again = send_reviews(files, MONTH, folder, settings=settings(port))
+    assert again.sent == [] and sorted(again.already) == ["JT0001", "JT0002", "JT0003"]
+    assert len(inbox.messages) == 3
+
+
+def test_a_run_that_failed_midway_resumes_without_loss_or_duplicates(server, folder, files):  # noqa: F811
+    flaky = Inbox(fail_at=2)
+    port = server(flaky)
+    with pytest.raises(SendError, match="再运行一次会从这里接着发"):
+        send_reviews(files, MONTH, folder, settings=settings(port))
+    assert len(flaky.messages) == 1
+    log = [json.loads(line) for line in (folder / log_name(MONTH)).read_text("utf-8").splitlines()]
+    assert [(e["customer"], e["status"]) for e in log] == [("JT0001", "sending"), ("JT0001", "sent"),
+                                                           ("JT0002", "sending")]
+    inbox = Inbox()
+    port = server(inbox)
+    resumed = send_reviews(files, MONTH, folder, settings=settings(port))
+    assert [l.customer for l in resumed.resent] == ["JT0002"] and [l.customer for l in resumed.sent] == ["JT0003"]
+    assert resumed.already == ["JT0001"]
+    # the retried message keeps the Message-ID of the attempt, so a receiver can drop a duplicate
+    assert inbox.messages[0][2]["Message-ID"] == log[2]["message_id"]
+    delivered = [m["To"].addresses[0].addr_spec for _, _, m in flaky.messages + inbox.messages]
+    assert sorted(delivered) == ["buyer1@example.cn", "buyer2@example.cn", "buyer3@example.cn"]
+
+
+def test_customers_without_an_address_are_listed(server, folder, files, tmp_path):  # noqa: F811
+    from .test_monthly import HQ
+    hq = [dict(HQ, code=f"JT000{k}", name=n, cm="陈静", buyer_email=e)
+          for k, n, e in ((1, "甲连锁有限公司", "buyer1@example.cn"), (2, "乙超市有限公司", None),
+                          (3, "丙便利有限公司", "buyer3@example.cn"))]
+    hq_file = write_workbook(load_specs().template("hq"), tmp_path / "总部档案.xlsx", data={"hq": hq})
+    inbox = Inbox()
+    result = send_reviews([hq_file], MONTH, folder, settings=settings(server(inbox)))
+    assert result.no_address == [("JT0002", "乙超市有限公司")] and len(inbox.messages) == 2
+
+
+def test_eml_drafts_and_dry_run_send_nothing(folder, files, tmp_path):  # noqa: F811
+    result = send_reviews(files, MONTH, folder, eml_dir=tmp_path / "eml")
+    assert sorted(p.name for p in result.drafts) == sorted(p.with_suffix(".eml").name for p in folder.glob("销售回顾_*.xlsx"))
+    msg = email.message_from_bytes(result.drafts[0].read_bytes(), policy=policy.default)
+    assert next(msg.iter_attachments()).get_filename().endswith(".xlsx")
+    dry = send_reviews(files, MONTH, folder, dry_run=True)
+    assert len(dry.planned) == 3 and not (folder / log_name(MONTH)).exists()
+
+
+# --- encryption and login --------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory):
+    """A throwaway self-signed certificate for 127.0.0.1."""
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = dt.datetime.now(dt.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(days=1))
+            .not_valid_after(now + dt.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
+            .sign(key, hashes.SHA256()))
+    d = tmp_path_factory.mktemp("tls")
+    (d / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    (d / "key.pem").write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                                  serialization.NoEncryption()))
+    return d / "cert.pem", d / "key.pem"
+
+
+def _context(certificate) -> ssl.SSLContext:
+    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ctx.load_cert_chain(*certificate)
+    return ctx
+
+
+def _config(tmp_path, cafile) -> Path:
+    f = tmp_path / "mail.toml"
+    f.write_text(f'[smtp]\ncafile = "{cafile}"\n', "utf-8")
+    return f
+
+
+def test_ssl(server, folder, files, certificate, tmp_path):  # noqa: F811
+    inbox = Inbox()
+    port = server(inbox, ssl_context=_context(certificate))
+    s = load_settings(_config(tmp_path, certificate[0]), smtp=f"127.0.0.1:{port}", security="ssl",
+                      sender="jtkh@cs-tobacco.cn")
+    assert len(send_reviews(files, MONTH, folder, settings=s).sent) == 3 and len(inbox.messages) == 3
+
+
+def test_starttls_with_login_from_the_environment(server, folder, files, certificate, tmp_path, monkeypatch):  # noqa: F811
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        ok = isinstance(auth_data, LoginPassword) and auth_data.login == b"jtkh" and auth_data.password == b"s3cret"
+        return AuthResult(success=ok, handled=False,       # an explicit 535, or aiosmtpd leaves the client waiting
+                          message=None if ok else "535 5.7.8 Authentication credentials invalid")
+    inbox = Inbox()
+    port = server(inbox, tls_context=_context(certificate), require_starttls=True, authenticator=authenticator,
+                  auth_require_tls=True)
+    cfg = _config(tmp_path, certificate[0])
+    monkeypatch.setenv("GCS_SMTP_PASSWORD", "wrong")
+    s = load_settings(cfg, smtp=f"127.0.0.1:{port}", security="starttls", user="jtkh", sender="jtkh@cs-tobacco.cn")
+    with pytest.raises(SendError, match="登录"):
+        send_reviews(files, MONTH, folder, settings=s)
+    monkeypatch.setenv("GCS_SMTP_PASSWORD", "s3cret")
+    s = load_settings(cfg, smtp=f"127.0.0.1:{port}", security="starttls", user="jtkh", sender="jtkh@cs-tobacco.cn")
+    assert len(send_reviews(files, MONTH, folder, settings=s).sent) == 3
+
+
+def test_settings_and_their_errors(tmp_path, monkeypatch):
+    monkeypatch.delenv("GCS_SMTP_PASSWORD", raising=False)
+    f = tmp_path / "mail.toml"
+    f.write_text('[smtp]\nhost = "smtp.example.cn"\nport = 465\nsecurity = "ssl"\n'
+                 '[message]\nsubject = "{月份文字} 销售回顾"\n', "utf-8")
+    s = load_settings(f)
+    assert (s.host, s.port, s.security, s.subject, s.password) == ("smtp.example.cn", 465, "ssl", "{月份文字} 销售回顾", "")
+    assert load_settings(f, smtp="mail.local:2525").port == 2525
+    f.write_text('[smtp]\npassword = "x"\n', "utf-8")
+    with pytest.raises(ConfigError, match="password"):         # never from a file
+        load_settings(f)
+    with pytest.raises(ConfigError, match="主机:端口"):
+        load_settings(smtp="nohost")
+
+
+def test_cli_needs_a_password_for_a_user(folder, files, monkeypatch):  # noqa: F811
+    monkeypatch.delenv("GCS_SMTP_PASSWORD", raising=False)
+    r = CliRunner().invoke(cli, ["mail", "--month", MONTH, "--reports", str(folder), "--smtp", "127.0.0.1:1",
+                                 "--user", "jtkh", "--from", "a@b.cn", *map(str, files)])
+    assert r.exit_code == 2 and "GCS_SMTP_PASSWORD" in r.output
+
+
+def test_cli_sends_and_lists(server, folder, files):  # noqa: F811
+    inbox = Inbox()
+    port = server(inbox)
+    r = CliRunner().invoke(cli, ["mail", "--month", MONTH, "--reports", str(folder), "--smtp", f"127.0.0.1:{port}",
+                                 "--from", "jtkh@cs-tobacco.cn", *map(str, files)])
+    assert r.exit_code == 0, r.output
+    assert "已发送 3 封" in r.output and "✓ JT0001 甲连锁有限公司 → buyer1@example.cn" in r.output
+    r = CliRunner().invoke(cli, ["mail", "--month", MONTH, "--reports", str(folder), "--smtp", f"127.0.0.1:{port}",
+                                 "--from", "jtkh@cs-tobacco.cn", *map(str, files)])
+    assert "已发送 0 封" in r.output and "跳过 3 个客户" in r.output
+
+
+def test_cli_without_reviews(tmp_path, files):  # noqa: F811
+    r = CliRunner().invoke(cli, ["mail", "--month", MONTH, "--reports", str(tmp_path), "--dry-run", *map(str, files)])
+    assert r.exit_code == 2 and "gcs monthly" in r.output
