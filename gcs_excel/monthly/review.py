@@ -102,16 +102,8 @@ def customer_sheet(wb, fmt: Formats, c: dict, name: str, period: Period, header:
                     (16, 14, 14, 16, 12, 12, 12, 12))
     s.heading("本月销售")
     _kpi(s, c, c["trend"], period)
-    ws = s.ws
-    facts = [("条均价(元/条)", c["avg_price"], "price"), ("上月条均价(元/条)", c["avg_price_prev"], "price"),
-             ("本月目标(条)", c["target"], "int"), ("目标达成率", c["attainment"], "pct")]
-    for k, (label, v, kind) in enumerate(facts):
-        ws.write_string(s.row + k, 0, label, s.fmt.cell("text"))
-        if v is None:
-            ws.write_string(s.row + k, 1, "—", s.fmt.missing)
-        else:
-            ws.write_number(s.row + k, 1, v, s.fmt.cell(kind))
-    s.row += len(facts) + 1
+    s.facts([("条均价(元/条)", c["avg_price"], "price"), ("上月条均价(元/条)", c["avg_price_prev"], "price"),
+             ("本月目标(条)", c["target"], "int"), ("目标达成率", c["attainment"], "pct")])
     s.heading("价类结构（与全部门比较）")
     first, last = s.table([Column("价类", "price_class", "text"), Column("销量(条)", "volume", "int"),
                            Column("贵公司占比", "share", "pct"), Column("全部门占比", "market_share", "pct"),
@@ -151,18 +143,10 @@ def customer_sheet(wb, fmt: Formats, c: dict, name: str, period: Period, header:
 def terminal_sheet(wb, fmt: Formats, t: dict, name: str, period: Period, header: str) -> None:
     s = ReportSheet(wb, fmt, "终端情况", f"{name} {month_words(period.month)} 终端情况", header,
                     (16, 10, 12, 12, 12, 12, 12, 12, 12, 10, 10))
-    ws = s.ws
-    facts = [("采集门店数", t["stores_surveyed"], "int"), ("价格执行率", t["compliance"], "pct"),
-             ("零售价格指数", t["price_index"], "index")]
     s.heading("走访采集概况", "价格执行率 = 售价与指导价相差不超过 5% 的采集次数 ÷ 采集次数；"
                         "零售价格指数 = Σ实际售价×销量 ÷ Σ指导价×销量 × 100")
-    for k, (label, v, kind) in enumerate(facts):
-        ws.write_string(s.row + k, 0, label, s.fmt.cell("text"))
-        if v is None:
-            ws.write_string(s.row + k, 1, "—", s.fmt.missing)
-        else:
-            ws.write_number(s.row + k, 1, v, s.fmt.cell(kind))
-    s.row += len(facts) + 1
+    s.facts([("采集门店数", t["stores_surveyed"], "int"), ("价格执行率", t["compliance"], "pct"),
+             ("零售价格指数", t["price_index"], "index")])
     s.heading("分规格", "铺货率 = 上柜门店 ÷ 采集门店；存销比 = 库存 ÷ 本月销量；可销天数 = 库存 ÷ 日均销量")
     first, last = s.table([
         Column("规格", "sku", "text"), Column("铺货率", "distribution", "pct"),

@@ -73,6 +73,16 @@ class ReportSheet:
             self.ws.write_string(self.row, 0, note, self.fmt.get(font_color="#595959", italic=True))
             self.row += 1
 
+    def facts(self, facts: Sequence[tuple[str, Any, str]]) -> None:
+        """Label / value pairs, one per row (value None shows as "—")."""
+        for k, (label, v, kind) in enumerate(facts):
+            self.ws.write_string(self.row + k, 0, label, self.fmt.cell("text"))
+            if v is None:
+                self.ws.write_string(self.row + k, 1, "—", self.fmt.missing)
+            else:
+                self.ws.write_number(self.row + k, 1, v, self.fmt.cell(kind))
+        self.row += len(facts) + 1
+
     def table(self, columns: Sequence[Column], rows: Sequence[Any]) -> tuple[int, int]:
         """Write a table; returns (first data row, last data row), 0-based."""
         ws, fmt = self.ws, self.fmt
