@@ -356,6 +356,8 @@ def mail(files: tuple[Path, ...], month: str, reports: Path, smtp: str | None, s
         click.echo(f"总部档案里没有这个客户，未发送：{code} {name}")
     for code, name in result.missing_files:
         click.echo(f"找不到销售回顾文件，未发送：{code} {name}")
+    for code, name, address, why in result.refused:
+        click.echo(f"邮件服务器拒收了负责人邮箱，未送达：{code} {name} {address}（{why}）；再运行一次会重试")
     for note in result.notes:
         click.echo(f"· {note}")
 

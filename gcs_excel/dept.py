@@ -109,8 +109,22 @@ class _Ids:
         return self._maps[key].get(label)
 
 
+# What each record needs: a row with an error in one of these fields is left out (and
+# listed); an error elsewhere (say a mistyped email) only blanks that value.
+NEEDED = {
+    "staff": ("name", "role"),
+    "hq": ("code", "status", "mm", "cm"),
+    "stores": ("licence", "customer", "status", "cm"),
+    "plan": ("date", "person", "role", "target_type", "target_code", "period", "appointment"),
+    "visits": ("date", "person", "role", "target_type", "target_code", "appointment", "scarce_notice"),
+    "observations": ("date", "person", "licence", "sku", "on_shelf", "retail_price", "stock"),
+    "catalogue": ("sku", "price_class", "wholesale_price", "retail_guide"),
+}
+
+
 def load_department(v: Validation, specs: Specs | None = None) -> Department:
-    """Typed records from validated tables; rows with errors are left out and listed."""
+    """Typed records from validated tables; rows with errors where it matters are left
+    out and listed with the reasons."""
     d = Department()
     errors = defaultdict(list)
     for p in v.report.problems:
@@ -118,9 +132,8 @@ def load_department(v: Validation, specs: Specs | None = None) -> Department:
             errors[(p.file, p.sheet, p.row)].append(p.message)
     for t in v.tables:
         d.present.add(t.spec.id)
-        for i, bad in enumerate(t.row_errors):
-            if bad:
-                d.excluded.append(Excluded(t.file, t.sheet, t.rows[i], tuple(errors[(t.file, t.sheet, t.rows[i])])))
+        for i in sorted(t.bad_rows(NEEDED.get(t.spec.id))):
+            d.excluded.append(Excluded(t.file, t.sheet, t.rows[i], tuple(errors[(t.file, t.sheet, t.rows[i])])))
     _fill(d, lambda sheet: _records(v, sheet), specs or load_specs())
     return d
 
@@ -166,6 +179,6 @@ def _records(v: Validation, sheet: str):
     """Valid rows of one sheet kind across files (rows lacking a needed value, e.g. a
     column missing from the file, are skipped by _fill)."""
     for t in v.tables_of(sheet):
-        for r in t.records():
+        for r in t.records(needed=NEEDED.get(sheet)):
             r["file"] = t.file
             yield r

@@ -88,7 +88,8 @@ def add_live_sheets(wb, fmt, specs: Specs, rules: Rules, month: str | None = Non
 def _calc_sheet(ws, r: _Refs, store, hq, yes, notice, store_ok, hq_ok) -> None:
     nv, ns, nh = LIMITS["visits"] + 1, LIMITS["stores"] + 1, LIMITS["hq"] + 1
     start, end = "$S$2", "$T$2"
-    heads = {"A": "首次有效卖场拜访", "B": "人员", "C": "日期", "F": "专卖证号", "G": "客户经理",
+    heads = {"A": "首次有效卖场拜访", "B": "人员", "C": "日期", "D": "首次预约总部拜访", "E": "对象编码",
+             "F": "专卖证号", "G": "客户经理",
              "H": "在考核范围", "I": "本人拜访次数", "J": "本人书面告知次数", "L": "客户编码",
              "M": "市场经理", "N": "客户经理", "O": "在考核范围", "P": "市场经理预约拜访",
              "Q": "客户经理预约拜访", "S": "月初", "T": "月末"}
@@ -108,6 +109,13 @@ def _calc_sheet(ws, r: _Refs, store, hq, yes, notice, store_ok, hq_ok) -> None:
         ws.write_formula(f"A{row}", (
             f'=IF(OR(B{row}="",{start}=""),0,IF(AND({r.here("visits", "target_type")}={store},'
             f'C{row}>={start},C{row}<={end},{in_scope},{first}),1,0))'))
+        ws.write_formula(f"E{row}", f'={r.here("visits", "target_code")}&""')
+        first_hq = (f'COUNTIFS({r.upto("visits", "person")},B{row},{r.upto("visits", "date")},C{row},'
+                    f'{r.upto("visits", "target_type")},{hq},{r.upto("visits", "target_code")},E{row},'
+                    f'{r.upto("visits", "appointment")},{yes})=1')
+        ws.write_formula(f"D{row}", (
+            f'=IF(OR(B{row}="",{start}=""),0,IF(AND({r.here("visits", "target_type")}={hq},'
+            f'{r.here("visits", "appointment")}={yes},C{row}>={start},C{row}<={end},{first_hq}),1,0))'))
     for row in range(2, ns + 1):
         ws.write_formula(f"F{row}", f'={r.here("stores", "licence")}&""')
         ws.write_formula(f"G{row}", f'={r.here("stores", "cm")}&""')
@@ -126,11 +134,9 @@ def _calc_sheet(ws, r: _Refs, store, hq, yes, notice, store_ok, hq_ok) -> None:
         ws.write_formula(f"M{row}", f'={r.here("hq", "mm")}&""')
         ws.write_formula(f"N{row}", f'={r.here("hq", "cm")}&""')
         ws.write_formula(f"O{row}", f'=IF(L{row}="",0,IF({r.here("hq", "status")}={hq_ok},1,0))')
-        for c, who in (("P", "M"), ("Q", "N")):
+        for c, who in (("P", "M"), ("Q", "N")):     # appointed visits on different days
             ws.write_formula(f"{c}{row}", (
-                f'=IF(OR(O{row}=0,{start}=""),0,COUNTIFS({r.rng("visits", "person")},{who}{row},'
-                f'{r.rng("visits", "target_type")},{hq},{r.rng("visits", "target_code")},L{row},'
-                f'{r.rng("visits", "appointment")},{yes},{in_month}))'))
+                f'=IF(OR(O{row}=0,{start}=""),0,SUMIFS($D$2:$D${nv},$B$2:$B${nv},{who}{row},$E$2:$E${nv},L{row}))'))
 
 
 # (title key, actual formula, required formula, role) per pair of columns on 指标

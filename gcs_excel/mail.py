@@ -28,6 +28,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
+from .checks.identifiers import email as email_check
 from .dept import HQ, load_department
 from .errors import ConfigError, GcsError
 from .monthly.narrative import month_words
@@ -127,6 +128,7 @@ class MailResult:
     no_address: list[tuple[str, str]] = field(default_factory=list)
     unknown: list[tuple[str, str]] = field(default_factory=list)   # reviews of customers not in the files
     missing_files: list[tuple[str, str]] = field(default_factory=list)
+    refused: list[tuple[str, str, str, str]] = field(default_factory=list)   # code, name, address, why
     notes: list[str] = field(default_factory=list)
     log: Path | None = None
 
@@ -135,8 +137,8 @@ def log_name(month: str) -> str:
     return f"发送记录_{month}.jsonl"
 
 
-def _read_log(path: Path) -> tuple[set[str], dict[str, str]]:
-    """Customers confirmed sent, and message ids of attempts without a confirmation."""
+def _read_log(path: Path) -> tuple[set[str], dict[str, tuple[str, str]]]:
+    """Customers confirmed sent, and (message id, sha256) of attempts without a confirmation."""
     sent, attempted = set(), {}
     if path.exists():
         for line in path.read_text("utf-8").splitlines():
@@ -147,7 +149,7 @@ def _read_log(path: Path) -> tuple[set[str], dict[str, str]]:
             if entry.get("status") == "sent":
                 sent.add(entry["customer"])
             elif entry.get("status") == "sending":
-                attempted[entry["customer"]] = entry["message_id"]
+                attempted[entry["customer"]] = (entry["message_id"], entry.get("sha256", ""))
     return sent, {c: m for c, m in attempted.items() if c not in sent}
 
 
@@ -230,6 +232,8 @@ def send_reviews(paths: Sequence[str | Path], month: str, reports: str | Path, *
         raise ConfigError("--cc-managers 需要人员名单（抄送地址是其中的邮箱）")
     if not (dry_run or eml_dir) and not settings.sender:
         raise ConfigError("没有发件人地址：请用 --from 或在设置文件的 [smtp] from 里写上")
+    if settings.sender and email_check(settings.sender) is not None:
+        raise ConfigError(f"发件人地址「{settings.sender}」不是有效的邮箱地址")
     if settings.user and not settings.password and not (dry_run or eml_dir):
         raise ConfigError(f"用户 {settings.user} 需要密码：请把密码放在环境变量 {PASSWORD_ENV} 里")
     result = MailResult(month, log=reports / log_name(month))
@@ -269,6 +273,7 @@ def send_reviews(paths: Sequence[str | Path], month: str, reports: str | Path, *
             if progress:
                 progress(k, len(letters), letter.name)
             target = Path(eml_dir) / letter.file.with_suffix(".eml").name
+            letter.message["X-Unsent"] = "1"        # Outlook opens it as a draft to send
             with atomic_output(target) as tmp:
                 tmp.write_bytes(bytes(letter.message))
             result.drafts.append(target)
@@ -282,18 +287,27 @@ def send_reviews(paths: Sequence[str | Path], month: str, reports: str | Path, *
         for k, letter in enumerate(letters):
             if progress:
                 progress(k, len(letters), letter.name)
-            again = letter.customer in attempted
-            if again:
+            earlier = attempted.get(letter.customer)
+            again = earlier is not None and earlier[1] == letter.digest
+            if again:       # the same review: the same Message-ID, so a delivered copy is dropped
                 del letter.message["Message-ID"]
-                letter.message["Message-ID"] = letter.message_id = attempted[letter.customer]
+                letter.message["Message-ID"] = letter.message_id = earlier[0]
+            elif earlier is not None:
+                result.notes.append(f"{letter.name}：上次中断时发的是旧版本的回顾，这次发新版本（收件人可能收到两封）")
             _log(result.log, letter, "sending")
             try:
                 refused = smtp.send_message(letter.message)
+            except smtplib.SMTPRecipientsRefused as e:
+                refused = e.recipients
             except (smtplib.SMTPException, OSError) as e:
                 raise SendError(f"发送给 {letter.name}（{letter.to}）时出错，已停止：{e}。已发出的 {len(result.sent)} 封记在"
                                 f" {result.log.name}，再运行一次会从这里接着发") from None
+            if letter.to in refused:        # the customer did not get it: not sent, retried next run
+                _log(result.log, letter, "refused")
+                result.refused.append((letter.customer, letter.name, letter.to, _reason(refused[letter.to])))
+                continue
             if refused:
-                result.notes.append(f"{letter.name}：服务器拒收了 {'、'.join(refused)}")
+                result.notes.append(f"{letter.name}：服务器拒收了抄送地址 {'、'.join(refused)}")
             _log(result.log, letter, "sent")
             (result.resent if again else result.sent).append(letter)
         if progress:
@@ -304,6 +318,12 @@ def send_reviews(paths: Sequence[str | Path], month: str, reports: str | Path, *
         except (smtplib.SMTPException, OSError):
             pass
     return result
+
+
+def _reason(reply) -> str:
+    code, text = reply if isinstance(reply, tuple) else (None, reply)
+    text = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
+    return f"{code} {text}".strip()
 
 
 def _email(dept, name: str | None) -> str:

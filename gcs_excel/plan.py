@@ -89,12 +89,16 @@ class Planner:
                 "purpose": HQ_PURPOSE if kind == "hq" else STORE_PURPOSE, "period": period_of(day)}
 
     def _existing(self, person: Person):
+        """The person's rows already in the plan that count towards the quotas: visits to
+        stores in scope, and HQ visits by appointment. Each day's load includes them."""
         rows = [p for p in self.dept.plans if p.person == person.name and p.period[:7] == self.month]
         cal = _Calendar(self.days)
         for p in rows:
             if p.kind == "store":
                 cal.load[p.date] += 1
-        return rows, cal
+        counted = [p for p in rows if (p.kind == "hq" and p.appointment)
+                   or (p.kind == "store" and p.code in self.dept.stores and self.dept.stores[p.code].active)]
+        return counted, cal
 
     # -- customer managers ------------------------------------------------------------------
     def customer_manager(self, person: Person) -> list[dict]:
@@ -105,8 +109,9 @@ class Planner:
         stores = sorted((s for s in self.dept.stores.values() if s.active and s.cm == person.name), key=_store_order)
         fixed: list[list[Store]] = [[], []]       # per half
         free: list[Store] = []
+        cover = self.rules["cm_store_coverage"]["visits"]
         for s in stores:
-            want = cfg["high_volume_visits"] if s.volume >= cfg["high_volume"] else self.rules["cm_store_coverage"]["visits"]
+            want = max(cover, cfg["high_volume_visits"]) if s.volume >= cfg["high_volume"] else cover
             left = want - have_any[("store", s.licence)]
             if left <= 0:
                 continue
@@ -135,6 +140,22 @@ class Planner:
                 day = cal.lightest(half, avoid={r["date"] for r in rows if r["target_code"] == h.code})
                 cal.load[day] += 0.5          # an HQ visit is lighter than a store round
                 rows.append(self._row(day, person, "hq", h.code, h.name))
+        return self._both_halves(person, rows, existing, stores, cal)
+
+    def _both_halves(self, person: Person, rows: list[dict], existing, stores: list[Store],
+                     cal: _Calendar) -> list[dict]:
+        """A customer manager plans every two weeks: when a half would have no visit at all
+        (one store, say), his busiest store gets a follow-up visit there."""
+        halves = {r["period"][-1] for r in rows} | {p.period[-1] for p in existing}
+        if not stores and not rows and not existing:
+            self.notes.append(f"{person.name}：名下没有正常的卖场和总部，没有排计划（“半月拜访计划”一项不会达标）")
+            return rows
+        for half, mark in enumerate(HALVES):
+            if mark not in halves and cal.halves[half] and stores:
+                s = max(stores, key=lambda s: (s.volume, s.licence))
+                day = cal.lightest(half)
+                cal.load[day] += 1
+                rows.append(self._row(day, person, "store", s.licence, s.name))
         return rows
 
     def _spread(self, person: Person, units: list[Store], cal: _Calendar, half: int, cap: int) -> list[dict]:
@@ -167,7 +188,7 @@ class Planner:
         existing, cal = self._existing(person)
         own = {h.code for h in self.dept.hqs.values() if h.active and h.mm == person.name}
         pool = sorted((s for s in self.dept.stores.values() if s.active and s.customer in own), key=_store_order)
-        per_day = Counter(p.date for p in existing if p.kind == "store")
+        per_day = Counter(p.date for p in existing if p.kind == "store")   # visits to stores in scope
         done = sum(1 for n in per_day.values() if n >= trips_rule["stores_per_trip"])
         trips = max(trips_rule["trips"] - done, 0)
         n = min(self.rules["plan"]["mm_stores_per_trip"], len(pool))

@@ -228,7 +228,8 @@ def mm_store_trips(person: Person, mine, ctx: _Month, rule) -> RuleResult:
 def _hq_rule(rule_id: str, owner: str):
     def check(person: Person, mine, ctx: _Month, rule) -> RuleResult:
         hqs = ctx.hqs_of.get((owner, person.name), [])
-        counts = Counter(x.code for x in mine if x.kind == "hq" and x.appointment)
+        # visits on different days: the same visit entered twice is still one visit
+        counts = Counter(code for code, _ in {(x.code, x.date) for x in mine if x.kind == "hq" and x.appointment})
         short = [{**_hq_info(h), "visits": counts[h.code], "needed": rule["visits"] - counts[h.code]}
                  for h in hqs if counts[h.code] < rule["visits"]]
         return RuleResult(person.name, person.role, rule_id, len(hqs), len(hqs) - len(short), not short,

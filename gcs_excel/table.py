@@ -7,7 +7,7 @@ Validation fills ``values`` (what the tools should use: trimmed, typed) and ``ro
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 from .a1 import a1
 from .spec import SheetSpec
@@ -25,6 +25,13 @@ class Table:
     csv: bool = False
     values: dict[str, list[Any]] = field(default_factory=dict)
     row_errors: list[bool] = field(default_factory=list)
+    field_errors: dict[str, set[int]] = field(default_factory=dict)   # field id -> rows with an error there
+
+    def bad_rows(self, needed: Iterable[str] | None = None) -> set[int]:
+        """Rows with an error in any of the needed fields (all fields when not given)."""
+        if needed is None:
+            return {i for i, bad in enumerate(self.row_errors) if bad}
+        return set().union(*(self.field_errors.get(f, set()) for f in needed))
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -33,14 +40,20 @@ class Table:
         col = self.columns.get(field_id)
         return None if col is None else a1(col, self.rows[i])
 
-    def records(self, include_errors: bool = False) -> Iterator[dict[str, Any]]:
+    def records(self, include_errors: bool = False, needed: Iterable[str] | None = None) -> Iterator[dict[str, Any]]:
         """Rows as dicts of normalised values by field id (plus "row", the Excel row
-        number); rows with errors are left out unless asked for."""
+        number). Rows with errors are left out unless asked for; with needed, only rows
+        with an error in a needed field are, and other wrong values read as None."""
         ids = list(self.values)
         cols = [self.values[f] for f in ids]
+        bad = set() if include_errors else self.bad_rows(needed)
+        blank = {f: rows for f, rows in self.field_errors.items() if rows} if needed is not None else {}
         for i, row in enumerate(self.rows):
-            if include_errors or not self.row_errors[i]:
+            if i not in bad:
                 rec = {f: c[i] for f, c in zip(ids, cols)}
+                for f, rows in blank.items():
+                    if i in rows:
+                        rec[f] = None
                 rec["row"] = row
                 yield rec
 

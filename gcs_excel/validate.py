@@ -77,6 +77,7 @@ class Collector:
         self._flagged.setdefault((id(table), field_id), set()).add(i)
         if p.severity == "error":
             table.row_errors[i] = True
+            table.field_errors.setdefault(field_id, set()).add(i)
         return p
 
     def flag(self, table: Table, field_id: str, rows: Iterable[int], error: bool) -> None:
@@ -86,6 +87,7 @@ class Collector:
         if error:
             for i in rows:
                 table.row_errors[i] = True
+            table.field_errors.setdefault(field_id, set()).update(rows)
 
     def flagged(self, table: Table, field_id: str) -> set[int]:
         return self._flagged.get((id(table), field_id), set())

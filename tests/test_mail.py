@@ -261,3 +261,40 @@ def test_cli_sends_and_lists(server, folder, files):  # noqa: F811
 def test_cli_without_reviews(tmp_path, files):  # noqa: F811
     r = CliRunner().invoke(cli, ["mail", "--month", MONTH, "--reports", str(tmp_path), "--dry-run", *map(str, files)])
     assert r.exit_code == 2 and "gcs monthly" in r.output
+
+
+def test_a_changed_review_is_not_hidden_behind_the_old_message_id(server, folder, files):  # noqa: F811
+    flaky = Inbox(fail_at=1)
+    with pytest.raises(SendError):
+        send_reviews(files, MONTH, folder, settings=settings(server(flaky)))
+    first_id = json.loads((folder / log_name(MONTH)).read_text("utf-8").splitlines()[0])["message_id"]
+    review = next(folder.glob("销售回顾_甲*.xlsx"))
+    review.write_bytes(review.read_bytes() + b"\0")         # regenerated since the attempt
+    inbox = Inbox()
+    result = send_reviews(files, MONTH, folder, settings=settings(server(inbox)))
+    assert result.resent == [] and any("旧版本" in n for n in result.notes)
+    assert all(m["Message-ID"] != first_id for _, _, m in inbox.messages)
+
+
+def test_a_refused_customer_address_is_not_logged_as_sent(server, folder, files):  # noqa: F811
+    class Picky(Inbox):
+        async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+            if address == "buyer2@example.cn":
+                return "550 5.1.1 no such user"
+            envelope.rcpt_tos.append(address)
+            return "250 OK"
+    result = send_reviews(files, MONTH, folder, settings=settings(server(Picky())))
+    assert [r[0] for r in result.refused] == ["JT0002"] and len(result.sent) == 2
+    log = [json.loads(line) for line in (folder / log_name(MONTH)).read_text("utf-8").splitlines()]
+    assert ("JT0002", "sent") not in {(e["customer"], e["status"]) for e in log}
+
+
+def test_sender_must_be_an_address(folder, files):  # noqa: F811
+    with pytest.raises(ConfigError, match="发件人"):
+        send_reviews(files, MONTH, folder, settings=load_settings(smtp="127.0.0.1:1", sender="jtkh"))
+
+
+def test_drafts_open_as_drafts(folder, files, tmp_path):  # noqa: F811
+    result = send_reviews(files, MONTH, folder, eml_dir=tmp_path / "eml")
+    msg = email.message_from_bytes(result.drafts[0].read_bytes(), policy=policy.default)
+    assert msg["X-Unsent"] == "1"         # Outlook opens it ready to send

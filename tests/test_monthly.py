@@ -250,3 +250,29 @@ def test_cli_errors(files, tmp_path):
     assert r.exit_code == 2 and "JT0099" in r.output
     r = CliRunner().invoke(cli, ["monthly", "--month", MONTH, "--out", str(tmp_path), str(files[2])])
     assert r.exit_code == 2 and "销售数据" in r.output
+
+
+def test_two_customers_never_share_a_review_file(files, tmp_path):
+    from gcs_excel.monthly.run import file_names
+    names = file_names({"JT0001": "甲/乙连锁", "JT0002": "甲:乙连锁", "JT0003": "丙"}, MONTH)
+    assert names == {"JT0001": "销售回顾_甲_乙连锁_JT0001_2026-01.xlsx", "JT0002": "销售回顾_甲_乙连锁_JT0002_2026-01.xlsx",
+                     "JT0003": "销售回顾_丙_2026-01.xlsx"}
+
+
+def test_some_customers_keep_the_others_and_the_full_report(files, tmp_path):
+    monthly(files, MONTH, tmp_path, today=dt.date(2026, 2, 10))
+    part = monthly(files, MONTH, tmp_path, customers=["JT0002"], today=dt.date(2026, 2, 10))
+    data = json.loads((tmp_path / manifest_name(MONTH)).read_text("utf-8"))
+    assert [r["customer"] for r in data["reviews"]] == ["JT0001", "JT0002", "JT0003"]
+    rows = pc.CalamineWorkbook.from_path(str(part.report)).get_sheet_by_name("客户汇总").to_python()
+    assert {r[2] for r in rows if r[2] in ("JT0001", "JT0002", "JT0003")} == {"JT0001", "JT0002", "JT0003"}
+
+
+def test_without_a_visit_log_nothing_is_said_about_visits(files, tmp_path):
+    from gcs_excel.templates import write_workbook
+    obs_only = write_workbook(load_specs().template("visits"), tmp_path / "品牌采集.xlsx", data={"observations": [
+        {"date": dt.date(2026, 1, 9), "person": "刘洋", "licence": "430102200001", "sku": "甲(硬)", "on_shelf": "是",
+         "retail_price": 120.0, "stock": 5}]})
+    r = monthly([*files[:6], obs_only], MONTH, tmp_path / "out", today=dt.date(2026, 2, 10))
+    texts = "\n".join(summary(r, "JT0001")["texts"])
+    assert "采集了 1 家门店" in texts and "没有拜访记录" not in texts

@@ -179,3 +179,47 @@ def test_plan_arguments(base_files, args, message):
 def test_plan_needs_the_department_files(base_files):
     r = CliRunner().invoke(cli, ["plan", "--month", "2026-11", "--all", str(base_files[0])])
     assert r.exit_code == 2 and "总部档案" in r.output
+
+
+# --- edge cases found in review --------------------------------------------------------------------
+def _small(stores=1, hq=False, volume=100, **status):
+    from .test_quotas import hqs, staff
+    from .test_quotas import stores as make_stores
+    rows = [dict(s, monthly_volume=volume) for s in make_stores(stores, **status)]
+    return {"staff": staff(), "hq": hqs(1) if hq else [dict(h, status="暂停") for h in hqs(1)], "stores": rows}
+
+
+def _followed(base, rows, month=MONTH, rules=None):
+    rules = rules or load_rules()
+    d = department_from_rows({**base, "plan": rows, "visits": follow(rows)})
+    return compute(d, month, rules, TODAY, QuotaReport(month, rules))
+
+
+def test_a_manager_with_one_store_still_plans_both_halves():
+    base = _small(stores=1, hq=True)
+    base["hq"] = [dict(h, cm="陈静") for h in base["hq"]]      # 刘洋 has one store and no HQ
+    d = department_from_rows(base)
+    rows = Planner(d, MONTH, load_rules()).plan(d.staff["刘洋"])
+    assert sorted({r["period"] for r in rows}) == ["2026-10上", "2026-10下"]
+    report = _followed(base, rows)
+    assert all(r.ok for r in report.results if r.person == "刘洋")
+
+
+def test_visits_per_store_follow_the_coverage_rule_when_it_asks_more(tmp_path):
+    f = tmp_path / "规则.toml"
+    f.write_text("[cm_store_coverage]\nvisits = 2\n[plan]\nhigh_volume_visits = 1\n", "utf-8")
+    rules = load_rules(f)
+    base = _small(stores=3, hq=True, volume=900)
+    base["hq"] = [dict(h, cm="陈静") for h in base["hq"]]
+    d = department_from_rows(base)
+    rows = Planner(d, MONTH, rules).plan(d.staff["刘洋"])
+    assert collections.Counter(r["target_code"] for r in rows) == {c: 2 for c in {s["licence"] for s in base["stores"]}}
+
+
+def test_existing_rows_count_only_when_they_would_count_for_the_quotas():
+    from gcs_excel.dept import PlanRow
+    base = _small(stores=2, hq=True)
+    d = department_from_rows(base)
+    d.plans.append(PlanRow(dt.date(2026, 10, 9), "刘洋", "cm", "hq", "JT0001", "2026-10上", False))
+    rows = Planner(d, MONTH, load_rules()).plan(d.staff["刘洋"])
+    assert sum(1 for r in rows if r["target_code"] == "JT0001") == 2     # the unappointed one does not count

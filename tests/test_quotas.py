@@ -277,3 +277,23 @@ def test_cli_exit_codes(files, tmp_path):
     assert r.exit_code == 2 and "无法读取" in r.output
     r = CliRunner().invoke(cli, ["quotas", "--month", "2026/10", *map(str, files)])
     assert r.exit_code == 2 and "YYYY-MM" in r.output
+
+
+def test_the_same_hq_visit_entered_twice_counts_once():
+    one = visit(D(2026, 10, 9), "刘洋", "JT0001", kind="总部", appointment="是")
+    r = result(run([one, dict(one)]), "刘洋", "cm_hq_visits")
+    assert r.details["short"][0]["visits"] == 1
+
+
+def test_a_mistyped_optional_email_does_not_drop_the_hq(write, files, tmp_path):
+    from gcs_excel.dept import load_department
+    from gcs_excel.validate import validate
+    hq = [dict(h, uscc="91350200776049653A", legal_rep="张", order_phone="0731-84561234", order_frequency="每周一次",
+               bank="工行", bank_account="12345678", planned_volume=100, buyer="李",
+               buyer_email="李晓梅 <x@y.cn>" if k == 0 else None) for k, h in enumerate(hqs())]
+    hq_file = write("hq", hq, name="总部档案2.xlsx")
+    v = validate([files[0], hq_file, files[2]])
+    assert sorted(p.code for p in v.report.problems if p.file == str(hq_file)) == ["email_invalid", "stray_whitespace"]
+    d = load_department(v)
+    assert set(d.hqs) == {"JT0001", "JT0002"} and d.hqs["JT0001"].email is None
+    assert d.excluded == []

@@ -106,6 +106,9 @@ class Cube:
         now = s[s["month"] == period.month]
         self.store_sku = {k: va[0] for k, va in _sums(now, ["licence", "sku"]).items()}
         self.customers = sorted({c for c, _ in self.cust_month})
+        new = [k for k, c in catalogue.items() if c.new]
+        sold = sales.loc[sales["sku"].isin(new) & (pd.to_numeric(sales["volume"], errors="coerce") > 0)]
+        self.first_sold = sold.groupby("sku")["month"].min().to_dict() if len(sold) else {}
 
     def _classes(self) -> list[str]:
         order = {c.price_class: c.class_order for c in self.catalogue.values()}
@@ -153,15 +156,17 @@ class Cube:
         return rows
 
     def new_products(self) -> list[dict[str, Any]]:
-        """SKUs marked 新品: their first month with sales in the last 13 and volumes since."""
+        """SKUs marked 新品: their first month with sales in all the data given, and their
+    volumes since within the 13-month window."""
         p = self.period
         out = []
         for sku in sorted(k for k, c in self.catalogue.items() if c.new):
-            months = [m for m in p.window if self.sku_month.get((sku, m), (0.0, 0.0))[0] > 0]
-            first = months[0] if months else None
+            first = self.first_sold.get(sku)
+            if first is not None and first > p.month:
+                first = None            # only sold after the month under review
             out.append({
                 "sku": sku, "first_month": first,
-                "months_on_sale": p.window.index(p.month) - p.window.index(first) + 1 if first else 0,
+                "months_on_sale": _months_between(first, p.month) + 1 if first else 0,
                 "volume": self.sku_month.get((sku, p.month), (0.0, 0.0))[0],
                 "trend": [{"month": m, "volume": self.sku_month.get((sku, m), (0.0, 0.0))[0]}
                           for m in p.window if first and m >= first],
@@ -210,6 +215,12 @@ class Cube:
         return rows
 
 
+def _months_between(a: str, b: str) -> int:
+    ya, ma = map(int, a.split("-"))
+    yb, mb = map(int, b.split("-"))
+    return (yb - ya) * 12 + (mb - ma)
+
+
 def falling(stores: list[dict[str, Any]], n: int = 5) -> list[dict[str, Any]]:
     """The stores whose sales fell most (by volume lost); only those that fell."""
     return sorted((s for s in stores if s["change"] < 0), key=lambda s: (s["change"], s["licence"]))[:n]
@@ -226,13 +237,15 @@ class Observation:
     stock: float | None
 
 
-def terminal(observations: Iterable[Observation], visited: set[str], stores: list[dict[str, Any]],
+def terminal(observations: Iterable[Observation], visited: set[str] | None, stores: list[dict[str, Any]],
              catalogue: dict[str, Sku], store_sku: dict, period: Period) -> dict[str, Any]:
     """Distribution (铺货率), price compliance (价格执行率) and index (零售价格指数),
     stock-to-sales (存销比) and days of cover (可销天数) for one customer's stores.
 
     observations: this customer's 品牌采集 of the month; visited: licences with a visit in
-    the month; stores: its active stores; store_sku: (licence, sku) -> this month's volume."""
+    the month (None without a visit log: then nothing is said about visits); stores: its
+    active stores; store_sku: (licence, sku) -> this month's volume. Each store's latest
+    observation of a SKU gives its stock and its price in the index."""
     obs = sorted(observations, key=lambda o: (o.licence, o.sku, o.date))
     surveyed = {o.licence for o in obs}
     by_sku: dict[str, list[Observation]] = defaultdict(list)
@@ -246,13 +259,14 @@ def terminal(observations: Iterable[Observation], visited: set[str], stores: lis
         guide = cat.guide if cat else None
         priced = [o for o in seen if o.price is not None]
         within = [abs(o.price - guide) / guide <= PRICE_TOLERANCE + 1e-12 for o in priced] if guide else []
-        latest = {o.licence: o for o in seen}                  # sorted by date: the last one wins
-        stock = sum(o.stock or 0.0 for o in latest.values())
-        sales = sum(store_sku.get((lic, sku), 0.0) for lic in latest)
-        for o in priced:
-            q = store_sku.get((o.licence, sku), 0.0)
+        stocked = {o.licence: o.stock for o in seen if o.stock is not None}    # sorted by date: latest wins
+        latest_price = {o.licence: o.price for o in priced}
+        stock = sum(stocked.values())
+        sales = sum(store_sku.get((lic, sku), 0.0) for lic in stocked)
+        for lic, price in latest_price.items():
+            q = store_sku.get((lic, sku), 0.0)
             if guide and q > 0:
-                num += o.price * q
+                num += price * q
                 den += guide * q
         stocking = {o.licence for o in seen if o.on_shelf}
         rows.append({
@@ -270,5 +284,5 @@ def terminal(observations: Iterable[Observation], visited: set[str], stores: lis
         "stores_surveyed": len(surveyed), "skus": rows,
         "compliance": divide(sum(r["compliant"] for r in rows), observed),
         "price_index": None if den == 0 else num / den * 100,
-        "not_visited": [s for s in stores if s["licence"] not in visited],
+        "not_visited": None if visited is None else [s for s in stores if s["licence"] not in visited],
     }

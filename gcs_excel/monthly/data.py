@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ..dept import Department, load_department
+from ..dept import NEEDED, Department, load_department
 from ..spec import load_specs
 from ..validate import Validation
 from ..values import month_of
@@ -25,7 +25,7 @@ class MonthlyInputs:
     dept: Department
     targets: dict[tuple[str, str], float] = field(default_factory=dict)          # (month, customer)
     observations: dict[str, list[Observation]] = field(default_factory=dict)     # customer -> list
-    visited: set[str] = field(default_factory=set)                               # licences visited
+    visited: set[str] | None = None        # licences visited this month; None without a visit log
     has_terminal: bool = False             # visit data was given
 
 
@@ -37,7 +37,7 @@ def load_inputs(v: Validation, month: str) -> MonthlyInputs:
     yes = {f: cat_spec.field(f).label("yes") for f in ("scarce", "new")}
     catalogue = {}
     for t in v.tables_of("catalogue"):
-        for r in t.records():
+        for r in t.records(needed=NEEDED["catalogue"]):
             if r.get("sku") and r["sku"] not in catalogue:
                 pc = r.get("price_class") or ""
                 catalogue[r["sku"]] = Sku(
@@ -56,7 +56,7 @@ def load_inputs(v: Validation, month: str) -> MonthlyInputs:
     on_shelf = obs_spec.field("on_shelf").label("yes")
     observations: dict[str, list[Observation]] = defaultdict(list)
     for t in v.tables_of("observations"):
-        for r in t.records():
+        for r in t.records(needed=NEEDED["observations"]):
             if not (r.get("date") and r.get("licence") and r.get("sku")) or month_of(r["date"]) != month:
                 continue
             customer = owner.get(r["licence"])
@@ -65,6 +65,8 @@ def load_inputs(v: Validation, month: str) -> MonthlyInputs:
                     r["date"], r["licence"], r["sku"], r.get("on_shelf") == on_shelf,
                     None if r.get("retail_price") is None else float(r["retail_price"]),
                     None if r.get("stock") is None else float(r["stock"])))
-    visited = {x.code for x in dept.visits if x.kind == "store" and month_of(x.date) == month}
+    # A visit log only counts as given when it has rows: an empty template sheet says nothing.
+    visited = ({x.code for x in dept.visits if x.kind == "store" and month_of(x.date) == month}
+               if any(len(t) for t in v.tables_of("visits")) else None)
     has_terminal = "visits" in dept.present or "observations" in dept.present
     return MonthlyInputs(month, sales, catalogue, dept, targets, dict(observations), visited, has_terminal)

@@ -80,7 +80,7 @@ def market_part(m: dict[str, Any], month_words: str) -> list[str]:
             out.append(f"新品 {p['sku']} 自 {p['first_month']} 起有销量，本月 {cartons(p['volume'])} 条"
                        f"（上市第 {p['months_on_sale']} 个月）。")
         else:
-            out.append(f"新品 {p['sku']} 近 13 个月还没有销量。")
+            out.append(f"新品 {p['sku']} 到本月还没有销量。")
     return out
 
 

@@ -90,7 +90,7 @@ def market_sheet(wb, fmt: Formats, m: dict, period: Period, header: str) -> None
                    "values": [s.name, r, 6, r, 6 + len(months) - 1], "marker": {"type": "circle", "size": 4}}
                   for r in range(first, min(first + 5, last + 1))]
         s.chart("line", "前 5 个规格近 13 个月销量（条）", series, y_format="#,##0")
-    s.heading("新品", "是否新品 = 是 的规格：近 13 个月里第一次有销量的月份，以及本月销量")
+    s.heading("新品", "是否新品 = 是 的规格：所给销售数据里第一次有销量的月份，以及本月销量")
     s.table([Column("规格", "sku", "text"), Column("首次有销量", lambda r: r["first_month"] or "—", "text"),
              Column("上市第几个月", lambda r: r["months_on_sale"] or None, "int"),
              Column("本月销量(条)", "volume", "int")], m["new_products"])
@@ -159,9 +159,10 @@ def terminal_sheet(wb, fmt: Formats, t: dict, name: str, period: Period, header:
         s.chart("bar", "各规格铺货率", [{"name": "铺货率", "categories": s.ref(first, last, 0),
                                          "values": s.ref(first, last, 1)}], y_format="0%",
                 height_rows=max(16, len(t["skus"]) + 4))
-    s.heading(f"本月没有拜访记录的门店（{len(t['not_visited'])} 家）")
-    s.table([Column("专卖证号", "licence", "text"), Column("卖场名称", "name", "text"),
-             Column("地址", "address", "text")], t["not_visited"])
+    if t["not_visited"] is not None:        # only with a visit log
+        s.heading(f"本月没有拜访记录的门店（{len(t['not_visited'])} 家）")
+        s.table([Column("专卖证号", "licence", "text"), Column("卖场名称", "name", "text"),
+                 Column("地址", "address", "text")], t["not_visited"])
 
 
 def advice_sheet(wb, fmt: Formats, parts: list[tuple[str, list[str]]], name: str, period: Period,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -94,12 +95,14 @@ def monthly(paths: Sequence[str | Path], month: str, out_dir: str | Path, *,
     if market["volume"] == 0:
         result.notes.append(f"销售数据里没有 {month} 的销量")
     dept = inputs.dept
-    wanted = list(customers) or sorted(c for c, h in dept.hqs.items() if h.active)
+    everyone = sorted(c for c, h in dept.hqs.items() if h.active)
+    wanted = list(dict.fromkeys(customers)) or everyone
     unknown = [c for c in wanted if c not in dept.hqs]
     if unknown:
         raise ConfigError(f"总部档案里没有客户编码 {'、'.join(unknown)}")
+    names = file_names({c: dept.hqs[c].name for c in dict.fromkeys([*everyone, *wanted])}, month)
     store_names = {s.licence: s.name for s in dept.stores.values()}
-    summaries = []
+    summaries = {}
     for k, code in enumerate(wanted):
         hq = dept.hqs[code]
         if progress:
@@ -112,27 +115,52 @@ def monthly(paths: Sequence[str | Path], month: str, out_dir: str | Path, *,
                     if s.customer == code and s.active]
             t = terminal(inputs.observations.get(code, []), inputs.visited, mine, inputs.catalogue,
                          cube.store_sku, period)
-        path = folder / review_filename(hq.name, month)
+        path = folder / names[code]
         write_review(path, name=hq.name, period=period, market=market, customer=c, terminal=t,
                      store_names=store_names, inputs=paths)
-        summary = {**{k: c[k] for k in ("customer", "volume", "boxes", "amount", "avg_price", "mom", "yoy",
-                                        "amount_mom", "amount_yoy", "target", "attainment", "volume_prev",
-                                        "volume_last_year")},
-                   "name": hq.name, "cm": hq.cm, "mm": hq.mm,
-                   "texts": review_texts(market, c, hq.name, period, store_names, t)}
-        summaries.append(summary)
-        result.reviews.append(Review(code, hq.name, path, summary))
+        summaries[code] = _summary(c, hq, review_texts(market, c, hq.name, period, store_names, t))
+        result.reviews.append(Review(code, hq.name, path, summaries[code]))
     if progress:
         progress(len(wanted), len(wanted), "")
-    ranked(summaries)
-    result.report = write_report(folder / report_name(month), summaries, month, inputs=paths)
+    # The department report always covers every customer, whichever reviews were written.
+    rows = [summaries.get(code) or _summary(cube.customer(code, inputs.targets.get((month, code))),
+                                            dept.hqs[code], []) for code in dict.fromkeys([*everyone, *wanted])]
+    ranked(rows)
+    result.report = write_report(folder / report_name(month), rows, month, inputs=paths)
     _write_manifest(result)
     return result
 
 
+def file_names(customers: dict[str, str], month: str) -> dict[str, str]:
+    """Each customer's review file name; when two names would give the same file, the
+    customer code goes into both (one customer's review must never replace another's)."""
+    plain = {code: review_filename(name, month) for code, name in customers.items()}
+    taken = Counter(f.casefold() for f in plain.values())
+    return {code: f if taken[f.casefold()] == 1 else review_filename(f"{customers[code]}_{code}", month)
+            for code, f in plain.items()}
+
+
+def _summary(c: dict, hq, texts: list[str]) -> dict[str, Any]:
+    keep = ("customer", "volume", "boxes", "amount", "avg_price", "mom", "yoy", "amount_mom", "amount_yoy",
+            "target", "attainment", "volume_prev", "volume_last_year")
+    return {**{k: c[k] for k in keep}, "name": hq.name, "cm": hq.cm, "mm": hq.mm, "texts": texts}
+
+
 def _write_manifest(result: MonthlyResult) -> None:
-    """Which review belongs to which customer: gcs mail reads this."""
+    """Which review belongs to which customer: gcs mail reads this. A run for some
+    customers keeps the entries of the others from an earlier run."""
+    path = result.folder / manifest_name(result.month)
+    entries = {}
+    if path.exists():
+        try:
+            for r in json.loads(path.read_text("utf-8")).get("reviews", []):
+                if (result.folder / r["file"]).exists():
+                    entries[r["customer"]] = r
+        except (json.JSONDecodeError, KeyError, TypeError, AttributeError):
+            entries = {}
+    for r in result.reviews:
+        entries[r.customer] = {"customer": r.customer, "name": r.name, "file": r.path.name}
     data = {"month": result.month, "report": result.report.name if result.report else None,
-            "reviews": [{"customer": r.customer, "name": r.name, "file": r.path.name} for r in result.reviews]}
-    with atomic_output(result.folder / manifest_name(result.month)) as tmp:
+            "reviews": [entries[k] for k in sorted(entries)]}
+    with atomic_output(path) as tmp:
         tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2), "utf-8")

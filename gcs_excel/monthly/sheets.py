@@ -10,7 +10,8 @@ from ..templates import FONT
 
 NUMBER_FORMATS = {
     "int": "#,##0", "box": "#,##0.0", "yuan": "#,##0.00", "price": "#,##0.00", "pct": "0.0%",
-    "signed": "+0.0%;-0.0%;0.0%", "index": "0.0", "days": "0.0", "text": "@", "pp": "+0.0;-0.0;0.0",
+    "signed": "[>=0.0005]+0.0%;[<=-0.0005]-0.0%;0.0%",   # tiny changes read 0.0%, never -0.0%
+    "index": "0.0", "days": "0.0", "text": "@", "pp": "+0.0;-0.0;0.0",
 }
 HEAD_FILL = "#1F4E78"
 
