@@ -8,6 +8,7 @@ copies are written atomically into DIR.
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,14 +18,14 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.hyperlink import Hyperlink
 
-from .errors import ReadError
+from .errors import ReadError, WriteError
 from .problems import Problem, problem_types, show
 from .readers import read
 from .render import SEVERITY_WORDS
 from .sheetnames import RESULTS
 from .validate import Validation, gc_paused, validate
-from .writing import atomic_output
-from .xlsx_edit import not_kept, open_copy, output_name, set_text
+from .writing import atomic_output, check_writable
+from .xlsx_edit import not_kept, open_copy, output_name, set_text, writable
 
 FILLS = {
     "error": PatternFill(fill_type="solid", fgColor="FFFF7C80"),
@@ -73,10 +74,12 @@ def annotate(validation: Validation, out_dir: str | Path, *, inputs: Sequence[st
         try:
             with gc_paused():
                 grid = read(info.file)
-                wb = open_copy(grid)
+                wb, names = open_copy(grid)
             name = _unique(output_name(info.file, grid.kind), used)
-            marked = mark(wb, by_file.get(info.file, []))
             target = out_dir / name
+            check_writable(target, inputs)   # an open or input file: say so first
+            _not_someone_elses(target)
+            marked = mark(wb, by_file.get(info.file, []), names)
             with atomic_output(target, inputs=inputs) as tmp:
                 wb.save(tmp)
             results.append(Annotated(info.file, target, marked=marked, lacks=not_kept(grid)))
@@ -86,23 +89,41 @@ def annotate(validation: Validation, out_dir: str | Path, *, inputs: Sequence[st
 
 
 def _unique(name: str, used: set[str]) -> str:
+    """One output name per input, even for same-named inputs from different folders
+    (compared without case: Windows and macOS would make them one file)."""
     stem, dot, ext = name.rpartition(".")
     candidate, n = name, 1
-    while candidate in used:
+    while candidate.casefold() in used:
         n += 1
         candidate = f"{stem}_{n}.{ext}"
-    used.add(candidate)
+    used.add(candidate.casefold())
     return candidate
 
 
-def mark(wb, problems: list[Problem]) -> int:
-    """Fill and comment every problem cell; insert the 校验结果 sheet. Returns cells marked."""
+def _not_someone_elses(target: Path) -> None:
+    """An existing file may be replaced only when it is an annotated copy of ours."""
+    if not target.exists():
+        return
+    try:
+        with zipfile.ZipFile(target) as z:
+            ours = f'name="{RESULTS}"'.encode() in z.read("xl/workbook.xml")
+    except (zipfile.BadZipFile, KeyError, OSError):
+        ours = False
+    if not ours:
+        raise WriteError(f"{target} 已经存在，而且不是之前的标注副本：为免覆盖别的文件，请换一个输出文件夹")
+
+
+def mark(wb, problems: list[Problem], names: dict[str, str] | None = None) -> int:
+    """Fill and comment every problem cell; insert the 校验结果 sheet. Returns cells marked.
+    names: a problem's sheet name -> the sheet's name in wb (CSV sheets are renamed)."""
     kinds = problem_types()
+    names = names or {}
     cells: dict[tuple[str, str], list[Problem]] = defaultdict(list)
     for p in problems:
-        if p.sheet in wb.sheetnames and p.cell:
+        sheet = names.get(p.sheet, p.sheet)
+        if sheet in wb.sheetnames and p.cell:
             for ref in (p.cell, *p.related):
-                cells[(p.sheet, ref)].append(p)
+                cells[(sheet, writable(wb[sheet], ref).coordinate)].append(p)
     for (sheet, ref), ps in cells.items():
         cell = wb[sheet][ref]
         worst = "error" if any(p.severity == "error" for p in ps) else "warning"
@@ -115,11 +136,11 @@ def mark(wb, problems: list[Problem]) -> int:
         comment = Comment(text[:30000], AUTHOR)
         comment.width, comment.height = 320, min(60 + 40 * len(ps), 400)
         cell.comment = comment
-    _results_sheet(wb, problems)
+    _results_sheet(wb, problems, names)
     return len(cells)
 
 
-def _results_sheet(wb, problems: list[Problem]) -> None:
+def _results_sheet(wb, problems: list[Problem], names: dict[str, str]) -> None:
     if RESULTS in wb.sheetnames:
         del wb[RESULTS]
     ws = wb.create_sheet(RESULTS, 0)
@@ -136,9 +157,11 @@ def _results_sheet(wb, problems: list[Problem]) -> None:
         for c, v in enumerate(values, start=1):
             set_text(ws.cell(row=r, column=c), v)
         ws.cell(row=r, column=1).fill = FILLS[p.severity]
-        if p.cell and p.sheet in wb.sheetnames:
+        sheet = names.get(p.sheet, p.sheet)
+        if p.cell and sheet in wb.sheetnames:
             target = ws.cell(row=r, column=5)
-            target.hyperlink = Hyperlink(ref=target.coordinate, location=f"'{p.sheet}'!{p.cell}")
+            quoted = sheet.replace("'", "''")
+            target.hyperlink = Hyperlink(ref=target.coordinate, location=f"'{quoted}'!{p.cell}")
             target.font = link
     if not problems:
         set_text(ws.cell(row=2, column=8), "没有发现问题。")

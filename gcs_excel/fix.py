@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,7 @@ from .validate import gc_paused, validate
 from .writing import atomic_output
 from .xlsx_edit import not_kept, open_copy, set_text, set_value
 
+ZEROS = "leading_zeros_lost"
 CHANGE_COLUMNS = (("工作表", 12), ("单元格", 9), ("列", 14), ("原值", 30), ("新值", 30), ("原因", 40))
 
 
@@ -47,10 +49,12 @@ class FixResult:
 
 
 def _changes(problems: list[Problem], grid) -> list[Change]:
+    """A change per cell with a safe suggestion. Lost leading zeros are never guessed; such
+    a cell is a candidate (new=None) that only the workbook's number format can settle."""
     kinds = problem_types()
     by_cell: dict[tuple[str, str], list[Problem]] = defaultdict(list)
     for p in problems:
-        if p.fixable and p.sheet and p.cell:
+        if (p.fixable or p.code == ZEROS) and p.sheet and p.cell:
             by_cell[(p.sheet, p.cell)].append(p)
     rows = {s.name: dict(s.rows) for s in grid.sheets} if by_cell else {}
     out = []
@@ -58,9 +62,10 @@ def _changes(problems: list[Problem], grid) -> list[Change]:
         col, row = parse_a1(cell)
         values = rows.get(sheet, {}).get(row - 1, [])
         old = values[col] if col < len(values) else None
-        new = ps[-1].suggestion      # every safe finding of a cell carries the same final value
+        safe = [p for p in ps if p.fixable]
+        new = safe[-1].suggestion if safe else None   # every safe finding of a cell carries the same final value
         out.append(Change(sheet, cell, ps[0].column or "", old, new,
-                          list(dict.fromkeys(kinds[p.code].title for p in ps))))
+                          list(dict.fromkeys(kinds[p.code].title for p in safe))))
     return out
 
 
@@ -75,10 +80,12 @@ def fix_file(path: str | Path, out: str | Path, *, today: dt.date | None = None)
     if grid.kind == "csv":
         if out.suffix.lower() != ".csv":
             raise ConfigError("CSV 文件的修正结果也是 CSV：请给 --out 一个 .csv 文件名")
+        changes = [ch for ch in changes if ch.new is not None]    # a CSV has no format to show zeros
         log = _write_csv(grid, changes, path, out)
     else:
-        if out.suffix.lower() not in (".xlsx", ".xlsm"):
-            raise ConfigError("请给 --out 一个 .xlsx 文件名")
+        wanted = ".xlsm" if grid.kind == "xlsm" else ".xlsx"
+        if out.suffix.lower() != wanted:      # a macro workbook named .xlsx will not open in Excel
+            raise ConfigError(f"修正后的文件要和原文件同一种格式：请给 --out 一个 {wanted} 文件名")
         log = None
         _write_workbook(grid, changes, path, out)
     after = validate([out], today=today).report
@@ -86,7 +93,12 @@ def fix_file(path: str | Path, out: str | Path, *, today: dt.date | None = None)
 
 
 def _write_workbook(grid, changes: list[Change], path: Path, out: Path) -> None:
-    wb = open_copy(grid)
+    wb, _ = open_copy(grid)
+    for ch in changes:
+        if ch.new is None:
+            ch.new = _as_displayed(wb[ch.sheet][ch.cell])
+            ch.reasons = ["数字格式显示的开头 0 保留为文本"]
+    changes[:] = [ch for ch in changes if ch.new is not None]
     for ch in changes:
         set_value(wb[ch.sheet][ch.cell], ch.new)
     if CHANGES in wb.sheetnames:
@@ -106,6 +118,18 @@ def _write_workbook(grid, changes: list[Change], path: Path, out: Path) -> None:
         wb.save(tmp)
 
 
+def _as_displayed(cell) -> str | None:
+    """A whole number that a format like 000000000000 shows with its leading zeros: the
+    zeros are on screen, not lost, and the text keeps exactly what the user saw."""
+    fmt, value = str(cell.number_format or ""), cell.value
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer() \
+            and re.fullmatch(r"0+", fmt):
+        digits = str(int(value))
+        if len(fmt) > len(digits):
+            return digits.zfill(len(fmt))
+    return None
+
+
 def _shown(value) -> str:
     """Old and new values as text, spaces and line breaks made visible."""
     text = show(value)
@@ -114,7 +138,7 @@ def _shown(value) -> str:
 
 def _write_csv(grid, changes: list[Change], path: Path, out: Path) -> Path:
     sheet = grid.sheets[0]
-    rows = {r: list(values) for r, values in sheet.rows}
+    rows = {r: list(values) for r, values in sheet.iter_rows()}
     for ch in changes:
         c, r = parse_a1(ch.cell)
         rows[r - 1][c] = show(ch.new)
@@ -123,8 +147,8 @@ def _write_csv(grid, changes: list[Change], path: Path, out: Path) -> Path:
     with atomic_output(out, inputs=[path]) as tmp:
         with open(tmp, "w", encoding=encoding, newline="") as fh:
             w = csv.writer(fh, delimiter=grid.delimiter or ",")
-            for r in sorted(rows):
-                w.writerow(rows[r])
+            for r in range(max(rows, default=-1) + 1):     # blank lines stay where they were
+                w.writerow(rows.get(r, []))
     log = out.with_name(f"{out.stem}_{CHANGES}.csv")
     with atomic_output(log, inputs=[path]) as tmp:
         with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:

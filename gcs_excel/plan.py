@@ -268,10 +268,10 @@ def _append(into: Path, rows: list[dict], target: Path, inputs) -> None:
     from .xlsx_edit import open_copy, set_value
 
     grid = read(into)
-    wb = open_copy(grid)
+    wb, names = open_copy(grid)
     v = validate([into])
     table = next(t for t in v.tables if t.spec.id == "plan")
-    ws = wb[table.sheet]
+    ws = wb[names[table.sheet]]
     last = max([table.header_row, *table.rows])
     for k, row in enumerate(rows, start=1):
         for fid, col in table.columns.items():

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+from bisect import bisect_left, bisect_right
 
 import numpy as np
 from contextlib import contextmanager
@@ -21,7 +22,7 @@ from typing import Any, Callable, Iterable, Sequence
 from .checks.cells import CellChecker
 from .checks.references import check_references
 from .checks.rows import check_rows
-from .checks.structure import Located, Recognised, header_forms, odd_row, recognise
+from .checks.structure import Located, Recognised, header_forms, is_total, odd_row, recognise
 from .checks.tables import check_keys
 from .errors import ReadError
 from .problems import FileInfo, Problem, Report, SheetInfo, finding, make_problem, problem_types
@@ -187,22 +188,38 @@ def _recognised_table(sheet: Sheet, file: str, csv: bool, specs: Specs, info: Fi
 
 
 def _data_rows(index, columns, ids, idxs, rec: Recognised, file: str, sheet: Sheet, out) -> list[int] | None:
-    """Which rows are data: not empty in every mapped column, not nothing-but-spaces, not a
-    total row or the header pasted again. Decided column by column (numpy compares a whole
+    """Which rows are data: not empty in every mapped column (an error value is not empty),
+    not nothing-but-spaces, not a total row (合计 in one of the first columns, mapped or
+    not) or the header pasted again. Decided column by column (numpy compares a whole
     column at C speed); rows are looked at one by one only when they are candidates.
     Returns the positions to keep, or None when every row is data."""
     n, n_fields = len(index), len(columns)
     if not n or not n_fields:
         return None
     empty = np.zeros(n, dtype=np.int16)
+    blank = np.zeros(n, dtype=np.int16)      # empty, or nothing but spaces
     for col in columns:
         arr = np.array(col, dtype=object)
-        empty += (arr == "") | np.equal(arr, None)
-    drop = set(np.flatnonzero(empty == n_fields).tolist())
-    for i in np.flatnonzero((empty < n_fields) & (empty + 3 >= n_fields)).tolist():
-        mapped = tuple(col[i] for col in columns)
-        if _not_data(mapped, ids, idxs, index[i] + 1, rec, file, sheet, out):
+        none = (arr == "") | np.equal(arr, None)
+        empty += none
+        spaces = {v for v in dict.fromkeys(col) if v.__class__ is str and v and v.isspace()}
+        blank += none | (np.isin(arr, list(spaces)) if spaces else False)
+    with_errors = _error_positions(index, idxs, sheet)
+    drop = set(np.flatnonzero(empty == n_fields).tolist()) - with_errors
+    for i in np.flatnonzero((empty < n_fields) & (blank == n_fields)).tolist():
+        if i not in with_errors:
+            mapped = tuple(col[i] for col in columns)
+            _spaces_only(mapped, ids, idxs, index[i] + 1, rec, file, sheet, out)
             drop.add(i)
+    lead = [c for c in range(3) if c not in idxs]
+    _, lead_columns = sheet.data(rec.header_index + 1, lead) if lead else (None, [])
+    for c, col in zip(lead, lead_columns):      # 合计 in a column of its own (序号, say)
+        if _may_contain(col, "计"):
+            for i, v in enumerate(col):
+                if i not in drop and is_total(v):
+                    out.sheet_problem(Located(finding("total_row", value=v.strip()), index[i] + 1, c, None),
+                                      file, sheet.name)
+                    drop.add(i)
     for i in _odd_candidates(columns, rec.spec, ids[0]):
         if i in drop:
             continue
@@ -214,6 +231,15 @@ def _data_rows(index, columns, ids, idxs, rec: Recognised, file: str, sheet: She
     if not drop:
         return None
     return [i for i in range(n) if i not in drop]
+
+
+def _error_positions(index, idxs, sheet: Sheet) -> set[int]:
+    """Positions of rows holding an error value (#N/A ...) in a mapped column."""
+    if not sheet.errors:
+        return set()
+    cols = set(idxs)
+    rows = {r for r, c in sheet.errors if c in cols}
+    return {i for i, r in enumerate(index) if r in rows}
 
 
 def _odd_candidates(columns, spec, first_field: str) -> list[int]:
@@ -237,31 +263,22 @@ def _may_contain(col: list, text: str) -> bool:
         return any(text in v for v in col if v.__class__ is str)
 
 
-def _not_data(mapped, ids, idxs, row: int, rec: Recognised, file: str, sheet: Sheet, out) -> bool:
+def _spaces_only(mapped, ids, idxs, row: int, rec: Recognised, file: str, sheet: Sheet, out) -> None:
     """A row holding nothing but spaces is a blank row with stray spaces, not a row of
-    missing values: one warning per such cell, and the row is skipped."""
-    if any(not (isinstance(v, str) and not v.strip()) for v in mapped if v not in ("", None)):
-        return False
+    missing values: one warning per such cell (the row is skipped)."""
     for k, v in enumerate(mapped):
         if v:
             out.sheet_problem(Located(finding("stray_whitespace", "", value=v, where="全是空格"),
                                       row, idxs[k], rec.spec.header(ids[k])), file, sheet.name)
-    return True
 
 
 def _report_headerless(sheet: Sheet, rec: Recognised, out: Collector, file: str) -> None:
     """Content in columns that have no header at all is reported, never dropped silently."""
     header_values = sheet.head(rec.header_index + 1)[rec.header_index][1]
     named = {c for c, v in enumerate(header_values) if v not in ("", None)}
-    unnamed = [c for c in range(sheet.width) if c not in named]
-    if not unnamed:
-        return
-    index, columns = sheet.data(rec.header_index + 1, unnamed)
-    for c, col in zip(unnamed, columns):
-        hits = [index[i] for i, v in enumerate(col) if v not in ("", None)]
-        if hits:
-            out.sheet_problem(Located(finding("data_without_header", col=col_letter(c), count=len(hits),
-                                              first=a1(c, hits[0] + 1)), hits[0] + 1, c), file, sheet.name)
+    for c, hits in sheet.stray(rec.header_index + 1, named).items():
+        out.sheet_problem(Located(finding("data_without_header", col=col_letter(c), count=len(hits),
+                                          first=a1(c, hits[0] + 1)), hits[0] + 1, c), file, sheet.name)
 
 
 def _check_cells(table: Table, sheet: Sheet, out: Collector, today: dt.date) -> None:
@@ -322,23 +339,21 @@ def _special_cells(table: Table, sheet: Sheet, out: Collector) -> dict[int, dict
     pos = {row - 1: i for i, row in enumerate(table.rows)}
     by_col = {c: h for h, c in table.columns.items()}
     skip: dict[int, dict[int, str]] = {}
-    first_data = table.header_row       # 0-based index of the first data row
+    data_rows = sorted(pos)
     for r1, c1, r2, c2 in sheet.merged:
-        if r2 < first_data or not any(c in by_col for c in range(c1, c2 + 1)):
-            continue
-        top = max(r1, first_data)
-        fid = next(by_col[c] for c in range(c1, c2 + 1) if c in by_col)
-        i = pos.get(top)
+        cols = [c for c in by_col if c1 <= c <= c2]
+        rows = [r for r in data_rows[bisect_left(data_rows, r1):bisect_right(data_rows, r2)]]
+        if not cols or not rows:
+            continue        # beside the table, in the header, or on a row that is not data
+        fid = by_col[min(cols)]
         rng = f"{a1(c1, r1 + 1)}:{a1(c2, r2 + 1)}"
-        f = finding("merged_cells", range=rng)
-        if i is not None:
-            out.cell_problem(table, fid, i, f)
-        else:
-            out.sheet_problem(Located(f, top + 1, c1, table.spec.header(fid)), table.file, table.sheet)
-        for r in range(top, r2 + 1):
-            for c in range(c1, c2 + 1):
-                if (r, c) != (r1, c1) and c in by_col and r in pos:
-                    skip.setdefault(c, {})[pos[r]] = "merged"
+        out.cell_problem(table, fid, pos[rows[0]], finding("merged_cells", range=rng))
+        for c in cols:
+            covered = [pos[r] for r in rows if (r, c) != (r1, c1)]
+            for i in covered:
+                skip.setdefault(c, {})[i] = "merged"
+            # the cells under a merge hold nothing: those rows are incomplete, reported once
+            out.flag(table, by_col[c], covered, error=True)
     for (r, c), text in sheet.errors.items():
         if c in by_col and r in pos:
             formula = sheet.formulas.get((r, c))

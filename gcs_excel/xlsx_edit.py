@@ -10,13 +10,14 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import io
+import re
 import warnings
 import zipfile
 from pathlib import Path
 from typing import Any
 
 import openpyxl
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .errors import ReadError
@@ -58,19 +59,39 @@ def not_kept(grid: Grid) -> list[str]:
     return [what for prefix, what in _NOT_KEPT if any(n.startswith(prefix) for n in names)]
 
 
-def open_copy(grid: Grid) -> openpyxl.Workbook:
-    """The workbook behind a read result, loaded for editing (CSV: rebuilt as text).
-    Refuses when openpyxl would not see every sheet (it opens Strict OOXML as empty)."""
+_BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
+
+
+def sheet_title(name: str) -> str:
+    """A name Excel accepts for a sheet: none of [ ] : * ? / \\ and at most 31 characters."""
+    return _BAD_TITLE.sub("_", name)[:31].strip("'") or "Sheet1"
+
+
+def writable(ws: Worksheet, ref: str) -> Cell:
+    """The cell to style and comment for a reference: a cell under a merge is the merge's
+    top-left cell (openpyxl refuses to touch the others)."""
+    cell = ws[ref]
+    if isinstance(cell, MergedCell):
+        for rng in ws.merged_cells.ranges:
+            if ref in rng:
+                return ws.cell(row=rng.min_row, column=rng.min_col)
+    return cell
+
+
+def open_copy(grid: Grid) -> tuple[openpyxl.Workbook, dict[str, str]]:
+    """The workbook behind a read result, loaded for editing (CSV: rebuilt as text), and
+    the name each sheet has in it. Refuses when openpyxl would not see every sheet (it
+    opens Strict OOXML as empty)."""
     if grid.kind == "csv":
         wb = openpyxl.Workbook()
         ws: Worksheet = wb.active
         sheet = grid.sheets[0]
-        ws.title = sheet.name[:31] or "Sheet1"
-        for row_idx, values in sheet.rows:
+        ws.title = sheet_title(sheet.name)
+        for row_idx, values in sheet.iter_rows():
             for c, v in enumerate(values):
                 if v != "":
                     set_text(ws.cell(row=row_idx + 1, column=c + 1), v)
-        return wb
+        return wb, {sheet.name: ws.title}
     try:
         # openpyxl warns about extensions it drops and even print()s on some damaged
         # styles: neither belongs on the user's terminal.
@@ -83,7 +104,7 @@ def open_copy(grid: Grid) -> openpyxl.Workbook:
     if missing:
         raise ReadError(grid.path, f"这个工作簿（可能是 Strict OOXML 格式）无法完整复制，工作表「{missing[0]}」会丢失，"
                                    "所以没有写副本；请在 Excel 中另存为普通 .xlsx 后再试")
-    return wb
+    return wb, {s.name: s.name for s in grid.sheets}
 
 
 def output_name(path: str | Path, kind: str) -> str:

@@ -182,3 +182,64 @@ def test_what_the_copy_lacks_is_said(tmp_path, write):
     wb.close()
     run = validate_files([p], annotate_dir=tmp_path / "out")
     assert run.annotated[0].lacks == ["图片、图表或形状"]
+
+
+def test_annotating_a_cell_under_a_merge_marks_the_merge(tmp_path, write):
+    rows = stores(3, r1={"customer": "JT9999"})
+    p = write("stores", rows, merges=[(2, 1, 3, 1, "JT9999")])
+    run = validate_files([p], annotate_dir=tmp_path / "out")
+    ws = openpyxl.load_workbook(run.annotated[0].output)["卖场明细表"]
+    assert ws["B3"].comment is not None and ws["B3"].fill.fgColor.rgb == FILLS["error"].fgColor.rgb
+
+
+def test_csv_whose_name_excel_refuses_as_a_sheet_title(tmp_path):
+    p = tmp_path / "销售[10月].csv"
+    p.write_text("月份,客户编码,专卖证号,卷烟规格,销量(条),销售额(元)\n2026-10,JT0001,430102200045,中华(软),10,abc\n",
+                 "utf-8")
+    run = validate_files([p], annotate_dir=tmp_path / "out")
+    wb = openpyxl.load_workbook(run.annotated[0].output)
+    assert wb.sheetnames == [RESULTS, "销售_10月_"]
+    assert wb["销售_10月_"]["F2"].comment is not None
+    link = wb[RESULTS]["E2"].hyperlink.location
+    assert link == "'销售_10月_'!F2"
+
+
+def test_annotate_replaces_its_own_copy_but_no_other_file(tmp_path, write):
+    p = write("stores", stores(1, r0={"status": "关"}))
+    out = tmp_path / "out"
+    validate_files([p], annotate_dir=out)
+    validate_files([p], annotate_dir=out)       # a second run replaces the first copy
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / p.name).write_bytes(b"someone's own workbook")
+    with pytest.raises(WriteError, match="已经存在"):
+        validate_files([p], annotate_dir=other)
+    assert (other / p.name).read_bytes() == b"someone's own workbook"
+
+
+def test_fix_keeps_a_macro_workbook_a_macro_workbook(tmp_path, write):
+    from gcs_excel.errors import ConfigError
+    src = tmp_path / "卖场明细表.xlsm"
+    write("stores", stores(1)).rename(src)
+    with pytest.raises(ConfigError, match=".xlsm"):
+        fix_file(src, tmp_path / "fixed.xlsx")
+
+
+def test_fix_keeps_the_zeros_a_number_format_showed(tmp_path, write):
+    p = write("stores", stores(1))
+    wb = openpyxl.load_workbook(p)
+    cell = wb["卖场明细表"]["H2"]
+    cell.value, cell.number_format = 7318888888, "00000000000"    # shown as 07318888888
+    wb.save(p)
+    result = fix_file(p, tmp_path / "fixed.xlsx", today=TODAY)
+    assert openpyxl.load_workbook(result.output)["卖场明细表"]["H2"].value == "07318888888"
+    assert [(c.cell, c.new) for c in result.changes] == [("H2", "07318888888")]
+
+
+def test_fix_csv_keeps_blank_lines(tmp_path):
+    src = tmp_path / "销售数据.csv"
+    src.write_text("月份,客户编码,专卖证号,卷烟规格,销量(条),销售额(元)\n\n2026-10,ＪＴ0001,430102200045,中华(硬),10,3816\n",
+                   "utf-8")
+    fix_file(src, tmp_path / "out.csv")
+    assert (tmp_path / "out.csv").read_text("utf-8-sig").splitlines() == [
+        "月份,客户编码,专卖证号,卷烟规格,销量(条),销售额(元)", "", "2026-10,JT0001,430102200045,中华(硬),10,3816"]

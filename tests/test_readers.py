@@ -279,3 +279,20 @@ def test_scan_counts_rows_and_columns():
     scan = ooxml.scan_sheet([data[:60], data[60:]])
     assert (scan.max_row, scan.max_col, scan.cells) == (70000, 28, 3)
     assert scan.formulas == {(69999, 2): "=A1"} and scan.merged == [(0, 0, 1, 1)]
+
+
+def test_list_sources_after_the_data_are_not_formulas():
+    """<xm:f> in extLst (data validation lists, sparklines) comes after </sheetData>."""
+    data = (b'<worksheet><sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData>'
+            b'<extLst><ext><x14:dataValidations><x14:dataValidation><x14:formula1>'
+            b'<xm:f>Lists!$A$1:$A$3</xm:f></x14:formula1><xm:sqref>A2:A9</xm:sqref>'
+            b'</x14:dataValidation></x14:dataValidations></ext></extLst></worksheet>')
+    for cut in (40, 90, 130):
+        scan = ooxml.scan_sheet([data[:cut], data[cut:]])
+        assert scan.formulas == {} and scan.errors == {}
+
+
+def test_csv_delimiter_is_taken_from_the_data_not_a_title_line(tmp_path):
+    p = tmp_path / "a.csv"
+    p.write_text("销售数据 2026年10月\n月份;客户编码\n2026-10;JT0001\n", "utf-8")
+    assert read(p).sheets[0].rows[2] == (2, ["2026-10", "JT0001"])

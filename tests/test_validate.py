@@ -354,3 +354,61 @@ def test_rows_that_are_not_data(write, specs):
     assert flat(report) == [("卖场明细表", "A4", "repeated_header"), ("卖场明细表", "A6", "total_row"),
                             ("卖场明细表", "C7", "stray_whitespace"), ("卖场明细表", "G7", "stray_whitespace")]
     assert report.files[0].sheets[0].rows == 4
+
+
+def test_rows_under_a_merge_are_left_out_of_counts(write):
+    rows = stores(4)
+    for r in rows[1:3]:
+        r.pop("customer")
+    p = write("stores", rows, merges=[(2, 1, 4, 1, "JT0001")])
+    v = validate([p])
+    assert flat(v.report) == [("卖场明细表", "B3", "merged_cells")]
+    # B4 and B5 hold nothing (the value lives in B3 only): every row under the merge is
+    # left out of counts until the merge is undone; the first store (row 2) is not
+    assert v.tables[0].bad_rows() == {1, 2, 3}
+
+
+def test_merge_beside_the_table_or_in_the_header_is_not_a_problem(write):
+    import openpyxl
+    p = write("stores", stores(2))
+    wb = openpyxl.load_workbook(p)
+    wb["卖场明细表"].merge_cells("N2:O3")
+    wb.save(p)
+    assert flat(validate([p]).report) == []
+
+
+def test_a_row_holding_only_an_error_value_is_reported(write):
+    from gcs_excel.templates import Formula
+    rows = stores(2)
+    rows.append({"licence": Formula("=NA()", "#N/A")})
+    p = write("stores", rows)
+    assert ("卖场明细表", "A4", "error_value") in flat(validate([p]).report)
+
+
+def test_content_far_below_and_right_of_the_table_is_reported(write):
+    import openpyxl
+    p = write("stores", stores(2))
+    wb = openpyxl.load_workbook(p)
+    wb["卖场明细表"]["Z500"] = "草稿"
+    wb.save(p)
+    assert flat(validate([p]).report) == [("卖场明细表", "Z500", "data_without_header")]
+
+
+def test_total_row_in_a_column_of_its_own(tmp_path, specs):
+    """合计 typed in a 序号 column the user added in front of the template's columns."""
+    import openpyxl
+    sheet = specs.sheet("stores")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = sheet.name
+    ws.append(["序号", *(sheet.header(f) for f in sheet.ids)])
+    for k, row in enumerate(stores(2), start=1):
+        ws.append([k, *(row.get(f) for f in sheet.ids)])
+    ws.append(["合计", *[None] * 8, 640])
+    for row in ws.iter_rows(min_row=2, min_col=2, max_col=2):
+        row[0].data_type = "s"
+    p = tmp_path / "卖场明细表.xlsx"
+    wb.save(p)
+    v = validate([p])
+    assert flat(v.report) == [("卖场明细表", "A1", "header_unknown"), ("卖场明细表", "A4", "total_row")]
+    assert len(v.tables[0]) == 2 and not v.tables[0].bad_rows()

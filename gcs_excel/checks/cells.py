@@ -93,7 +93,7 @@ class CellChecker:
         self.squeeze = field.code or field.type in ("int", "number", "enum")
         self._attention = _STRICT_ATTENTION if self.fold else _LOOSE_ATTENTION
         self._check: Callable[[str], Finding | None] | None = CHECKS.get(field.check or "")
-        self._pattern = re.compile(field.pattern) if field.pattern else None
+        self._pattern = re.compile(field.pattern, re.ASCII) if field.pattern else None
         self._values = frozenset(field.values)
         self.clean = clean_pattern(field)
         self._typed = {

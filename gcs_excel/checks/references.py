@@ -34,7 +34,7 @@ class _Target:
     def __init__(self, tables: list[Table], field_id: str):
         self.exact: dict = {}
         self.loose: dict = {}
-        self.broken: list[tuple[str, int]] = []     # (known leading digits, length)
+        self.broken: dict[int, set[str]] = defaultdict(set)     # length -> known leading digits
         for t in tables:
             raws = t.raw.get(field_id, ())
             for j, v in enumerate(t.values.get(field_id, ())):
@@ -42,13 +42,13 @@ class _Target:
                     self.exact.setdefault(v, (t, j))
                     self.loose.setdefault(loose(v), (t, j))
                 elif j < len(raws) and (partial := known_digits(raws[j])):
-                    self.broken.append(partial)
+                    self.broken[partial[1]].add(partial[0])
 
     def covered(self, value) -> bool:
         """A value that may be the one a damaged key cell once held (that cell is
         reported already: referring rows are not reported again)."""
         s = str(value)
-        return any(len(s) == n and s.startswith(prefix) for prefix, n in self.broken)
+        return any(s.startswith(prefix) for prefix in self.broken.get(len(s), ()))
 
 
 def known_digits(raw) -> tuple[str, int] | None:

@@ -160,7 +160,7 @@ def map_headers(values: list[Any], spec: SheetSpec, vocab: _Vocabulary | None = 
             continue
         target = norm_header(f.header)
         best = max(unknown, key=lambda c: _similar(target, norm_header(unknown[c])))
-        if _similar(target, norm_header(unknown[best])) >= 0.6:
+        if _similar(target, norm_header(unknown[best])) >= 0.8:     # 负责人微信 is not 负责人邮箱
             columns[f.id] = best
             found.append(Located(finding("header_renamed", found=unknown.pop(best)), header_row, best, f.header))
     for f in spec.fields:
@@ -185,12 +185,17 @@ def _similar(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, a, b).ratio()
 
 
+def is_total(value: Any) -> bool:
+    """合计, 总计, 小计, 累计 (with spaces or a colon): a total row's label."""
+    return isinstance(value, str) and "计" in value and _SPACE_RE.sub("", value).rstrip("：:") in TOTAL_WORDS
+
+
 def odd_row(mapped: tuple, ids: list[str], spec: SheetSpec) -> tuple[int, Finding] | None:
     """A row that is not data although it has content: a total row, or the header again.
     Returns (position in mapped, finding) for the cell that shows it. Called for every
     row, so the common case costs two substring tests and a set lookup."""
     for k, v in enumerate(mapped[:3]):
-        if isinstance(v, str) and "计" in v and _SPACE_RE.sub("", v).rstrip("：:") in TOTAL_WORDS:
+        if is_total(v):
             return k, finding("total_row", value=v.strip())
     first = mapped[0]
     if isinstance(first, str) and first.strip() in header_forms(spec, ids[0]):

@@ -30,8 +30,9 @@ def decode(path: Path, data: bytes) -> tuple[str, str]:
 
 
 def _delimiter(sample: str) -> str:
-    first = sample.split("\n", 1)[0]
-    counts = {d: first.count(d) for d in _DELIMITERS}
+    """The delimiter used most over the first lines (a title line may have none)."""
+    lines = sample.splitlines()[:20]
+    counts = {d: sum(line.count(d) for line in lines) for d in _DELIMITERS}
     best = max(counts, key=counts.get)
     return best if counts[best] else ","
 

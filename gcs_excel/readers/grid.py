@@ -74,6 +74,31 @@ class Sheet:
         return index, [list(c) for c in zip(*map(itemgetter(*cols), values))] or [[] for _ in cols]
 
 
+    def stray(self, start: int, named: set[int]) -> dict[int, list[int]]:
+        """Content below position start in columns that are not named: column -> row
+        indexes. Never pads rows, so one far-away cell costs one row, not a wide grid."""
+        out: dict[int, list[int]] = {}
+        if self._rows is None:
+            for c, col in enumerate(self._columns or ()):
+                if c not in named:
+                    hits = [self._index[i] for i in range(start, len(col)) if col[i] not in ("", None)]
+                    if hits:
+                        out[c] = hits
+            return out
+        last = max(named, default=-1)
+        gaps = [c for c in range(last) if c not in named]
+        for r, values in self._rows[start:]:
+            tail = values[last + 1:]
+            if tail and tail.count("") + tail.count(None) < len(tail):
+                for c, v in enumerate(tail, start=last + 1):
+                    if v not in ("", None):
+                        out.setdefault(c, []).append(r)
+            for c in gaps:
+                if c < len(values) and values[c] not in ("", None):
+                    out.setdefault(c, []).append(r)
+        return {c: out[c] for c in sorted(out)}
+
+
 @dataclass
 class Workbook:
     path: str

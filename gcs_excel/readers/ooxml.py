@@ -216,6 +216,7 @@ _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _ERROR = re.compile(rb'\st="e"')
 _CELL_REF = re.compile(rb'\sr="([A-Z]{1,3})(\d{1,7})"')
 _CELL_START = (b"<c ", b":c ")
+_DATA_END = re.compile(rb"</(?:\w+:)?sheetData>")
 _CAPS_TO_A = bytes.maketrans(bytes(range(65, 91)), b"A" * 26)
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?ref="([A-Z]{1,3})(\d{1,7})(?::([A-Z]{1,3})(\d{1,7}))?"')
 _ENTITIES = ((b"&lt;", b"<"), (b"&gt;", b">"), (b"&quot;", b'"'), (b"&apos;", b"'"), (b"&amp;", b"&"))
@@ -266,9 +267,17 @@ def scan_sheet(chunks) -> SheetScan:
     max_row = 0
     wide = 0
     merged: set[tuple[int, int, int, int]] = set()
+    past_data = False       # after </sheetData>: <xm:f> in extLst is a list source, not a cell
     for chunk in chunks:
         buf = tail + chunk
         lo = max(0, len(tail) - 32)   # tokens may straddle the previous boundary
+        hi = len(buf)
+        if past_data:
+            hi = lo
+        else:
+            m_end = _DATA_END.search(buf, lo)
+            if m_end:
+                hi, past_data = m_end.start(), True
         rows = _ROW_STD.findall(buf, lo)
         if not rows and b"row" in buf:
             rows = _ROW_ANY.findall(buf, lo)
@@ -285,12 +294,12 @@ def scan_sheet(chunks) -> SheetScan:
         prefixed = not cells and b":c " in buf      # <x:c ...> (namespace prefixes)
         scan.cells += buf.count(b":c ", fresh) if prefixed else cells
         if b"<f" in buf or (prefixed and b":f" in buf):
-            for m in _FORMULA.finditer(buf, lo):
+            for m in _FORMULA.finditer(buf, lo, hi):
                 where = _cell_at(buf, m.start())
                 if where:
                     scan.formulas[where] = _formula_text(buf, m.start())
         if b't="e"' in buf:
-            for m in _ERROR.finditer(buf, lo):
+            for m in _ERROR.finditer(buf, lo, hi):
                 where = _cell_at(buf, m.start())
                 if where:
                     scan.errors[where] = _error_text(buf, m.start())
