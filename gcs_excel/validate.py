@@ -197,18 +197,19 @@ def _data_rows(index, columns, ids, idxs, rec: Recognised, file: str, sheet: She
     if not n or not n_fields:
         return None
     empty = np.zeros(n, dtype=np.int16)
-    blank = np.zeros(n, dtype=np.int16)      # empty, or nothing but spaces
+    first_blank = None
     for col in columns:
         arr = np.array(col, dtype=object)
         none = (arr == "") | np.equal(arr, None)
         empty += none
-        spaces = {v for v in dict.fromkeys(col) if v.__class__ is str and v and v.isspace()}
-        blank += none | (np.isin(arr, list(spaces)) if spaces else False)
+        if first_blank is None:     # a row of nothing but spaces starts blank: candidates
+            spaces = {v for v in dict.fromkeys(col) if v.__class__ is str and v and v.isspace()}
+            first_blank = none | np.isin(arr, list(spaces)) if spaces else none
     with_errors = _error_positions(index, idxs, sheet)
     drop = set(np.flatnonzero(empty == n_fields).tolist()) - with_errors
-    for i in np.flatnonzero((empty < n_fields) & (blank == n_fields)).tolist():
-        if i not in with_errors:
-            mapped = tuple(col[i] for col in columns)
+    for i in np.flatnonzero(first_blank & (empty < n_fields)).tolist():
+        mapped = tuple(col[i] for col in columns)
+        if i not in with_errors and all(v is None or (v.__class__ is str and (not v or v.isspace())) for v in mapped):
             _spaces_only(mapped, ids, idxs, index[i] + 1, rec, file, sheet, out)
             drop.add(i)
     lead = [c for c in range(3) if c not in idxs]
