@@ -10,16 +10,13 @@ under 4 GiB.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import random
-import resource
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-from bench_validate import _sheet, workspace
+from common import arguments, run_gcs, workspace, write_sheet
 
 from gcs_excel.demo.department import months_back
 from gcs_excel.demo.people import DISTRICTS, Ids
@@ -82,28 +79,19 @@ def generate(folder: Path, n_hq=250, n_stores=5000, n_skus=150, per_store=30, se
            folder / "人员名单.xlsx", folder / "销售目标.xlsx"]
     for path, sheet, rows in zip(out[1:], ("catalogue", "hq", "stores", "staff", "targets"),
                                  (skus, hqs, stores, staff, targets)):
-        _sheet(path, sheet, rows)
+        write_sheet(path, sheet, rows)
     return out
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--keep", type=Path, help="keep the generated files in this folder")
-    args = ap.parse_args()
+    args = arguments(__doc__).parse_args()
     with workspace(args.keep) as folder:
         t = time.perf_counter()
         paths = generate(folder)
         rows = sum(1 for _ in open(paths[0], encoding="gbk")) - 1
         print(f"generated {rows:,} sales rows ({paths[0].stat().st_size / 1e6:.0f} MB GBK CSV), 250 customers, "
               f"5,000 stores, 150 SKUs in {time.perf_counter() - t:.1f} s")
-        t = time.perf_counter()
-        r = subprocess.run([sys.executable, "-m", "gcs_excel", "monthly", "--month", MONTH, "--out",
-                            str(folder / "reviews"), *map(str, paths)], capture_output=True, text=True)
-        seconds = time.perf_counter() - t
-        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        if r.returncode:
-            print(r.stdout, r.stderr)
-            return 2
+        seconds, peak, _ = run_gcs("monthly", "--month", MONTH, "--out", str(folder / "reviews"), *map(str, paths))
         reviews = len(list((folder / "reviews").glob("销售回顾_*.xlsx")))
     print(f"gcs monthly: {reviews} reviews + the department report in {seconds:.1f} s, peak {peak:,.0f} MiB")
     ok = seconds < GOAL_SECONDS and peak < GOAL_MIB

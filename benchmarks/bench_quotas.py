@@ -9,15 +9,12 @@ RSS are of that process. Goal (issue #3): each under 10 s on this machine class.
 
 from __future__ import annotations
 
-import argparse
 import random
-import resource
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-from bench_validate import _sheet, workspace   # same writer: text as text, constant memory
+from common import arguments, run_gcs, workspace, write_sheet
 
 from gcs_excel.demo.people import DISTRICTS, Ids
 from gcs_excel.rules import load_rules
@@ -77,34 +74,20 @@ def generate(folder: Path, n_staff=100, n_hq=1000, n_stores=20_000, n_visits=60_
     visits.sort(key=lambda v: v["date"])
     paths = [folder / "人员名单.xlsx", folder / "总部档案.xlsx", folder / "卖场明细表.xlsx", folder / "拜访记录.xlsx"]
     for p, sheet, rows in zip(paths, ("staff", "hq", "stores", "visits"), (staff, hqs, stores, visits)):
-        _sheet(p, sheet, rows)
+        write_sheet(p, sheet, rows)
     return paths
 
 
-def gcs(*args: str) -> tuple[float, float, int]:
-    """Run the gcs command; wall seconds, peak MiB of the child, exit code."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    t = time.perf_counter()
-    r = subprocess.run([sys.executable, "-m", "gcs_excel", *args], capture_output=True, text=True)
-    seconds = time.perf_counter() - t
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    if r.returncode not in (0, 1):
-        raise SystemExit(r.stdout + r.stderr)
-    return seconds, max(peak, before) / 1024, r.returncode
-
-
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--keep", type=Path, help="keep the generated files in this folder")
-    args = ap.parse_args()
+    args = arguments(__doc__).parse_args()
     with workspace(args.keep) as folder:
         t = time.perf_counter()
         staff, hq, stores, visits = map(str, generate(folder))
         print(f"generated 100 staff, 1,000 HQs, 20,000 stores, 60,000 visits in {time.perf_counter() - t:.1f} s")
         plan = str(folder / f"拜访计划_{MONTH}.xlsx")
-        p_sec, p_mem, _ = gcs("plan", "--month", MONTH, "--all", "--out", plan, staff, hq, stores)
-        q_sec, q_mem, code = gcs("quotas", "--month", MONTH, "--today", "2026-11-27", staff, hq, stores, plan, visits)
-        o_sec, o_mem, _ = gcs("quotas", "--month", MONTH, "--today", "2026-11-27", "--out",
+        p_sec, p_mem, _ = run_gcs("plan", "--month", MONTH, "--all", "--out", plan, staff, hq, stores)
+        q_sec, q_mem, code = run_gcs("quotas", "--month", MONTH, "--today", "2026-11-27", staff, hq, stores, plan, visits)
+        o_sec, o_mem, _ = run_gcs("quotas", "--month", MONTH, "--today", "2026-11-27", "--out",
                               str(folder / "指标.xlsx"), staff, hq, stores, plan, visits)
     print(f"gcs plan --all              : {p_sec:5.2f} s, peak {p_mem:.0f} MiB")
     print(f"gcs quotas                  : {q_sec:5.2f} s, peak {q_mem:.0f} MiB (exit {code})")

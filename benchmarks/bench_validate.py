@@ -9,48 +9,19 @@ Goal (issue #2): validation <= 3 x the floor, peak memory < 1 GiB.
 
 from __future__ import annotations
 
-import argparse
-import contextlib
-import datetime as dt
 import json
 import random
-import resource
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-import xlsxwriter
+from common import arguments, workspace, write_sheet
 
 from gcs_excel.demo.people import DISTRICTS, Ids
 from gcs_excel.spec import load_specs
 
 GOAL_RATIO, GOAL_MEMORY_MIB = 3.0, 1024
-
-
-def _sheet(path: Path, sheet_id: str, rows) -> int:
-    """Write rows (dicts by field id) the way Excel would store them: text as text."""
-    spec = load_specs().sheet(sheet_id)
-    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False,
-                                         "strings_to_formulas": False, "strings_to_urls": False})
-    ws = wb.add_worksheet(spec.name)
-    date = wb.add_format({"num_format": "yyyy-mm-dd"})
-    for c, h in enumerate(spec.headers):
-        ws.write_string(0, c, h)
-    n = 0
-    for r, row in enumerate(rows, start=1):
-        for c, f in enumerate(spec.ids):
-            v = row.get(f)
-            if isinstance(v, str):
-                ws.write_string(r, c, v)
-            elif isinstance(v, dt.date):
-                ws.write_datetime(r, c, dt.datetime.combine(v, dt.time()), date)
-            elif v is not None:
-                ws.write_number(r, c, v)
-        n = r
-    wb.close()
-    return n
 
 
 def generate(folder: Path, n_stores: int, n_hq: int = 2000, seed: int = 7) -> list[Path]:
@@ -89,19 +60,10 @@ def generate(folder: Path, n_stores: int, n_hq: int = 2000, seed: int = 7) -> li
             yield row
 
     paths = [folder / "卖场明细表.xlsx", folder / "总部档案.xlsx", folder / "人员名单.xlsx"]
-    _sheet(paths[0], "stores", stores())
-    _sheet(paths[1], "hq", hqs)
-    _sheet(paths[2], "staff", staff)
+    write_sheet(paths[0], "stores", stores())
+    write_sheet(paths[1], "hq", hqs)
+    write_sheet(paths[2], "staff", staff)
     return paths
-
-
-@contextlib.contextmanager
-def workspace(keep: Path | None):
-    """The folder for generated files: kept when asked, else a temporary one."""
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = keep or Path(tmp)
-        folder.mkdir(parents=True, exist_ok=True)
-        yield folder
 
 
 FLOOR = """
@@ -130,10 +92,9 @@ def measure(code: str, args: list[str]) -> dict:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = arguments(__doc__)
     ap.add_argument("--rows", type=int, default=100_000)
     ap.add_argument("--repeat", type=int, default=3, help="best of N runs")
-    ap.add_argument("--keep", type=Path, help="keep the generated files in this folder")
     args = ap.parse_args()
     with workspace(args.keep) as folder:
         t = time.perf_counter()

@@ -80,7 +80,6 @@ def shortfall_lines(r) -> list[str]:
     d = r.details
     if r.rule == "mm_store_trips":
         per = d["stores_per_trip"]
-        days = [x for x in d["days"] if not x["trip"]]
         out = [f"还差 {r.required - r.actual} 趟（一天走访至少 {per} 个不同的正常卖场算一趟）"] if not r.ok else []
         if d["days"]:
             out.append("走访卖场的日子：" + "、".join(

@@ -13,7 +13,6 @@ from gcs_excel.annotate import FILLS, validate_files
 from gcs_excel.errors import WriteError
 from gcs_excel.fix import fix_file
 from gcs_excel.sheetnames import CHANGES, RESULTS
-from gcs_excel.validate import validate
 
 from .conftest import TODAY, codes
 from .test_validate import stores

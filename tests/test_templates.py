@@ -3,8 +3,6 @@ promises (headers, widths, text format, dropdowns, hints, print setup, 填表说
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import openpyxl
 import pytest
 

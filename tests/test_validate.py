@@ -6,8 +6,6 @@ from __future__ import annotations
 import collections
 import datetime as dt
 
-import pytest
-
 from gcs_excel.validate import validate
 
 from .conftest import TODAY, codes, flat
