@@ -17,10 +17,9 @@ from pathlib import Path
 
 from .errors import ConfigError
 from .problems import Problem, Report, problem_types, show
-from .readers import read
 from .sheetnames import CHANGES
 from .a1 import parse_a1
-from .validate import gc_paused, validate
+from .validate import validate, validate_readable
 from .writing import atomic_output
 from .xlsx_edit import not_kept, open_copy, set_text, set_value
 
@@ -71,11 +70,8 @@ def _changes(problems: list[Problem], grid) -> list[Change]:
 
 def fix_file(path: str | Path, out: str | Path, *, today: dt.date | None = None) -> FixResult:
     path, out = Path(path), Path(out)
-    before = validate([path], today=today).report
-    if before.unreadable:
-        raise ConfigError(f"{path}：无法读取 —— {before.unreadable[0].read_error}")
-    with gc_paused():
-        grid = read(path)
+    v = validate_readable([path], today=today, keep=[path])
+    before, grid = v.report, v.workbooks[str(path)]
     changes = _changes([p for p in before.problems if p.file == str(path)], grid)
     if grid.kind == "csv":
         if out.suffix.lower() != ".csv":

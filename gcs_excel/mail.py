@@ -34,7 +34,7 @@ from .errors import ConfigError, GcsError
 from .monthly.narrative import month_words
 from .monthly.run import manifest_name
 from .quotas import check_month
-from .validate import validate
+from .validate import validate_readable
 from .writing import atomic_output
 
 PASSWORD_ENV = "GCS_SMTP_PASSWORD"
@@ -221,10 +221,7 @@ def send_reviews(paths: Sequence[str | Path], month: str, reports: str | Path, *
     if not manifest.exists():
         raise ConfigError(f"{reports} 里没有 {month} 的销售回顾清单（{manifest.name}）：请先运行 gcs monthly")
     reviews = json.loads(manifest.read_text("utf-8"))["reviews"]
-    v = validate(paths)
-    if v.report.unreadable:
-        bad = v.report.unreadable[0]
-        raise ConfigError(f"{bad.file}：无法读取 —— {bad.read_error}")
+    v = validate_readable(paths)
     dept = load_department(v)
     if "hq" not in dept.present:
         raise ConfigError("发邮件需要总部档案（收件人是其中的负责人邮箱）")

@@ -26,7 +26,7 @@ from .quotas import check_month
 from .rules import Rules, load_rules
 from .spec import load_specs
 from .templates import write_workbook
-from .validate import validate
+from .validate import validate_readable
 from .workdays import working_days
 from .writing import atomic_output
 
@@ -233,15 +233,13 @@ def make_plan(paths: Sequence[str | Path], month: str, *, person: str | None = N
         raise ConfigError("请用 --person 姓名 指定一个人，或用 --all 给所有人排计划（二选一）")
     rules = rules if isinstance(rules, Rules) else load_rules(rules)
     inputs = [*paths, *([into] if into else [])]
-    v = validate(inputs, today=today)
-    if v.report.unreadable:
-        bad = v.report.unreadable[0]
-        raise ConfigError(f"{bad.file}：无法读取 —— {bad.read_error}")
+    v = validate_readable(inputs, today=today, keep=[into] if into else [])
     dept = load_department(v)
     missing = [load_specs().sheet(s).name for s in ("staff", "hq", "stores") if s not in dept.present]
     if missing:
         raise ConfigError(f"排拜访计划需要{'、'.join(missing)}")
-    if into and "plan" not in {t.spec.id for t in v.tables if t.file == str(into)}:
+    existing = [t for t in v.tables if t.file == str(into) and t.spec.id == "plan"] if into else []
+    if into and not existing:
         raise ConfigError(f"{into} 里没有拜访计划工作表")
     if person and person not in dept.staff:
         raise ConfigError(f"人员名单里没有「{person}」")
@@ -254,23 +252,20 @@ def make_plan(paths: Sequence[str | Path], month: str, *, person: str | None = N
     suffix = f"_{person}" if person else ""
     target = Path(out) if out else Path(f"拜访计划_{month}{suffix}.xlsx")
     if into:
-        result.kept = sum(len(t) for t in v.tables if t.file == str(into) and t.spec.id == "plan")
-        _append(Path(into), rows, target, inputs)
+        result.kept = sum(len(t) for t in existing)
+        _append(v.workbooks[str(into)], existing[0], rows, target, inputs)
     else:
         write_workbook(load_specs().template("plan"), target, data={"plan": rows}, inputs=inputs)
     result.output = target
     return result
 
 
-def _append(into: Path, rows: list[dict], target: Path, inputs) -> None:
-    """Keep the existing workbook exactly; add the new rows under its plan sheet's data."""
-    from .readers import read
+def _append(grid, table, rows: list[dict], target: Path, inputs) -> None:
+    """Keep the existing workbook exactly; add the new rows under its plan sheet's data
+    (table: that sheet as validated, grid: the workbook as read)."""
     from .xlsx_edit import open_copy, set_value
 
-    grid = read(into)
     wb, names = open_copy(grid)
-    v = validate([into])
-    table = next(t for t in v.tables if t.spec.id == "plan")
     ws = wb[names[table.sheet]]
     last = max([table.header_row, *table.rows])
     for k, row in enumerate(rows, start=1):

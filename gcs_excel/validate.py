@@ -24,9 +24,9 @@ from .checks.references import check_references
 from .checks.rows import check_rows
 from .checks.structure import Located, Recognised, header_forms, is_total, odd_row, recognise
 from .checks.tables import check_keys
-from .errors import ReadError
+from .errors import ConfigError, ReadError
 from .problems import FileInfo, Problem, Report, SheetInfo, finding, make_problem, problem_types
-from .readers import Sheet, read
+from .readers import Sheet, Workbook, read
 from .spec import Specs, load_specs
 from .a1 import a1, col_letter, parse_a1
 from .table import Table
@@ -39,6 +39,7 @@ _FIRST = itemgetter(0)
 class Validation:
     report: Report
     tables: list[Table] = field(default_factory=list)
+    workbooks: dict[str, Workbook] = field(default_factory=dict)   # the read results asked to be kept
 
     def tables_of(self, sheet_id: str) -> list[Table]:
         return [t for t in self.tables if t.spec.id == sheet_id]
@@ -108,17 +109,31 @@ def gc_paused():
 
 
 def validate(paths: Sequence[str | Path], *, today: dt.date | None = None,
-             progress: Progress | None = None, specs: Specs | None = None) -> Validation:
+             progress: Progress | None = None, specs: Specs | None = None,
+             keep: Iterable[str | Path] = ()) -> Validation:
+    """Validate files together. keep: files whose read result the caller edits next
+    (kept only when asked: a whole grid is as big as the sheet)."""
     with gc_paused():
-        return _validate(paths, today, progress, specs)
+        return _validate(paths, today, progress, specs, {str(k) for k in keep})
 
 
-def _validate(paths, today, progress, specs) -> Validation:
+def validate_readable(paths: Sequence[str | Path], **kwargs) -> Validation:
+    """validate, for the commands that cannot work without every file: an unreadable one
+    stops them with its reason."""
+    v = validate(paths, **kwargs)
+    if v.report.unreadable:
+        bad = v.report.unreadable[0]
+        raise ConfigError(f"{bad.file}：无法读取 —— {bad.read_error}")
+    return v
+
+
+def _validate(paths, today, progress, specs, keep: set[str]) -> Validation:
     specs = specs or load_specs()
     today = today or dt.date.today()
     report = Report()
     out = Collector()
     tables: list[Table] = []
+    kept: dict[str, Workbook] = {}
     for n, path in enumerate(paths):
         name = str(path)
         if progress:
@@ -131,6 +146,8 @@ def _validate(paths, today, progress, specs) -> Validation:
             info.read_error = e.reason
             continue
         info.kind = workbook.kind
+        if name in keep:
+            kept[name] = workbook
         info.notes.extend(workbook.notes)
         for s_index, sheet in enumerate(workbook.sheets):
             out.order[(name, sheet.name)] = (n, s_index)
@@ -144,7 +161,7 @@ def _validate(paths, today, progress, specs) -> Validation:
     check_keys(tables, out)
     report.notes.extend(check_references(tables, out, specs))
     report.problems = sorted(out.problems, key=lambda p: _sort_key(p, out.order))
-    return Validation(report, tables)
+    return Validation(report, tables, kept)
 
 
 def _sort_key(p: Problem, order: dict) -> tuple:
