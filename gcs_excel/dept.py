@@ -90,8 +90,9 @@ class Department:
     excluded: list[Excluded] = field(default_factory=list)
     present: set[str] = field(default_factory=set)      # sheet ids given
 
-    def people(self, role: str) -> list[Person]:
-        return [p for p in self.staff.values() if p.role == role]
+    def roster(self) -> list[Person]:
+        """Everyone, market managers first, then by name: the order of every per-person output."""
+        return sorted(self.staff.values(), key=lambda p: (p.role != "mm", p.name))
 
 
 class _Ids:

@@ -256,7 +256,7 @@ def send_reviews(paths: Sequence[str | Path], month: str, reports: str | Path, *
         cc = []
         if cc_managers:
             for role, who in (("客户经理", hq.cm), ("市场经理", hq.mm)):
-                address = _email(dept, who)
+                address = people[f"{role}邮箱"]
                 if address:
                     cc.append(formataddr((who, address)))
                 elif who:

@@ -243,7 +243,7 @@ def make_plan(paths: Sequence[str | Path], month: str, *, person: str | None = N
         raise ConfigError(f"{into} 里没有拜访计划工作表")
     if person and person not in dept.staff:
         raise ConfigError(f"人员名单里没有「{person}」")
-    people = [dept.staff[person]] if person else sorted(dept.staff.values(), key=lambda p: (p.role != "mm", p.name))
+    people = [dept.staff[person]] if person else dept.roster()
     planner = Planner(dept, month, rules)
     rows = [r for p in people for r in planner.plan(p)]
     result = PlanResult(month, rows, notes=planner.notes, people=[p.name for p in people])

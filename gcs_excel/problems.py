@@ -152,10 +152,6 @@ class Report:
         return [f for f in self.files if f.read_error]
 
     @property
-    def valid(self) -> bool:
-        return not self.problems and not self.unreadable
-
-    @property
     def exit_code(self) -> int:
         if self.unreadable:
             return 2

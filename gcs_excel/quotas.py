@@ -166,8 +166,6 @@ class _Month:
     """The month's data indexed once, for all people and rules."""
     dept: Department
     month: str
-    rules: Rules
-    plans: list
     stores_of: dict[str, list[Store]]       # customer manager -> active stores
     hqs_of: dict[tuple[str, str], list[HQ]]  # ("mm"/"cm", name) -> active HQs
     periods_of: dict[str, set[str]]          # person -> plan periods present
@@ -176,7 +174,7 @@ class _Month:
 def compute(dept: Department, month: str, rules: Rules, today: dt.date, report: QuotaReport) -> QuotaReport:
     """Pure computation on a Department (no files): fills report."""
     report.excluded = dept.excluded
-    report.people = sorted(dept.staff.values(), key=lambda p: (p.role != "mm", p.name))
+    report.people = dept.roster()
     visits = [x for x in dept.visits if month_of(x.date) == month]
     plans = [p for p in dept.plans if p.period[:7] == month]
     stores_of, hqs_of, periods_of = defaultdict(list), defaultdict(list), defaultdict(set)
@@ -189,7 +187,7 @@ def compute(dept: Department, month: str, rules: Rules, today: dt.date, report: 
             hqs_of[("cm", h.cm)].append(h)
     for p in plans:
         periods_of[p.person].add(p.period)
-    ctx = _Month(dept, month, rules, plans, stores_of, hqs_of, periods_of)
+    ctx = _Month(dept, month, stores_of, hqs_of, periods_of)
     by_person = defaultdict(list)
     for x in visits:
         by_person[x.person].append(x)

@@ -40,13 +40,13 @@ class Table:
         col = self.columns.get(field_id)
         return None if col is None else a1(col, self.rows[i])
 
-    def records(self, include_errors: bool = False, needed: Iterable[str] | None = None) -> Iterator[dict[str, Any]]:
+    def records(self, needed: Iterable[str] | None = None) -> Iterator[dict[str, Any]]:
         """Rows as dicts of normalised values by field id (plus "row", the Excel row
-        number). Rows with errors are left out unless asked for; with needed, only rows
-        with an error in a needed field are, and other wrong values read as None."""
+        number). Rows with errors are left out; with needed, only rows with an error in a
+        needed field are, and other wrong values read as None."""
         ids = list(self.values)
         cols = [self.values[f] for f in ids]
-        bad = set() if include_errors else self.bad_rows(needed)
+        bad = self.bad_rows(needed)
         blank = {f: rows for f, rows in self.field_errors.items() if rows} if needed is not None else {}
         for i, row in enumerate(self.rows):
             if i not in bad:

@@ -25,7 +25,7 @@ from .checks.rows import check_rows
 from .checks.structure import Located, Recognised, header_forms, is_total, odd_row, recognise
 from .checks.tables import check_keys
 from .errors import ConfigError, ReadError
-from .problems import FileInfo, Problem, Report, SheetInfo, finding, make_problem, problem_types
+from .problems import FileInfo, Problem, Report, SheetInfo, finding, make_problem
 from .readers import Sheet, Workbook, read
 from .spec import Specs, load_specs
 from .a1 import a1, col_letter, parse_a1
@@ -64,7 +64,6 @@ class Collector:
         self.problems: list[Problem] = []
         self.order: dict[tuple[str, str], tuple[int, int]] = {}
         self._flagged: dict[tuple[int, str], set[int]] = {}
-        self._kinds = problem_types()
 
     def sheet_problem(self, located: Located, file: str, sheet: str | None) -> None:
         cell = a1(located.col, located.row) if located.col is not None and located.row else None

@@ -44,7 +44,6 @@ _DATE_RES = (
     re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?$"),
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
 )
-_ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def parse_text_date(s: str) -> dt.date | None:
@@ -58,10 +57,6 @@ def parse_text_date(s: str) -> dt.date | None:
                 return None
             return day if 1900 <= day.year <= 2199 else None
     return None
-
-
-def is_iso_date(s: str) -> bool:
-    return bool(_ISO_DATE_RE.match(s))
 
 
 _EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 = 1900-01-01 with Excel's 1900 leap-year bug

@@ -130,10 +130,9 @@ def recognise(sheet: Sheet, specs: Specs) -> Recognised | Located | None:
     return Recognised(specs.sheets[sheet_id], index, header_idx + 1, columns, found, notes)
 
 
-def map_headers(values: list[Any], spec: SheetSpec, vocab: _Vocabulary | None = None,
-                header_row: int = 1) -> tuple[dict[str, int], list[Located]]:
+def map_headers(values: list[Any], spec: SheetSpec, vocab: _Vocabulary,
+                header_row: int) -> tuple[dict[str, int], list[Located]]:
     """Field id -> column for one header row, and what is wrong with the headers."""
-    vocab = vocab or _Vocabulary(spec)
     columns: dict[str, int] = {}
     found: list[Located] = []
     unknown: dict[int, str] = {}

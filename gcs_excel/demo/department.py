@@ -161,8 +161,7 @@ class _Builder:
 
         dept = department_from_rows({k: self.dep[k] for k in ("staff", "hq", "stores")}, self.specs)
         planner = Planner(dept, self.month, load_rules())
-        people = sorted(dept.staff.values(), key=lambda p: (p.role != "mm", p.name))
-        plan = [r for p in people for r in planner.plan(p)]
+        plan = [r for p in dept.roster() for r in planner.plan(p)]
         visits, obs = [], []
         store = self.label("visits", "target_type", "store")
         cm = self.label("visits", "role", "cm")

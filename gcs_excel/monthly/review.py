@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 from ..templates import new_workbook
 from ..writing import atomic_output
-from .analysis import Period, falling
+from .analysis import CARTONS_PER_CASE, Period, falling
 from .narrative import customer_part, market_part, month_words, suggestions
 from .sheets import Column, Formats, ReportSheet
 
@@ -21,18 +21,12 @@ def review_filename(name: str, month: str) -> str:
     return f"销售回顾_{_UNSAFE.sub('_', name).strip() or '客户'}_{month}.xlsx"
 
 
-def _kpi_rows(now: dict, prev: dict, last: dict) -> list[dict]:
-    return [{"name": k, "now": now[key], "prev": prev[key], "last": last[key], "kind": kind}
-            for k, key, kind in (("销量(条)", "volume", "int"), ("销量(箱)", "boxes", "box"),
-                                 ("销售额(元)", "amount", "yuan"))]
-
-
 def _kpi(sheet: ReportSheet, data: dict, trend: list[dict], period: Period) -> None:
     by_month = {t["month"]: t for t in trend}
 
     def at(month):
         t = by_month.get(month, {"volume": 0.0, "amount": 0.0})
-        return {"volume": t["volume"], "boxes": t["volume"] / 250, "amount": t["amount"]}
+        return {"volume": t["volume"], "boxes": t["volume"] / CARTONS_PER_CASE, "amount": t["amount"]}
     now, prev, last = at(period.month), at(period.prev), at(period.last_year)
     moms = {"volume": data["mom"], "boxes": data["mom"], "amount": data["amount_mom"]}
     yoys = {"volume": data["yoy"], "boxes": data["yoy"], "amount": data["amount_yoy"]}

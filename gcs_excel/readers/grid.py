@@ -49,12 +49,6 @@ class Sheet:
             return iter(self.rows)
         return zip(self._index, map(list, zip(*self._columns)))
 
-    @property
-    def width(self) -> int:
-        if self._rows is None:
-            return len(self._columns or ())
-        return max((len(v) for _, v in self._rows), default=0)
-
     def data(self, start: int, cols: list[int]) -> tuple[list[int], list[list[Any]]]:
         """Row indexes and the given columns, from position start (below the header)."""
         if self._rows is None:

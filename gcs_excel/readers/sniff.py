@@ -16,7 +16,6 @@ _WORKBOOK_STREAMS = ("Workbook".encode("utf-16-le"), "Book".encode("utf-16-le"))
 MAX_FILE_BYTES = 2 << 30   # 2 GiB: far beyond any real workbook or monthly export
 
 CSV_SUFFIXES = (".csv", ".txt")
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
 
 def sniff(path: Path) -> str:
