@@ -18,9 +18,9 @@ from pathlib import Path
 
 from common import arguments, run_gcs, workspace, write_sheet
 
-from gcs_excel.demo.department import months_back
 from gcs_excel.demo.people import DISTRICTS, Ids
 from gcs_excel.spec import load_specs
+from gcs_excel.values import months_ending
 
 MONTH = "2026-10"
 GOAL_SECONDS, GOAL_MIB = 60.0, 4096
@@ -59,7 +59,7 @@ def generate(folder: Path, n_hq=250, n_stores=5000, n_skus=150, per_store=30, se
                        "category": label("stores", "category", "convenience"), "address": f"长沙市{d[1]}{d[3][k % 5]}{k}号",
                        "area": d[2], "contact": "联系人", "phone": ids.mobile(), "monthly_volume": 100, "cm": hq["cm"],
                        "status": label("stores", "status", "active")})
-    months = months_back(MONTH, 13)
+    months = months_ending(MONTH, 13)
     sales = folder / "销售数据.csv"
     header = specs.sheet("sales").headers
     per_hq: dict = {}

@@ -14,6 +14,7 @@ import click
 
 from . import __version__
 from .errors import GcsError
+from .values import shift_month
 
 EXIT_PROBLEMS, EXIT_FAILED, EXIT_BUG = 1, 2, 3
 
@@ -427,7 +428,7 @@ def demo(folder: Path, month: str | None, seed: int) -> None:
     click.echo(f"  gcs quotas --month {r.month} {r.folder}/标准数据/*.xlsx")
     click.echo(f"  gcs monthly --month {r.month} --out 销售回顾 {r.folder}/标准数据/*")
     click.echo(f"  gcs mail --month {r.month} --reports {r.reviews.folder} --dry-run {r.folder}/标准数据/总部档案.xlsx")
-    click.echo(f"  gcs plan --month {next_month(r.month)} --all {r.folder}/标准数据/人员名单.xlsx "
+    click.echo(f"  gcs plan --month {shift_month(r.month, 1)} --all {r.folder}/标准数据/人员名单.xlsx "
                f"{r.folder}/标准数据/总部档案.xlsx {r.folder}/标准数据/卖场明细表.xlsx")
     click.echo("  gcs templates --out 模板")
     sys.exit(0 if not ok.problems else EXIT_PROBLEMS)
@@ -445,11 +446,6 @@ def docs(out_dir: Path) -> None:
 
     for p in write_docs(out_dir, cli_reference=cli_reference()):
         click.echo(f"已写出 {p}")
-
-
-def next_month(month: str) -> str:
-    y, m = map(int, month.split("-"))
-    return f"{y + m // 12}-{m % 12 + 1:02d}"
 
 
 def cli_reference() -> str:

@@ -102,6 +102,22 @@ def month_of(day: dt.date) -> str:
     return f"{day.year:04d}-{day.month:02d}"
 
 
+def month_index(month: str) -> int:
+    """YYYY-MM as a count of months (differences are month spans)."""
+    y, m = map(int, month.split("-"))
+    return y * 12 + m - 1
+
+
+def shift_month(month: str, k: int) -> str:
+    n = month_index(month) + k
+    return f"{n // 12:04d}-{n % 12 + 1:02d}"
+
+
+def months_ending(month: str, n: int) -> list[str]:
+    """The n months ending with month, oldest first."""
+    return [shift_month(month, k) for k in range(1 - n, 1)]
+
+
 # --- numbers ----------------------------------------------------------------------
 _NUMBER_RE = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$|^[+-]?\.\d+$")
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from ..spec import Specs, load_specs
 from ..templates import bundled_catalogue
-from ..values import month_of
+from ..values import month_of, months_ending, shift_month
 from .people import DISTRICTS, Ids
 
 CHAINS = [
@@ -54,16 +54,6 @@ class Department:
 
     def __getitem__(self, sheet_id: str) -> list[dict[str, Any]]:
         return self.tables[sheet_id]
-
-
-def months_back(month: str, n: int) -> list[str]:
-    """The n months ending with month, oldest first."""
-    y, m = map(int, month.split("-"))
-    out = []
-    for _ in range(n):
-        out.append(f"{y:04d}-{m:02d}")
-        y, m = (y, m - 1) if m > 1 else (y - 1, 12)
-    return out[::-1]
 
 
 class _Builder:
@@ -229,7 +219,7 @@ class _Builder:
 
     # -- 13 months of sales, and targets ------------------------------------------------
     def sales_and_targets(self) -> None:
-        months = months_back(self.month, 13)
+        months = months_ending(self.month, 13)
         rows, per_hq = [], {}
         skus = self.dep["catalogue"]
         regular = [k for k in skus if k["sku"] != NEW_PRODUCT]
@@ -269,5 +259,4 @@ def generate(month: str, *, seed: int = 2026, today: dt.date | None = None,
 
 
 def previous_month(today: dt.date) -> str:
-    first = today.replace(day=1)
-    return month_of(first - dt.timedelta(days=1))
+    return shift_month(month_of(today), -1)

@@ -12,6 +12,8 @@ from typing import Any, Iterable
 
 import pandas as pd
 
+from ..values import month_index, months_ending, shift_month
+
 CARTONS_PER_CASE = 250          # 1 箱 (statistical case) = 250 条
 PRICE_TOLERANCE = 0.05          # 价格执行率: |price − guide| ÷ guide ≤ 5%
 
@@ -33,12 +35,6 @@ def _nan(x) -> bool:
     return isinstance(x, float) and math.isnan(x)
 
 
-def shift_month(month: str, k: int) -> str:
-    y, m = map(int, month.split("-"))
-    n = y * 12 + (m - 1) + k
-    return f"{n // 12:04d}-{n % 12 + 1:02d}"
-
-
 @dataclass(frozen=True)
 class Period:
     month: str
@@ -54,7 +50,7 @@ class Period:
     @property
     def window(self) -> list[str]:
         """The 13 months ending with this one, oldest first."""
-        return [shift_month(self.month, k) for k in range(-12, 1)]
+        return months_ending(self.month, 13)
 
     @property
     def days(self) -> int:
@@ -166,7 +162,7 @@ class Cube:
                 first = None            # only sold after the month under review
             out.append({
                 "sku": sku, "first_month": first,
-                "months_on_sale": _months_between(first, p.month) + 1 if first else 0,
+                "months_on_sale": month_index(p.month) - month_index(first) + 1 if first else 0,
                 "volume": self.sku_month.get((sku, p.month), (0.0, 0.0))[0],
                 "trend": [{"month": m, "volume": self.sku_month.get((sku, m), (0.0, 0.0))[0]}
                           for m in p.window if first and m >= first],
@@ -213,12 +209,6 @@ class Cube:
                 for s in licences]
         rows.sort(key=lambda r: r["rank"])
         return rows
-
-
-def _months_between(a: str, b: str) -> int:
-    ya, ma = map(int, a.split("-"))
-    yb, mb = map(int, b.split("-"))
-    return (yb - ya) * 12 + (mb - ma)
 
 
 def falling(stores: list[dict[str, Any]], n: int = 5) -> list[dict[str, Any]]:
