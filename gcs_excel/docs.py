@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .a1 import col_letter
 from .describe import rule_text, type_text
 from .problems import problem_types
+from .render import SEVERITY_WORDS
 from .spec import Specs, load_specs
 from .writing import atomic_output
 
@@ -25,7 +27,7 @@ def fields_markdown(specs: Specs | None = None) -> str:
             out += [f"### 工作表「{s.name}」（`{s.id}`）", "", f"{s.description} 主键：{key}。", "",
                     "| 列 | 表头 | id | 类型 | 规则 | 示例 |", "|---|---|---|---|---|---|"]
             for c, f in enumerate(s.fields):
-                col = chr(65 + c)
+                col = col_letter(c)
                 rule = rule_text(f, s, specs).replace("|", "\\|")
                 out.append(f"| {col} | {f.header}{'*' if f.required else ''} | `{f.id}` | {type_text(f)} | {rule} | {f.example} |")
             out.append("")
@@ -37,9 +39,8 @@ def problems_markdown() -> str:
            "每个问题都有稳定的代码、级别（错误/警告）和中文说明；“可修正”表示 `gcs fix` 会按建议值自动修正。", "",
            "| 代码 | 级别 | 名称 | 可修正 | 说明模板 |", "|---|---|---|---|---|"]
     for code, k in problem_types().items():
-        level = "错误" if k.severity == "error" else "警告"
         message = k.message.replace("|", "\\|")
-        out.append(f"| `{code}` | {level} | {k.title} | {'是' if k.fix else ''} | {message} |")
+        out.append(f"| `{code}` | {SEVERITY_WORDS[k.severity]} | {k.title} | {'是' if k.fix else ''} | {message} |")
     out.append("")
     return "\n".join(out)
 

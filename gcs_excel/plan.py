@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
-from .checks.identifiers import HALVES, period_of
+from .checks.identifiers import HALVES, half_of, period_of
 from .dept import Department, Person, Store, load_department
 from .errors import ConfigError
 from .quotas import check_month
@@ -64,7 +64,7 @@ class _Calendar:
 
     def __init__(self, days: list[dt.date]):
         self.days = days
-        self.halves = ([d for d in days if d.day <= 15], [d for d in days if d.day > 15])
+        self.halves = ([d for d in days if half_of(d) == 0], [d for d in days if half_of(d) == 1])
         self.load: Counter = Counter()
 
     def lightest(self, half: int, avoid=()) -> dt.date:

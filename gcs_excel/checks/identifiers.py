@@ -216,14 +216,19 @@ def plan_period(s: str) -> Finding | None:
 HALVES = ("上", "下")      # plan periods: days 1–15, 16–end
 
 
+def half_of(day: dt.date) -> int:
+    """Which half of its month a date is in: 0 for days 1–15, 1 for 16–end."""
+    return 0 if day.day <= 15 else 1
+
+
 def period_of(day: dt.date) -> str:
     """The plan period a date falls in: 1–15 上, 16–end 下."""
-    return f"{day.year:04d}-{day.month:02d}{HALVES[0] if day.day <= 15 else HALVES[1]}"
+    return f"{day.year:04d}-{day.month:02d}{HALVES[half_of(day)]}"
 
 
 # Fast paths: a value that fully matches one of these (ASCII, no spaces) passes its check.
 # They let validation of large sheets skip the full check for the common, clean case.
-_PROVINCE_RE = "(?:1[1-5]|2[1-3]|3[1-7]|4[1-6]|5[0-4]|6[1-5])"
+_PROVINCE_RE = "(?:" + "|".join(map(str, sorted(_PROVINCES))) + ")"
 CLEAN: dict[str, re.Pattern] = {
     "licence": re.compile(_PROVINCE_RE + "[0-9]{4}[12][0-9]{5}", re.ASCII),
     "phone": re.compile(

@@ -10,22 +10,20 @@ width, case or spaces resolves silently when either side is already reported.
 from __future__ import annotations
 
 import functools
-import re
-import unicodedata
 from collections import defaultdict
 
 from ..problems import finding, show
 from ..values import is_scientific
 from ..spec import Specs
+from .structure import norm_name
 from ..table import Table
 
-_SPACE_RE = re.compile(r"\s+")
 MAX_RELATED = 500
 
 
 @functools.lru_cache(maxsize=200_000)
 def loose(value) -> str:
-    return _SPACE_RE.sub("", unicodedata.normalize("NFKC", str(value))).upper()
+    return norm_name(str(value)).upper()
 
 
 class _Target:

@@ -26,6 +26,7 @@ from defusedxml.ElementTree import fromstring
 
 from ..a1 import col_index
 from ..errors import ReadError
+from .sniff import XLSB
 
 MAX_ENTRIES = 10_000
 MAX_PART_BYTES = 768 << 20      # one XML part, uncompressed
@@ -180,7 +181,7 @@ def _inspect(path: Path, reader: _Reader) -> Package:
     if workbook is None or workbook not in names:
         raise ReadError(path, "文件已损坏或不是 Excel 工作簿：压缩包里找不到 workbook.xml")
     if workbook.endswith(".bin"):
-        raise ReadError(path, "这是 .xlsb 二进制工作簿，请在 Excel 中另存为 .xlsx")
+        raise ReadError(path, XLSB)
 
     # Guard every XML part the parsers will touch (sharedStrings, styles, sheets ...).
     for name, info in names.items():

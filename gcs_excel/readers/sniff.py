@@ -13,6 +13,10 @@ EMPTY_ZIP_MAGIC = b"PK\x05\x06"
 _ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
 _WORKBOOK_STREAMS = ("Workbook".encode("utf-16-le"), "Book".encode("utf-16-le"))
 
+# Reasons more than one reader gives.
+ENCRYPTED = "文件设置了打开密码（已加密），请在 Excel 或 WPS 中去掉密码后另存为 .xlsx 再处理"
+XLSB = "这是 .xlsb 二进制工作簿，请在 Excel 中另存为 .xlsx"
+
 MAX_FILE_BYTES = 2 << 30   # 2 GiB: far beyond any real workbook or monthly export
 
 CSV_SUFFIXES = (".csv", ".txt")
@@ -54,7 +58,7 @@ def sniff(path: Path) -> str:
     if text_kind:
         raise ReadError(path, _TEXT_REASONS[text_kind].replace("{suffix}", suffix or "（无）"))
     if suffix == ".xlsb":
-        raise ReadError(path, "这是 .xlsb 二进制工作簿，请在 Excel 中另存为 .xlsx")
+        raise ReadError(path, XLSB)
     raise ReadError(path, "不是 Excel 工作簿（.xlsx/.xlsm）也不是 CSV：文件开头不对，可能已损坏")
 
 
@@ -92,7 +96,7 @@ def _ole2_reason(path: Path, suffix: str) -> str:
     with open(path, "rb") as fh:
         data = fh.read(limit)
     if _ENCRYPTION_INFO in data:
-        return "文件设置了打开密码（已加密），请在 Excel 或 WPS 中去掉密码后另存为 .xlsx 再处理"
+        return ENCRYPTED
     if suffix == ".et":
         return "这是 WPS 表格（.et）文件，请在 WPS 中另存为 .xlsx"
     if any(s in data for s in _WORKBOOK_STREAMS):

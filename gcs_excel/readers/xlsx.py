@@ -13,6 +13,7 @@ import python_calamine as pc
 from ..errors import ReadError
 from .grid import Sheet, Workbook
 from .ooxml import SheetScan, inspect
+from .sniff import ENCRYPTED
 
 # calamine materialises a sheet's whole bounding box; above this many cells a sheet is
 # read sparsely instead (a stray cell at XFD1048576 would otherwise ask for 17 G cells).
@@ -58,7 +59,7 @@ def _read_calamine(path: Path, names: list[str], scans: dict[str, SheetScan]) ->
     try:
         wb = pc.CalamineWorkbook.from_path(str(path))
     except pc.PasswordError:
-        raise ReadError(path, "文件设置了打开密码（已加密），请在 Excel 或 WPS 中去掉密码后另存为 .xlsx 再处理") from None
+        raise ReadError(path, ENCRYPTED) from None
     except pc.XmlError as e:
         raise ReadError(path, f"文件已损坏：XML 无法解析（{str(e)[:120]}）") from None
     except pc.ZipError as e:
