@@ -8,6 +8,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from .errors import ConfigError
 from .spec import Specs, load_specs
 from .validate import Validation
 
@@ -89,6 +90,12 @@ class Department:
     visits: list[Visit] = field(default_factory=list)
     excluded: list[Excluded] = field(default_factory=list)
     present: set[str] = field(default_factory=set)      # sheet ids given
+
+    def require(self, sheet_ids, what: str, hint: str = "") -> None:
+        """Stop a command that cannot work without these sheets, naming the missing ones."""
+        missing = [load_specs().sheet(s).name for s in sheet_ids if s not in self.present]
+        if missing:
+            raise ConfigError(f"{what}需要{'、'.join(missing)}{hint}")
 
     def roster(self) -> list[Person]:
         """Everyone, market managers first, then by name: the order of every per-person output."""

@@ -31,8 +31,7 @@ from typing import Any, Callable, Sequence
 from .checks.identifiers import email as email_check
 from .dept import HQ, load_department
 from .errors import ConfigError, GcsError
-from .monthly.narrative import month_words
-from .monthly.run import manifest_name
+from .monthly.names import manifest_name, month_words
 from .quotas import check_month
 from .validate import validate_readable
 from .writing import atomic_output

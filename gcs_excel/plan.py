@@ -235,9 +235,7 @@ def make_plan(paths: Sequence[str | Path], month: str, *, person: str | None = N
     inputs = [*paths, *([into] if into else [])]
     v = validate_readable(inputs, today=today, keep=[into] if into else [])
     dept = load_department(v)
-    missing = [load_specs().sheet(s).name for s in ("staff", "hq", "stores") if s not in dept.present]
-    if missing:
-        raise ConfigError(f"排拜访计划需要{'、'.join(missing)}")
+    dept.require(("staff", "hq", "stores"), "排拜访计划")
     existing = [t for t in v.tables if t.file == str(into) and t.spec.id == "plan"] if into else []
     if into and not existing:
         raise ConfigError(f"{into} 里没有拜访计划工作表")

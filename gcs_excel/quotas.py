@@ -151,9 +151,7 @@ def _quotas(paths, month, rules, today) -> QuotaReport:
     if v.report.unreadable:
         return report
     dept = load_department(v)
-    missing = [load_specs().sheet(s).name for s in ("staff", "hq", "stores") if s not in dept.present]
-    if missing:
-        raise ConfigError(f"算拜访指标需要{'、'.join(missing)}：请和拜访记录、拜访计划一起给出")
+    dept.require(("staff", "hq", "stores"), "算拜访指标", "：请和拜访记录、拜访计划一起给出")
     for sheet in ("visits", "plan"):
         if sheet not in dept.present:
             report.notes.append(f"没有提供「{load_specs().sheet(sheet).name}」，按没有{load_specs().sheet(sheet).name}计算")

@@ -185,8 +185,3 @@ def suggestions(c: dict[str, Any], m: dict[str, Any], store_names: dict[str, str
     if not out:
         out.append("本月门店销量、目标、价格和库存都没有发现需要调整的地方，保持现有做法。")
     return out
-
-
-def month_words(month: str) -> str:
-    y, m = month.split("-")
-    return f"{y}年{int(m)}月"

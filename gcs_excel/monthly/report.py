@@ -10,7 +10,7 @@ from typing import Any
 from ..templates import new_workbook
 from ..writing import atomic_output
 from .analysis import CARTONS_PER_CASE, divide, ratio
-from .narrative import month_words
+from .names import month_words
 from .sheets import NUMBER_FORMATS, Formats
 
 COLUMNS = [("市场经理", 10, "text"), ("客户经理", 10, "text"), ("客户编码", 10, "text"), ("客户名称", 30, "text"),

@@ -4,21 +4,16 @@ customer's own data only: no other customer, no ID numbers or bank accounts."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
+
 from ..templates import new_workbook
 from ..writing import atomic_output
 from .analysis import CARTONS_PER_CASE, Period, falling
-from .narrative import customer_part, market_part, month_words, suggestions
+from .names import month_words
+from .narrative import customer_part, market_part, suggestions
 from .sheets import Column, Formats, ReportSheet
 
 TOP = 10
-_UNSAFE = re.compile(r'[\\/:*?"<>|\r\n\t]+')
-
-
-def review_filename(name: str, month: str) -> str:
-    """销售回顾_<客户名称>_<YYYY-MM>.xlsx, with characters Windows forbids replaced."""
-    return f"销售回顾_{_UNSAFE.sub('_', name).strip() or '客户'}_{month}.xlsx"
 
 
 def _kpi(sheet: ReportSheet, data: dict, trend: list[dict], period: Period) -> None:
@@ -168,13 +163,20 @@ def advice_sheet(wb, fmt: Formats, parts: list[tuple[str, list[str]]], name: str
         s.paragraphs(texts)
 
 
-def write_review(path: Path, *, name: str, period: Period, market: dict, customer: dict,
-                 terminal: dict | None, store_names: dict[str, str], inputs=()) -> Path:
-    header = f"{name} · {month_words(period.month)}销售回顾"
+def advice(market: dict, customer: dict, name: str, period: Period, store_names: dict[str, str],
+           terminal: dict | None) -> list[tuple[str, list[str]]]:
+    """The prose in the regulation's three parts, each with its title."""
     words = month_words(period.month)
-    parts = [("一、卷烟市场与品牌动向", market_part(market, words)),
-             ("二、贵公司上月销售情况", customer_part(customer, name, words, store_names, terminal)),
-             ("三、建议", suggestions(customer, market, store_names, terminal))]
+    return [("一、卷烟市场与品牌动向", market_part(market, words)),
+            ("二、贵公司上月销售情况", customer_part(customer, name, words, store_names, terminal)),
+            ("三、建议", suggestions(customer, market, store_names, terminal))]
+
+
+def write_review(path: Path, *, name: str, period: Period, market: dict, customer: dict,
+                 terminal: dict | None, store_names: dict[str, str], parts: list[tuple[str, list[str]]],
+                 inputs=()) -> Path:
+    """parts: advice(...) for this customer."""
+    header = f"{name} · {month_words(period.month)}销售回顾"
     with atomic_output(path, inputs) as tmp:
         wb = new_workbook(tmp)
         fmt = Formats(wb)
@@ -187,10 +189,4 @@ def write_review(path: Path, *, name: str, period: Period, market: dict, custome
         wb.close()
     return path
 
-
-def review_texts(market: dict, customer: dict, name: str, period: Period, store_names, terminal) -> list[str]:
-    """The prose alone (for the JSON output and the mail body)."""
-    words = month_words(period.month)
-    return [*market_part(market, words), *customer_part(customer, name, words, store_names, terminal),
-            *suggestions(customer, market, store_names, terminal)]
 

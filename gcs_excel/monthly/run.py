@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -13,23 +13,15 @@ from ..dept import Excluded
 from ..errors import ConfigError
 from ..problems import Report
 from ..quotas import check_month
-from ..spec import load_specs
-from ..validate import gc_paused, validate
+from ..validate import validate
 from ..writing import atomic_output
 from .analysis import Cube, Period, terminal
 from .data import load_inputs
 from .report import ranked, write_report
-from .review import review_filename, review_texts, write_review
+from .names import manifest_name, report_name, review_filename
+from .review import advice, write_review
 
 Progress = Callable[[int, int, str], None]
-
-
-def manifest_name(month: str) -> str:
-    return f"销售回顾_{month}_清单.json"
-
-
-def report_name(month: str) -> str:
-    return f"销售报表_{month}.xlsx"
 
 
 @dataclass
@@ -77,18 +69,13 @@ def monthly(paths: Sequence[str | Path], month: str, out_dir: str | Path, *,
     check_month(month)
     folder = Path(out_dir)
     result = MonthlyResult(month, folder)
-    with gc_paused():
-        v = validate(paths, today=today)
+    v = validate(paths, today=today)
     result.validation = v.report
     if v.report.unreadable:
         return result
     inputs = load_inputs(v, month)
     result.excluded = inputs.dept.excluded
-    specs = load_specs()
-    missing = [specs.sheet(s).name for s in ("sales", "catalogue", "hq", "stores") if s not in inputs.dept.present
-               and not (s == "sales" and len(inputs.sales)) and not (s == "catalogue" and inputs.catalogue)]
-    if missing:
-        raise ConfigError(f"月度分析需要{'、'.join(missing)}：请和其他文件一起给出")
+    inputs.dept.require(("sales", "catalogue", "hq", "stores"), "月度分析", "：请和其他文件一起给出")
     period = Period(month)
     cube = Cube(inputs.sales, inputs.catalogue, period)
     result.market = market = cube.market()
@@ -102,6 +89,10 @@ def monthly(paths: Sequence[str | Path], month: str, out_dir: str | Path, *,
         raise ConfigError(f"总部档案里没有客户编码 {'、'.join(unknown)}")
     names = file_names({c: dept.hqs[c].name for c in dict.fromkeys([*everyone, *wanted])}, month)
     store_names = {s.licence: s.name for s in dept.stores.values()}
+    active_stores = defaultdict(list)      # customer -> its active stores, by licence
+    for s in sorted(dept.stores.values(), key=lambda s: s.licence):
+        if s.active:
+            active_stores[s.customer].append({"licence": s.licence, "name": s.name, "address": s.address})
     summaries = {}
     for k, code in enumerate(wanted):
         hq = dept.hqs[code]
@@ -110,15 +101,13 @@ def monthly(paths: Sequence[str | Path], month: str, out_dir: str | Path, *,
         c = cube.customer(code, inputs.targets.get((month, code)))
         t = None
         if inputs.has_terminal:
-            mine = [{"licence": s.licence, "name": s.name, "address": s.address}
-                    for s in sorted(dept.stores.values(), key=lambda s: s.licence)
-                    if s.customer == code and s.active]
-            t = terminal(inputs.observations.get(code, []), inputs.visited, mine, inputs.catalogue,
+            t = terminal(inputs.observations.get(code, []), inputs.visited, active_stores[code], inputs.catalogue,
                          cube.store_sku, period)
         path = folder / names[code]
+        parts = advice(market, c, hq.name, period, store_names, t)
         write_review(path, name=hq.name, period=period, market=market, customer=c, terminal=t,
-                     store_names=store_names, inputs=paths)
-        summaries[code] = _summary(c, hq, review_texts(market, c, hq.name, period, store_names, t))
+                     store_names=store_names, parts=parts, inputs=paths)
+        summaries[code] = _summary(c, hq, [line for _, lines in parts for line in lines])
         result.reviews.append(Review(code, hq.name, path, summaries[code]))
     if progress:
         progress(len(wanted), len(wanted), "")
