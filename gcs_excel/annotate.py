@@ -24,8 +24,8 @@ from .readers import read
 from .render import SEVERITY_WORDS
 from .sheetnames import RESULTS
 from .validate import Validation, gc_paused, validate
-from .writing import atomic_output, check_writable
-from .xlsx_edit import not_kept, open_copy, output_name, set_text, writable
+from .writing import atomic_output
+from .xlsx_edit import not_kept, open_copy, output_name, text_sheet, writable
 
 FILLS = {
     "error": PatternFill(fill_type="solid", fgColor="FFFF7C80"),
@@ -77,10 +77,9 @@ def annotate(validation: Validation, out_dir: str | Path, *, inputs: Sequence[st
                 wb, names = open_copy(grid)
             name = _unique(output_name(info.file, grid.kind), used)
             target = out_dir / name
-            check_writable(target, inputs)   # an open or input file: say so first
-            _not_someone_elses(target)
-            marked = mark(wb, by_file.get(info.file, []), names)
-            with atomic_output(target, inputs=inputs) as tmp:
+            with atomic_output(target, inputs=inputs) as tmp:   # refuses an open or input file first
+                _not_someone_elses(target)
+                marked = mark(wb, by_file.get(info.file, []), names)
                 wb.save(tmp)
             results.append(Annotated(info.file, target, marked=marked, lacks=not_kept(grid)))
         except ReadError as e:
@@ -113,11 +112,10 @@ def _not_someone_elses(target: Path) -> None:
         raise WriteError(f"{target} 已经存在，而且不是之前的标注副本：为免覆盖别的文件，请换一个输出文件夹")
 
 
-def mark(wb, problems: list[Problem], names: dict[str, str] | None = None) -> int:
+def mark(wb, problems: list[Problem], names: dict[str, str]) -> int:
     """Fill and comment every problem cell; insert the 校验结果 sheet. Returns cells marked.
     names: a problem's sheet name -> the sheet's name in wb (CSV sheets are renamed)."""
     kinds = problem_types()
-    names = names or {}
     cells: dict[tuple[str, str], list[Problem]] = defaultdict(list)
     for p in problems:
         sheet = names.get(p.sheet, p.sheet)
@@ -141,21 +139,11 @@ def mark(wb, problems: list[Problem], names: dict[str, str] | None = None) -> in
 
 
 def _results_sheet(wb, problems: list[Problem], names: dict[str, str]) -> None:
-    if RESULTS in wb.sheetnames:
-        del wb[RESULTS]
-    ws = wb.create_sheet(RESULTS, 0)
-    bold = Font(bold=True)
+    rows = ((str(n), SEVERITY_WORDS[p.severity], p.code, p.sheet or "", p.cell or "", str(p.row or ""),
+             p.column or "", p.message, show(p.suggestion)) for n, p in enumerate(problems, start=1))
+    ws = text_sheet(wb, RESULTS, RESULT_COLUMNS, rows, empty=(8, "没有发现问题。"), index=0)
     link = Font(color="FF0563C1", underline="single")
-    for c, (title, width) in enumerate(RESULT_COLUMNS, start=1):
-        head = ws.cell(row=1, column=c)
-        set_text(head, title)
-        head.font = bold
-        ws.column_dimensions[head.column_letter].width = width
     for r, p in enumerate(problems, start=2):
-        values = (str(r - 1), SEVERITY_WORDS[p.severity], p.code, p.sheet or "", p.cell or "",
-                  str(p.row or ""), p.column or "", p.message, show(p.suggestion))
-        for c, v in enumerate(values, start=1):
-            set_text(ws.cell(row=r, column=c), v)
         ws.cell(row=r, column=1).fill = FILLS[p.severity]
         sheet = names.get(p.sheet, p.sheet)
         if p.cell and sheet in wb.sheetnames:
@@ -163,9 +151,6 @@ def _results_sheet(wb, problems: list[Problem], names: dict[str, str]) -> None:
             quoted = sheet.replace("'", "''")
             target.hyperlink = Hyperlink(ref=target.coordinate, location=f"'{quoted}'!{p.cell}")
             target.font = link
-    if not problems:
-        set_text(ws.cell(row=2, column=8), "没有发现问题。")
-    ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:I{max(len(problems) + 1, 2)}"
     wb.active = 0
     for other in wb.worksheets[1:]:

@@ -21,7 +21,7 @@ from .sheetnames import CHANGES
 from .a1 import parse_a1
 from .validate import validate, validate_readable
 from .writing import atomic_output
-from .xlsx_edit import not_kept, open_copy, set_text, set_value
+from .xlsx_edit import not_kept, open_copy, set_value, text_sheet
 
 ZEROS = "leading_zeros_lost"
 CHANGE_COLUMNS = (("工作表", 12), ("单元格", 9), ("列", 14), ("原值", 30), ("新值", 30), ("原因", 40))
@@ -35,6 +35,10 @@ class Change:
     old: object
     new: object
     reasons: list[str] = field(default_factory=list)
+
+    def log_row(self) -> tuple[str, ...]:
+        """The change as a row of the change log (CHANGE_COLUMNS)."""
+        return (self.sheet, self.cell, self.column, _shown(self.old), _shown(self.new), "、".join(self.reasons))
 
 
 @dataclass
@@ -97,19 +101,8 @@ def _write_workbook(grid, changes: list[Change], path: Path, out: Path) -> None:
     changes[:] = [ch for ch in changes if ch.new is not None]
     for ch in changes:
         set_value(wb[ch.sheet][ch.cell], ch.new)
-    if CHANGES in wb.sheetnames:
-        del wb[CHANGES]
-    ws = wb.create_sheet(CHANGES)
-    for c, (title, width) in enumerate(CHANGE_COLUMNS, start=1):
-        set_text(ws.cell(row=1, column=c), title)
-        ws.column_dimensions[ws.cell(row=1, column=c).column_letter].width = width
-    for r, ch in enumerate(changes, start=2):
-        for c, v in enumerate((ch.sheet, ch.cell, ch.column, _shown(ch.old), _shown(ch.new),
-                               "、".join(ch.reasons)), start=1):
-            set_text(ws.cell(row=r, column=c), v)
-    if not changes:
-        set_text(ws.cell(row=2, column=6), "没有可以安全修正的内容。")
-    ws.freeze_panes = "A2"
+    text_sheet(wb, CHANGES, CHANGE_COLUMNS, (ch.log_row() for ch in changes),
+               empty=(6, "没有可以安全修正的内容。"))
     with atomic_output(out, inputs=[path]) as tmp:
         wb.save(tmp)
 
@@ -150,6 +143,5 @@ def _write_csv(grid, changes: list[Change], path: Path, out: Path) -> Path:
         with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
             w = csv.writer(fh)
             w.writerow([c for c, _ in CHANGE_COLUMNS])
-            for ch in changes:
-                w.writerow([ch.sheet, ch.cell, ch.column, _shown(ch.old), _shown(ch.new), "、".join(ch.reasons)])
+            w.writerows(ch.log_row() for ch in changes)
     return log

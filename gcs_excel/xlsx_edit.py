@@ -18,6 +18,7 @@ from typing import Any
 
 import openpyxl
 from openpyxl.cell.cell import Cell, MergedCell
+from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .errors import ReadError
@@ -43,6 +44,29 @@ def set_value(cell: Cell, value: Any) -> None:
         cell.value = value
         if cell.number_format == "@":
             cell.number_format = "General"
+
+
+def text_sheet(wb: openpyxl.Workbook, title: str, columns, rows, *, empty: tuple[int, str],
+               index: int | None = None) -> Worksheet:
+    """A sheet of text that replaces any sheet of that title: a bold header row of
+    (title, width) columns, a row per item, and empty=(column, note) when there are none."""
+    if title in wb.sheetnames:
+        del wb[title]
+    ws = wb.create_sheet(title, index)
+    bold = Font(bold=True)
+    for c, (head, width) in enumerate(columns, start=1):
+        cell = ws.cell(row=1, column=c)
+        set_text(cell, head)
+        cell.font = bold
+        ws.column_dimensions[cell.column_letter].width = width
+    n = 0
+    for n, values in enumerate(rows, start=1):
+        for c, v in enumerate(values, start=1):
+            set_text(ws.cell(row=n + 1, column=c), v)
+    if not n:
+        set_text(ws.cell(row=2, column=empty[0]), empty[1])
+    ws.freeze_panes = "A2"
+    return ws
 
 
 # Parts of a package openpyxl does not carry over into a saved copy.
