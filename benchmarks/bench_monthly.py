@@ -33,7 +33,7 @@ def generate(folder: Path, n_hq=250, n_stores=5000, n_skus=150, per_store=30, se
     rng = random.Random(seed)
     ids = Ids(rng)
     specs = load_specs()
-    label = lambda sheet, f, v: specs.sheet(sheet).field(f).label(v)   # noqa: E731
+    label = specs.label
     classes = list(specs.sheet("catalogue").field("price_class").options.values())
     skus = []
     for k in range(n_skus):

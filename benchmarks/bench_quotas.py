@@ -29,7 +29,7 @@ def generate(folder: Path, n_staff=100, n_hq=1000, n_stores=20_000, n_visits=60_
     rng = random.Random(seed)
     ids = Ids(rng)
     specs = load_specs()
-    label = lambda sheet, f, v: specs.sheet(sheet).field(f).label(v)   # noqa: E731
+    label = specs.label
     mms = [ids.name(3) for _ in range(10)]
     cms = [ids.name(3) for _ in range(n_staff - 10)]
     staff = [{"staff_no": f"{k:05d}", "name": n, "role": label("staff", "role", "mm" if k < 10 else "cm")}

@@ -12,6 +12,7 @@ already in an existing plan (--into) are kept exactly and counted.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from collections import Counter
@@ -78,8 +79,7 @@ class Planner:
         self.days = working_days(month, rules)
         if not self.days:
             raise ConfigError(f"{month} 没有工作日")
-        spec = load_specs().sheet("plan")
-        self.label = lambda f, v: spec.field(f).label(v)
+        self.label = functools.partial(load_specs().label, "plan")     # (field, value id) -> label
         self.notes: list[str] = []
 
     def _row(self, day: dt.date, person: Person, kind: str, code: str, name: str) -> dict[str, Any]:

@@ -166,6 +166,10 @@ class Specs:
         except KeyError:
             raise KeyError(f"no sheet {sheet_id!r}") from None
 
+    def label(self, sheet_id: str, field_id: str, value_id: str) -> str:
+        """The label of one enum value, e.g. label("stores", "status", "active") -> "正常"."""
+        return self.sheet(sheet_id).field(field_id).label(value_id)
+
     def template(self, template_id: str) -> TemplateSpec:
         for t in self.templates:
             if t.id == template_id:

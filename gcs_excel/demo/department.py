@@ -64,7 +64,7 @@ class _Builder:
         self.dep = Department(month)
 
     def label(self, sheet: str, field_id: str, value_id: str) -> str:
-        return self.specs.sheet(sheet).field(field_id).label(value_id)
+        return self.specs.label(sheet, field_id, value_id)
 
     def build(self) -> Department:
         self.staff()
@@ -78,7 +78,8 @@ class _Builder:
 
     def new_product(self) -> dict[str, Any]:
         """A demo new product (not in DOMAIN.md's list), on sale for the last three months."""
-        label = lambda f, v: self.specs.sheet("catalogue").field(f).label(v)   # noqa: E731
+        def label(f, v):
+            return self.label("catalogue", f, v)
         return {"sku": NEW_PRODUCT, "brand": "芙蓉王", "price_class": label("price_class", "class1"),
                 "wholesale_price": 260.0, "retail_guide": 300.0, "scarce": label("scarce", "no"),
                 "new": label("new", "yes")}

@@ -34,9 +34,7 @@ def inject(dep: Department, *, today: dt.date, specs: Specs | None = None) -> Mi
     def expect(sheet: str, code: str, what: str) -> None:
         m.expected.append((sheet, code, what))
 
-    def label(sheet: str, field_id: str, value_id: str) -> str:
-        return specs.sheet(sheet).field(field_id).label(value_id)
-
+    label = specs.label
     hq, stores, staff = t["hq"], t["stores"], t["staff"]
     # --- 总部档案 ------------------------------------------------------------------
     m.headers["hq"] = {"uscc": "统一信用代码"}
