@@ -37,13 +37,13 @@ def _delimiter(sample: str) -> str:
     return best if counts[best] else ","
 
 
-def _columns(text: str, delimiter: str) -> tuple[list[int], list[list[str]]] | None:
-    """Columns of text by pandas' C parser; None when the records are ragged."""
+def _columns(utf8: bytes, delimiter: str) -> tuple[list[int], list[list[str]]] | None:
+    """Columns of text by pandas' C parser (from UTF-8 bytes: handed a str, pandas would
+    re-encode it in Python); None when the records are ragged."""
     import pandas as pd
 
     try:
-        # pandas parses UTF-8 bytes in C; handing it a str would re-encode it in Python.
-        df = pd.read_csv(io.BytesIO(text.encode("utf-8")), encoding="utf-8", sep=delimiter, header=None,
+        df = pd.read_csv(io.BytesIO(utf8), encoding="utf-8", sep=delimiter, header=None,
                          dtype=str, keep_default_na=False, na_filter=False, skip_blank_lines=False,
                          engine="c", quoting=csv.QUOTE_MINIMAL)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError):
@@ -63,7 +63,9 @@ def read_csv(path: Path) -> Workbook:
     if "\x00" in text[:65536]:
         raise ReadError(path, "不是文本（CSV）文件：内容里有二进制数据")
     delimiter = _delimiter(text[:65536])
-    parsed = _columns(text, delimiter)
+    # A UTF-8 file is already what pandas reads: only other encodings are re-encoded.
+    utf8 = data.removeprefix(b"\xef\xbb\xbf") if encoding == "utf-8" else text.encode("utf-8")
+    parsed = _columns(utf8, delimiter)
     if parsed is not None:
         index, columns = parsed
         sheet = Sheet(path.stem, columns=columns, index=index)
