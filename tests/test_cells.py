@@ -134,3 +134,12 @@ def test_message_of_digits_lost_shows_what_excel_shows():
     _, (found,) = CellChecker(f)(1.1010519491231002e17)
     p = make_problem(found, file="x.xlsx", column="法人身份证号")
     assert "110105194912310000" in p.message and "1.10105E+17" in p.message
+
+
+def test_a_birth_date_is_judged_against_the_day_given():
+    """--today decides what lies in the future, for birth dates in IDs as for visit dates."""
+    f = load_specs().sheet("hq").field("legal_rep_id")
+    born_2026_11_20 = "110105202611200019"
+    codes_on = {day: [x.code for x in CellChecker(f, today=day)(born_2026_11_20)[1]]
+                for day in (dt.date(2026, 11, 1), dt.date(2026, 11, 27))}
+    assert codes_on == {dt.date(2026, 11, 1): ["resident_id_invalid"], dt.date(2026, 11, 27): []}

@@ -10,6 +10,7 @@ time, or None.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from typing import Any, Callable
 
@@ -19,7 +20,7 @@ from ..values import (
     date_from_number, excel_digits, excel_display, fullwidth_chars, is_scientific, join_lines,
     month_of, parse_month, parse_number_text, parse_text_date, plain_number, to_halfwidth,
 )
-from .identifiers import CHECKS, CLEAN
+from .identifiers import CHECKS, CLEAN, resident_id
 
 Result = tuple[Any, tuple[Finding, ...]]
 EMPTY: Result = (None, ())
@@ -93,6 +94,8 @@ class CellChecker:
         self.squeeze = field.code or field.type in ("int", "number", "enum")
         self._attention = _STRICT_ATTENTION if self.fold else _LOOSE_ATTENTION
         self._check: Callable[[str], Finding | None] | None = CHECKS.get(field.check or "")
+        if self._check is resident_id:     # born after the day the data is checked for: wrong
+            self._check = functools.partial(resident_id, today=self.today)
         self._pattern = re.compile(field.pattern, re.ASCII) if field.pattern else None
         self._values = frozenset(field.values)
         self.clean = clean_pattern(field)
