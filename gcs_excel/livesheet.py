@@ -19,6 +19,7 @@ from .checks.identifiers import HALVES
 from .rules import Rules
 from .sheetnames import LIVE, LIVE_CALC, reference_sheet
 from .spec import Specs
+from .xlsx_style import header_style, print_setup
 
 LIMITS = {"staff": 200, "hq": 500, "stores": 3000, "plan": 5000, "visits": 3000}
 FIRST_PERSON_ROW = 5          # Excel row of the first person on the 指标 sheet
@@ -139,35 +140,8 @@ def _calc_sheet(ws, r: _Refs, store, hq, yes, notice, store_ok, hq_ok) -> None:
                 f'=IF(OR(O{row}=0,{start}=""),0,SUMIFS($D$2:$D${nv},$B$2:$B${nv},{who}{row},$E$2:$E${nv},L{row}))'))
 
 
-# (title key, actual formula, required formula, role) per pair of columns on 指标
-def _columns(r: _Refs, rules: Rules, cm: str, mm: str):
-    ns, nh, nv = LIMITS["stores"] + 1, LIMITS["hq"] + 1, LIMITS["visits"] + 1
-    calc = f"'{LIVE_CALC}'!"
-    plan_person, plan_period = r.rng("plan", "person"), r.rng("plan", "period")
-    halves = "+".join(f'(COUNTIFS({plan_person},$A{{row}},{plan_period},$B$2&{_q(h)})>0)'
-                      for h in HALVES[: rules["cm_plan_cadence"]["plans_per_month"]])
-    stores = f'{calc}$G$2:$G${ns},$A{{row}},{calc}$H$2:$H${ns},1'
-    cm_hqs = f'{calc}$N$2:$N${nh},$A{{row}},{calc}$O$2:$O${nh},1'
-    mm_hqs = f'{calc}$M$2:$M${nh},$A{{row}},{calc}$O$2:$O${nh},1'
-    days = ",".join(str(k) for k in range(31))
-    trips = (f'SUMPRODUCT(--(SUMIFS({calc}$A$2:$A${nv},{calc}$B$2:$B${nv},$A{{row}},'
-             f'{calc}$C$2:$C${nv},{calc}$S$2+{{{{{days}}}}})>={rules["mm_store_trips"]["stores_per_trip"]}))')
-    return [
-        ("cm_plan_cadence", halves, str(rules["cm_plan_cadence"]["plans_per_month"]), cm),
-        ("cm_store_coverage", f'COUNTIFS({stores},{calc}$I$2:$I${ns},">="&{rules["cm_store_coverage"]["visits"]})',
-         f"COUNTIFS({stores})", cm),
-        ("cm_scarce_notice", f'COUNTIFS({stores},{calc}$J$2:$J${ns},">="&{rules["cm_scarce_notice"]["notices"]})',
-         f"COUNTIFS({stores})", cm),
-        ("cm_hq_visits", f'COUNTIFS({cm_hqs},{calc}$Q$2:$Q${nh},">="&{rules["cm_hq_visits"]["visits"]})',
-         f"COUNTIFS({cm_hqs})", cm),
-        ("mm_store_trips", trips, str(rules["mm_store_trips"]["trips"]), mm),
-        ("mm_hq_visits", f'COUNTIFS({mm_hqs},{calc}$P$2:$P${nh},">="&{rules["mm_hq_visits"]["visits"]})',
-         f"COUNTIFS({mm_hqs})", mm),
-    ]
-
-
 LIVE_RULES = ("cm_plan_cadence", "cm_store_coverage", "cm_scarce_notice", "cm_hq_visits",
-              "mm_store_trips", "mm_hq_visits")
+              "mm_store_trips", "mm_hq_visits")     # the pairs of columns on 指标, in order
 
 
 def rule_columns() -> dict[str, tuple[str, str]]:
@@ -180,13 +154,40 @@ def ok_column() -> str:
     return col_letter(2 + 2 * len(LIVE_RULES))
 
 
+# rule id -> (actual formula, required formula, role), for each rule of LIVE_RULES
+def _formulas(r: _Refs, rules: Rules, cm: str, mm: str) -> dict[str, tuple[str, str, str]]:
+    ns, nh, nv = LIMITS["stores"] + 1, LIMITS["hq"] + 1, LIMITS["visits"] + 1
+    calc = f"'{LIVE_CALC}'!"
+    plan_person, plan_period = r.rng("plan", "person"), r.rng("plan", "period")
+    halves = "+".join(f'(COUNTIFS({plan_person},$A{{row}},{plan_period},$B$2&{_q(h)})>0)'
+                      for h in HALVES[: rules["cm_plan_cadence"]["plans_per_month"]])
+    stores = f'{calc}$G$2:$G${ns},$A{{row}},{calc}$H$2:$H${ns},1'
+    cm_hqs = f'{calc}$N$2:$N${nh},$A{{row}},{calc}$O$2:$O${nh},1'
+    mm_hqs = f'{calc}$M$2:$M${nh},$A{{row}},{calc}$O$2:$O${nh},1'
+    days = ",".join(str(k) for k in range(31))
+    trips = (f'SUMPRODUCT(--(SUMIFS({calc}$A$2:$A${nv},{calc}$B$2:$B${nv},$A{{row}},'
+             f'{calc}$C$2:$C${nv},{calc}$S$2+{{{{{days}}}}})>={rules["mm_store_trips"]["stores_per_trip"]}))')
+    return {
+        "cm_plan_cadence": (halves, str(rules["cm_plan_cadence"]["plans_per_month"]), cm),
+        "cm_store_coverage": (f'COUNTIFS({stores},{calc}$I$2:$I${ns},">="&{rules["cm_store_coverage"]["visits"]})',
+                              f"COUNTIFS({stores})", cm),
+        "cm_scarce_notice": (f'COUNTIFS({stores},{calc}$J$2:$J${ns},">="&{rules["cm_scarce_notice"]["notices"]})',
+                             f"COUNTIFS({stores})", cm),
+        "cm_hq_visits": (f'COUNTIFS({cm_hqs},{calc}$Q$2:$Q${nh},">="&{rules["cm_hq_visits"]["visits"]})',
+                         f"COUNTIFS({cm_hqs})", cm),
+        "mm_store_trips": (trips, str(rules["mm_store_trips"]["trips"]), mm),
+        "mm_hq_visits": (f'COUNTIFS({mm_hqs},{calc}$P$2:$P${nh},">="&{rules["mm_hq_visits"]["visits"]})',
+                         f"COUNTIFS({mm_hqs})", mm),
+    }
+
+
 def _live_sheet(ws, fmt, r: _Refs, rules: Rules, cm: str, mm: str, month: str | None) -> None:
     title = fmt(bold=True, font_size=14)
-    head = fmt(bold=True, font_color="#FFFFFF", bg_color="#1F4E78", border=1, align="center",
-               valign="vcenter", text_wrap=True)
+    head = fmt(**header_style())
     note = fmt(font_color="#595959", text_wrap=True, valign="top")
     month_cell = fmt(bold=True, bg_color="#FFF2CC", border=2, num_format="@", align="center")
-    cols = _columns(r, rules, cm, mm)
+    formulas = _formulas(r, rules, cm, mm)
+    cols = rule_columns()                       # rule id -> (actual column, required column)
     last = FIRST_PERSON_ROW + LIMITS["staff"] - 1
     ws.write_string("A1", "拜访指标（随拜访记录实时计算）", title)
     ws.write_string("A2", "月份")
@@ -205,8 +206,7 @@ def _live_sheet(ws, fmt, r: _Refs, rules: Rules, cm: str, mm: str, month: str | 
     ws.set_row(1, 48)
     ws.merge_range("A3:A4", "姓名", head)
     ws.merge_range("B3:B4", "岗位", head)
-    for k, (rule, *_rest) in enumerate(cols):
-        a, b = col_letter(2 + 2 * k), col_letter(3 + 2 * k)
+    for rule, (a, b) in cols.items():
         ws.merge_range(f"{a}3:{b}3", rules.title(rule), head)
         ws.write_string(f"{a}4", "实际", head)
         ws.write_string(f"{b}4", "应有", head)
@@ -214,7 +214,7 @@ def _live_sheet(ws, fmt, r: _Refs, rules: Rules, cm: str, mm: str, month: str | 
     ws.merge_range(f"{ok_col}3:{ok_col}4", "是否全部达标", head)
     ws.set_row(2, 32)
     ws.set_column("A:B", 10)
-    ws.set_column(f"C:{col_letter(1 + 2 * len(cols))}", 9)
+    ws.set_column(f"{cols[LIVE_RULES[0]][0]}:{cols[LIVE_RULES[-1]][1]}", 9)
     ws.set_column(f"{ok_col}:{ok_col}", 12)
     staff = r.col("staff", "name")
     roles = r.col("staff", "role")
@@ -223,8 +223,8 @@ def _live_sheet(ws, fmt, r: _Refs, rules: Rules, cm: str, mm: str, month: str | 
         ws.write_formula(f"A{row}", f'=IF(INDEX({staff},{k})="","",INDEX({staff},{k})&"")')
         ws.write_formula(f"B{row}", f'=IF(A{row}="","",INDEX({roles},{k})&"")')
         checks = []
-        for n, (rule, actual, required, role) in enumerate(cols):
-            a, b = col_letter(2 + 2 * n), col_letter(3 + 2 * n)
+        for rule, (a, b) in cols.items():
+            actual, required, role = formulas[rule]
             cond = f'AND($A{row}<>"",$B{row}={role},$B$2<>"")'
             ws.write_formula(f"{a}{row}", f'=IF({cond},{actual.format(row=row)},"")')
             ws.write_formula(f"{b}{row}", f'=IF({cond},{required.format(row=row)},"")')
@@ -233,8 +233,7 @@ def _live_sheet(ws, fmt, r: _Refs, rules: Rules, cm: str, mm: str, month: str | 
                                             f'IF(AND({",".join(checks)}),"达标","未达标"))'))
     green = fmt(bg_color="#C6EFCE", font_color="#006100")
     red = fmt(bg_color="#FFC7CE", font_color="#9C0006")
-    for n in range(len(cols)):
-        a, b = col_letter(2 + 2 * n), col_letter(3 + 2 * n)
+    for a, b in cols.values():
         area = f"{a}{FIRST_PERSON_ROW}:{a}{last}"
         first = f"{a}{FIRST_PERSON_ROW}"
         req = f"{b}{FIRST_PERSON_ROW}"
@@ -246,7 +245,4 @@ def _live_sheet(ws, fmt, r: _Refs, rules: Rules, cm: str, mm: str, month: str | 
     ws.conditional_format(ok_area, {"type": "cell", "criteria": "==", "value": '"达标"', "format": green})
     ws.conditional_format(ok_area, {"type": "cell", "criteria": "==", "value": '"未达标"', "format": red})
     ws.freeze_panes(FIRST_PERSON_ROW - 1, 2)
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
-    ws.repeat_rows(2, 3)
+    print_setup(ws, repeat=(2, 3), footer=None)

@@ -14,6 +14,7 @@ from .render import shortfall_lines
 from .rules import RULE_IDS
 from .templates import new_workbook
 from .writing import atomic_output
+from .xlsx_style import header_row, header_style, print_setup
 
 GREEN, RED = "#C6EFCE", "#FFC7CE"
 
@@ -25,16 +26,10 @@ class _Sheet:
         self.ws = wb.add_worksheet(name)
         self.fmts = fmts
         self.row = 0
-        for c, (title, width) in enumerate(columns):
-            self.ws.set_column(c, c, width)
-            self.ws.write_string(0, c, title, fmts["head"])
+        header_row(self.ws, 0, columns, fmts["head"])
         self.ws.freeze_panes(1, 0)
         self.ncols = len(columns)
-        self.ws.set_landscape()
-        self.ws.set_paper(9)
-        self.ws.fit_to_pages(1, 0)
-        self.ws.repeat_rows(0)
-        self.ws.set_footer("&C第 &P 页，共 &N 页")
+        print_setup(self.ws, repeat=0)
 
     def add(self, values, fmt=None) -> None:
         self.row += 1
@@ -57,8 +52,7 @@ def write_quota_workbook(report: QuotaReport, path: str | Path, inputs=()) -> Pa
     with atomic_output(path, inputs) as tmp:
         wb = new_workbook(tmp)
         fmts = {
-            "head": wb.add_format({"bold": True, "font_color": "#FFFFFF", "bg_color": "#1F4E78", "border": 1,
-                                   "align": "center", "valign": "vcenter", "text_wrap": True}),
+            "head": wb.add_format(header_style()),
             "ok": wb.add_format({"bg_color": GREEN, "font_color": "#006100", "align": "center", "border": 1}),
             "bad": wb.add_format({"bg_color": RED, "font_color": "#9C0006", "align": "center", "border": 1}),
             "na": wb.add_format({"font_color": "#A6A6A6", "align": "center", "border": 1}),

@@ -22,10 +22,12 @@ from .a1 import col_letter
 from .checks.identifiers import LENGTHS
 from .describe import input_message, rule_text, type_text
 from .livesheet import add_live_sheets
+from .render import width
 from .rules import Rules, load_rules
 from .sheetnames import INSTRUCTIONS, LISTS, reference_sheet
 from .spec import Field, SheetSpec, Specs, TemplateSpec, load_specs
 from .writing import atomic_output
+from .xlsx_style import HEADER_FILL, Formats, header_row, print_setup
 
 MAX_ROW = 1_048_575           # last 0-based row of a sheet
 FONT = "等线"                  # Excel's default Chinese UI font (DengXian)
@@ -33,7 +35,7 @@ CREATED = dt.datetime(2026, 1, 1)   # fixed, so that builds are byte-for-byte re
 DATE_FORMAT = "yyyy-mm-dd"
 DEFAULT_FORMATS = {"text": "@", "enum": "@", "month": "@", "int": "0", "number": "General",
                    "date": DATE_FORMAT}
-HEADER_REQUIRED = "#1F4E78"
+HEADER_REQUIRED = HEADER_FILL
 HEADER_OPTIONAL = "#5B9BD5"
 
 
@@ -63,24 +65,9 @@ def list_name(ref: str, specs: Specs) -> str:
     return specs.describe_target(ref)[1] + "列表"
 
 
-class _Formats:
-    def __init__(self, wb: xlsxwriter.Workbook):
-        self.wb = wb
-        self._cache: dict[tuple, Any] = {}
-
-    def get(self, **props) -> Any:
-        key = tuple(sorted(props.items()))
-        if key not in self._cache:
-            self._cache[key] = self.wb.add_format(props)
-        return self._cache[key]
-
+class _Formats(Formats):
     def column(self, f: Field):
         return self.get(num_format=f.num_format or DEFAULT_FORMATS[f.type])
-
-    def header(self, f: Field):
-        return self.get(bold=True, font_color="#FFFFFF", align="center", valign="vcenter",
-                        text_wrap=True, border=1,
-                        bg_color=HEADER_REQUIRED if f.required else HEADER_OPTIONAL)
 
 
 def new_workbook(path: Path) -> xlsxwriter.Workbook:
@@ -120,7 +107,7 @@ def write_workbook(template: TemplateSpec, path: str | Path, *,
             for r1, c1, r2, c2, value in (merges or {}).get(sheet.id, ()):
                 ws.merge_range(r1, c1, r2, c2, None)
                 _write_value(ws, r1, c1, value, sheet.fields[c1] if c1 < len(sheet.fields) else None, fmt)
-            _print_setup(ws, sheet, template, max(len(rows), 1))
+            _print_setup(ws, sheet)
         if template.live_quotas:
             add_live_sheets(wb, fmt.get, specs, rules or load_rules(), month)
         for ref in template.references:
@@ -128,7 +115,7 @@ def write_workbook(template: TemplateSpec, path: str | Path, *,
             ws = wb.add_worksheet(reference_sheet(sheet.name))
             _layout(ws, sheet, fmt, used_lists, specs, {})
             _write_rows(ws, sheet, list((references or {}).get(ref, ())), fmt)
-            _print_setup(ws, sheet, template, 1)
+            _print_setup(ws, sheet)
         _instructions(wb, template, fmt, specs)
         if used_lists:
             _lists_sheet(wb, used_lists, specs)
@@ -147,7 +134,8 @@ def _layout(ws, sheet: SheetSpec, fmt: _Formats, lists: Mapping[str, list[str]],
     ws.set_row(0, 32)
     for c, f in enumerate(sheet.fields):
         ws.set_column(c, c, f.width, fmt.column(f))
-        ws.write_string(0, c, headers.get(f.id, f.header), fmt.header(f))
+        ws.write_string(0, c, headers.get(f.id, f.header),
+                        fmt.header(HEADER_REQUIRED if f.required else HEADER_OPTIONAL))
         ws.data_validation(1, c, MAX_ROW, c, _validation(f, lists, specs))
     last = len(sheet.fields) - 1
     ws.freeze_panes(1, 0)
@@ -226,14 +214,9 @@ def _write_rows(ws, sheet: SheetSpec, rows: list[Mapping[str, Any]], fmt: _Forma
                 _write_value(ws, r, c, row[f.id], f, fmt)
 
 
-def _print_setup(ws, sheet: SheetSpec, template: TemplateSpec, rows: int) -> None:
-    ws.set_landscape()
-    ws.set_paper(9)                  # A4
-    ws.repeat_rows(0)
-    ws.fit_to_pages(1, 0)            # one page wide, as many tall as needed
-    ws.set_margins(left=0.4, right=0.4, top=0.7, bottom=0.7)
-    ws.set_header(f"&C&\"{FONT},Bold\"{sheet.name}")
-    ws.set_footer("&C第 &P 页，共 &N 页")
+def _print_setup(ws, sheet: SheetSpec) -> None:
+    print_setup(ws, repeat=0, margins={"left": 0.4, "right": 0.4, "top": 0.7, "bottom": 0.7},
+                header=f"&C&\"{FONT},Bold\"{sheet.name}")
 
 
 def _instructions(wb, template: TemplateSpec, fmt: _Formats, specs: Specs) -> None:
@@ -254,9 +237,7 @@ def _instructions(wb, template: TemplateSpec, fmt: _Formats, specs: Specs) -> No
     top = len(notes) + 2
     columns = ("工作表", "列", "字段", "必填", "类型", "规则", "示例", "说明")
     widths = (12, 5, 18, 6, 14, 60, 22, 40)
-    for c, (name, width) in enumerate(zip(columns, widths)):
-        ws.set_column(c, c, width)
-        ws.write_string(top, c, name, head)
+    header_row(ws, top, zip(columns, widths), head)
     r = top
     for sheet in template.sheets:
         for c, f in enumerate(sheet.fields):
@@ -267,18 +248,13 @@ def _instructions(wb, template: TemplateSpec, fmt: _Formats, specs: Specs) -> No
                 ws.write_string(r, k, text, wrap)
             ws.set_row(r, 15 * max(_lines(t, w) for t, w in zip(cells, widths)))
     ws.freeze_panes(top + 1, 0)
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
-    ws.repeat_rows(top)
-    ws.set_footer("&C第 &P 页，共 &N 页")
+    print_setup(ws, repeat=top)
 
 
-def _lines(text: str, width: float) -> int:
+def _lines(text: str, columns: float) -> int:
     """Wrapped line count, counting a CJK character as two columns (row heights are not
     recomputed by every client on open)."""
-    cols = sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
-    return max(1, -(-cols // int(width)))
+    return max(1, -(-width(text) // int(columns)))
 
 
 def _lists_sheet(wb, lists: Mapping[str, list[str]], specs: Specs) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 
 from ..templates import new_workbook
 from ..writing import atomic_output
+from ..xlsx_style import header_row, print_setup
 from .analysis import CARTONS_PER_CASE, divide, ratio
 from .names import month_words
 from .sheets import NUMBER_FORMATS, Formats
@@ -55,9 +56,7 @@ def write_report(path: Path, customers: list[dict[str, Any]], month: str, inputs
         ws.write_string(1, 0, "按市场经理、客户经理分组；小计和合计的环比、同比、达成率按合计数计算。",
                         fmt.get(font_color="#595959", italic=True))
         head = 3
-        for c, (title, width, _) in enumerate(COLUMNS):
-            ws.set_column(c, c, width)
-            ws.write_string(head, c, title, fmt.head)
+        header_row(ws, head, [(title, width) for title, width, _ in COLUMNS], fmt.head)
         row = head + 1
 
         def line(values: dict[str, Any], labels: tuple[str, str, str, str], fill: str | None = None) -> None:
@@ -87,11 +86,7 @@ def write_report(path: Path, customers: list[dict[str, Any]], month: str, inputs
         line(_sum(customers), ("合计", "", "", f"{len(customers)} 个集团客户"), TOTAL)
         ws.freeze_panes(head + 1, 4)
         ws.autofilter(head, 0, row - 1, len(COLUMNS) - 1)
-        ws.set_landscape()
-        ws.set_paper(9)
-        ws.fit_to_pages(1, 0)
-        ws.repeat_rows(head)
-        ws.set_footer("&C第 &P 页，共 &N 页")
+        print_setup(ws, repeat=head)
         wb.close()
     return path
 

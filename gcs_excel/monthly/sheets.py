@@ -6,14 +6,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
+from ..render import width
 from ..templates import FONT
+from ..xlsx_style import HEADER_FILL, print_setup
+from ..xlsx_style import Formats as _Formats
 
 NUMBER_FORMATS = {
     "int": "#,##0", "box": "#,##0.0", "yuan": "#,##0.00", "price": "#,##0.00", "pct": "0.0%",
     "signed": "[>=0.0005]+0.0%;[<=-0.0005]-0.0%;0.0%",   # tiny changes read 0.0%, never -0.0%
     "index": "0.0", "days": "0.0", "text": "@", "pp": "+0.0;-0.0;0.0",
 }
-HEAD_FILL = "#1F4E78"
 
 
 @dataclass
@@ -24,25 +26,14 @@ class Column:
     width: float = 12
 
 
-class Formats:
-    def __init__(self, wb):
-        self.wb = wb
-        self._cache: dict = {}
-
-    def get(self, **props):
-        key = tuple(sorted(props.items()))
-        if key not in self._cache:
-            self._cache[key] = self.wb.add_format(props)
-        return self._cache[key]
-
+class Formats(_Formats):
     def cell(self, kind: str):
         return self.get(num_format=NUMBER_FORMATS[kind], border=1, border_color="#BFBFBF",
                         align="left" if kind == "text" else "right", valign="top", text_wrap=kind == "text")
 
     @property
     def head(self):
-        return self.get(bold=True, font_color="#FFFFFF", bg_color=HEAD_FILL, border=1, align="center",
-                        valign="vcenter", text_wrap=True)
+        return self.header()
 
     @property
     def missing(self):
@@ -60,15 +51,11 @@ class ReportSheet:
             self.ws.set_column(c, c, w)
         self.ws.write_string(0, 0, title, fmt.get(bold=True, font_size=16))
         self.row = 2
-        self.ws.set_paper(9)
-        self.ws.set_portrait()
-        self.ws.fit_to_pages(1, 0)
-        self.ws.set_margins(left=0.5, right=0.5, top=0.8, bottom=0.7)
-        self.ws.set_header(f'&L&"{FONT}"{header}&R&"{FONT}"{name}')
-        self.ws.set_footer("&C第 &P 页，共 &N 页")
+        print_setup(self.ws, landscape=False, margins={"left": 0.5, "right": 0.5, "top": 0.8, "bottom": 0.7},
+                    header=f'&L&"{FONT}"{header}&R&"{FONT}"{name}')
 
     def heading(self, text: str, note: str | None = None) -> None:
-        self.ws.write_string(self.row, 0, text, self.fmt.get(bold=True, font_size=12, font_color=HEAD_FILL))
+        self.ws.write_string(self.row, 0, text, self.fmt.get(bold=True, font_size=12, font_color=HEADER_FILL))
         self.row += 1
         if note:
             self.ws.write_string(self.row, 0, note, self.fmt.get(font_color="#595959", italic=True))
@@ -107,7 +94,7 @@ class ReportSheet:
         fmt = self.fmt.get(text_wrap=True, valign="top")
         for text in texts:
             self.ws.merge_range(self.row, 0, self.row, width_cols - 1, text, fmt)
-            lines = max(1, -(-sum(2 if ord(ch) > 0x2E80 else 1 for ch in text) // (chars_per_line * 2)))
+            lines = max(1, -(-width(text) // (chars_per_line * 2)))
             self.ws.set_row(self.row, 18 * lines)
             self.row += 1
         self.row += 1
