@@ -378,6 +378,7 @@ def demo(folder: Path, month: str | None, seed: int) -> None:
     """
     from .demo import ANNOTATED_DIR, DRAFTS_DIR, run_demo
     from .problems import problem_types
+    from .render import signed_pct
 
     if month:
         from .values import MONTH_RE
@@ -417,8 +418,7 @@ def demo(folder: Path, month: str | None, seed: int) -> None:
     m = r.reviews.market
     click.echo(f"销售回顾（{r.month}）：{len(r.reviews.reviews)} 个集团客户各一本，在 {r.reviews.folder}/；"
                f"部门销售报表 {r.reviews.report.name}")
-    click.echo(f"  全部门销量 {m['volume']:,.0f} 条，环比 {m['mom']:+.1%}" if m["mom"] is not None else
-               f"  全部门销量 {m['volume']:,.0f} 条")
+    click.echo(f"  全部门销量 {m['volume']:,.0f} 条" + (f"，环比 {signed_pct(m['mom'])}" if m["mom"] is not None else ""))
     click.echo(f"  邮件草稿：{len(r.drafts.drafts)} 封（抄送客户经理和市场经理），在 {r.folder / DRAFTS_DIR}/，"
                f"可用 Outlook 或 Foxmail 打开")
     click.echo("")

@@ -165,11 +165,16 @@ class Report:
     def by_code(self, file: str | None = None) -> Counter:
         return Counter(p.code for p in self.problems if file is None or p.file == file)
 
+    @property
+    def rows(self) -> int:
+        """Data rows read, over every recognised sheet."""
+        return sum(s.rows for f in self.files for s in f.sheets)
+
     def summary(self) -> dict:
         return {
             "files": len(self.files),
             "unreadable": len(self.unreadable),
-            "rows": sum(s.rows for f in self.files for s in f.sheets),
+            "rows": self.rows,
             "errors": self.count("error"),
             "warnings": self.count("warning"),
             "by_code": dict(sorted(self.by_code().items())),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from typing import Any
 
 from .problems import Problem, Report, problem_types, show
@@ -37,8 +38,11 @@ def render_validation(report: Report, max_per_file: int = 100) -> str:
     kinds = problem_types()
     out: list[str] = []
     files = report.files
-    bad = sum(1 for f in files if report.count(file=f.file))
-    out.append(f"校验了 {len(files)} 个文件：{report.summary()['rows']} 行数据，"
+    of_file: dict[str, list[Problem]] = {f.file: [] for f in files}
+    for p in report.problems:
+        of_file.setdefault(p.file, []).append(p)
+    bad = sum(1 for f in files if of_file[f.file])
+    out.append(f"校验了 {len(files)} 个文件：{report.rows} 行数据，"
                f"{report.count('error')} 个错误，{report.count('warning')} 个警告"
                + (f"，{len(report.unreadable)} 个文件无法读取" if report.unreadable else "")
                + (f"（{bad} 个文件有问题）" if bad else ""))
@@ -49,13 +53,14 @@ def render_validation(report: Report, max_per_file: int = 100) -> str:
             continue
         sheets = "，".join(f"{s.sheet}→{s.recognised_as} {s.rows} 行" if s.recognised_as
                           else f"{s.sheet}（未识别）" for s in f.sheets) or "没有可识别的工作表"
-        errors, warnings = report.count("error", f.file), report.count("warning", f.file)
-        mark = "✓" if not errors and not warnings else "✗"
+        problems = of_file[f.file]
+        errors = sum(1 for p in problems if p.severity == "error")
+        warnings = len(problems) - errors
+        mark = "✓" if not problems else "✗"
         out.append(f"{mark} {f.file}（{sheets}）：{errors} 个错误，{warnings} 个警告")
-        by_code = report.by_code(f.file)
+        by_code = Counter(p.code for p in problems)
         if by_code:
             out.append("  按类型：" + "、".join(f"{kinds[c].title} {n}" for c, n in by_code.most_common()))
-        problems = [p for p in report.problems if p.file == f.file]
         shown = problems if max_per_file <= 0 else problems[:max_per_file]
         for p in shown:
             out.extend(_problem_line(p))
@@ -71,8 +76,13 @@ def render_validation(report: Report, max_per_file: int = 100) -> str:
 
 
 # --- quotas -----------------------------------------------------------------------------
-def _pct(x: float | None) -> str:
+def pct(x: float | None) -> str:
+    """A fraction as a percentage; — where the ratio has no base."""
     return "—" if x is None else f"{x:.1%}"
+
+
+def signed_pct(x: float | None) -> str:
+    return "—" if x is None else f"{x:+.1%}"
 
 
 def shortfall_lines(r) -> list[str]:
@@ -123,7 +133,7 @@ def render_quotas(report, max_lines: int = 30) -> str:
     out += ["", "计划执行："]
     for e in report.execution:
         out.append(f"  {e.person}：计划 {e.planned} 次，实际拜访 {e.visits} 次，按计划 {e.in_plan} 次"
-                   f"（拜访达成率 {_pct(e.rate)}），计划外 {e.outside_plan} 次，到期未拜访 {e.not_visited} 次"
+                   f"（拜访达成率 {pct(e.rate)}），计划外 {e.outside_plan} 次，到期未拜访 {e.not_visited} 次"
                    + (f"，未到期 {e.not_due} 次" if e.not_due else ""))
     if report.warnings:
         out += ["", f"警告（{len(report.warnings)}）："]
@@ -148,16 +158,16 @@ def render_monthly(result) -> str:
         return "\n".join(f"✗ {f.file}：无法读取 —— {f.read_error}" for f in result.validation.unreadable)
     m = result.market
     out = [f"{result.month} 销售回顾：{len(result.reviews)} 个集团客户，写在 {result.folder}/",
-           f"全部门销量 {m['volume']:,.0f} 条（{m['boxes']:,.1f} 箱），环比 {_signed(m['mom'])}，"
-           f"同比 {_signed(m['yoy'])}；销售额 {m['amount']:,.2f} 元", ""]
+           f"全部门销量 {m['volume']:,.0f} 条（{m['boxes']:,.1f} 箱），环比 {signed_pct(m['mom'])}，"
+           f"同比 {signed_pct(m['yoy'])}；销售额 {m['amount']:,.2f} 元", ""]
     out.append(f"{pad('排名', 5)}{pad('客户编码', 9)}{pad('客户名称', 34)}{pad('销量(条)', 11, right=True)}"
                f"{pad('环比', 9, right=True)}{pad('同比', 9, right=True)}{pad('达成率', 9, right=True)}")
     for r in sorted(result.reviews, key=lambda r: r.summary.get("rank") or 0):
         s = r.summary
         volume = f"{s['volume']:,.0f}"
         out.append(f"{pad(str(s.get('rank', '')), 5)}{pad(r.customer, 9)}{pad(r.name, 34)}"
-                   f"{pad(volume, 11, right=True)}{pad(_signed(s['mom']), 9, right=True)}"
-                   f"{pad(_signed(s['yoy']), 9, right=True)}{pad(_pct(s['attainment']), 9, right=True)}")
+                   f"{pad(volume, 11, right=True)}{pad(signed_pct(s['mom']), 9, right=True)}"
+                   f"{pad(signed_pct(s['yoy']), 9, right=True)}{pad(pct(s['attainment']), 9, right=True)}")
     out += ["", f"部门销售报表：{result.report}"]
     if result.excluded:
         out.append(f"有错误、没有计入的行：{len(result.excluded)} 行（用 gcs validate 查看）")
@@ -177,5 +187,3 @@ def pad(text: str, cols: int, right: bool = False) -> str:
     return space + text if right else text + space
 
 
-def _signed(x) -> str:
-    return "—" if x is None else f"{x:+.1%}"

@@ -27,12 +27,11 @@ from .rules import Rules, load_rules
 from .sheetnames import INSTRUCTIONS, LISTS, reference_sheet
 from .spec import Field, SheetSpec, Specs, TemplateSpec, load_specs
 from .writing import atomic_output
-from .xlsx_style import HEADER_FILL, Formats, header_row, print_setup
+from .xlsx_style import DATE_FORMAT, HEADER_FILL, Formats, header_row, print_setup
 
 MAX_ROW = 1_048_575           # last 0-based row of a sheet
 FONT = "等线"                  # Excel's default Chinese UI font (DengXian)
 CREATED = dt.datetime(2026, 1, 1)   # fixed, so that builds are byte-for-byte repeatable
-DATE_FORMAT = "yyyy-mm-dd"
 DEFAULT_FORMATS = {"text": "@", "enum": "@", "month": "@", "int": "0", "number": "General",
                    "date": DATE_FORMAT}
 HEADER_REQUIRED = HEADER_FILL
@@ -280,11 +279,9 @@ def build_templates(out_dir: str | Path, *, catalogue: str | Path | None = None,
 
 def catalogue_lists(path: str | Path) -> dict[str, list[str]]:
     from .errors import ConfigError
-    from .validate import validate
+    from .validate import validate_readable
 
-    v = validate([path])
-    if v.report.unreadable:
-        raise ConfigError(f"{path}：无法读取 —— {v.report.unreadable[0].read_error}")
+    v = validate_readable([path])
     skus = [r["sku"] for t in v.tables_of("catalogue") for r in t.records() if r.get("sku")]
     if not skus:
         raise ConfigError(f"{path} 里没有可用的卷烟规格（需要一个“卷烟规格”工作表，且规格没有错误）")

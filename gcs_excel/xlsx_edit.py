@@ -23,8 +23,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from .errors import ReadError
 from .readers import Workbook as Grid
+from .xlsx_style import DATE_FORMAT
 
-DATE_FORMAT = "yyyy-mm-dd"
 
 
 def set_text(cell: Cell, value: str) -> None:

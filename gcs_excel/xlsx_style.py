@@ -8,6 +8,7 @@ from typing import Any, Iterable, Mapping
 HEADER_FILL = "#1F4E78"
 PAGE_FOOTER = "&C第 &P 页，共 &N 页"
 A4 = 9
+DATE_FORMAT = "yyyy-mm-dd"
 
 
 def header_style(fill: str = HEADER_FILL) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..render import pct
 from .analysis import falling
 
 HIGH_COVER_DAYS = 45      # stock above this many days of sales: suggest ordering less
@@ -21,10 +22,6 @@ def signed(x: float | None) -> str:
     if abs(x) < 0.0005:
         return "持平"
     return f"{'+' if x > 0 else '−'}{abs(x):.1%}"
-
-
-def pct(x: float | None) -> str:
-    return "—" if x is None else f"{x:.1%}"
 
 
 def cartons(x: float) -> str:
