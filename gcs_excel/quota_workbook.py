@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .quotas import WARNING_TITLES, QuotaReport, role_labels
-from .render import shortfall_lines
+from .render import item_need, shortfall_lines
 from .rules import RULE_IDS
 from .templates import new_workbook
 from .writing import atomic_output
@@ -101,9 +101,9 @@ def _details(wb, report, labels, rules, fmts) -> None:
         who = [r.person, labels[r.role], rules.title(r.rule)]
         items = r.details.get("short")
         if items is not None:
-            for item, line in zip(items, shortfall_lines(r)):
+            for item in items:
                 code = item.get("licence") or item.get("code")
-                t.add([*who, code, item["name"], item["address"], item["phone"], line.split("：", 1)[-1]],
+                t.add([*who, code, item["name"], item["address"], item["phone"], item_need(r, item)],
                       fmts["cell"])
         else:
             for line in shortfall_lines(r):

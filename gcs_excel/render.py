@@ -99,11 +99,16 @@ def shortfall_lines(r) -> list[str]:
         return out if not r.ok else []
     if r.rule == "cm_plan_cadence":
         return [f"缺少 {p} 的拜访计划" for p in d["missing"]]
+    return [f"{item.get('licence') or item['code']} {item['name']}：{item_need(r, item)}" for item in d["short"]]
+
+
+def item_need(r, item: dict) -> str:
+    """What one store or HQ short of a rule still needs, with where to find it."""
     if r.rule in ("mm_hq_visits", "cm_hq_visits"):
-        return [f"{h['code']} {h['name']}：已预约拜访 {h['visits']} 次，还差 {h['needed']} 次"
-                f"（{h['address']}，购销负责人电话 {h['phone']}）" for h in d["short"]]
+        return (f"已预约拜访 {item['visits']} 次，还差 {item['needed']} 次"
+                f"（{item['address']}，购销负责人电话 {item['phone']}）")
     what = "没有拜访" if r.rule == "cm_store_coverage" else "没有递交紧俏货源书面告知"
-    return [f"{s['licence']} {s['name']}：本月{what}（{s['address']}，{s['phone']}）" for s in d["short"]]
+    return f"本月{what}（{item['address']}，{item['phone']}）"
 
 
 def render_quotas(report, max_lines: int = 30) -> str:
