@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
 import zipfile
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -14,33 +12,20 @@ from gcs_excel.errors import WriteError
 from gcs_excel.fix import fix_file
 from gcs_excel.sheetnames import CHANGES, RESULTS
 
-from .conftest import TODAY, codes
+from .conftest import TODAY, codes, digest
 from .test_validate import stores
 
 
-def digest(paths) -> dict:
-    return {Path(p).name: hashlib.sha256(Path(p).read_bytes()).hexdigest() for p in paths}
-
-
-@pytest.fixture(scope="module")
-def annotated(mistake_files, tmp_path_factory):
-    before = digest(mistake_files)
-    out = tmp_path_factory.mktemp("annotated")
-    run = validate_files(mistake_files, annotate_dir=out, today=TODAY)
-    assert digest(mistake_files) == before          # inputs are never modified
-    return run
-
-
-def test_every_input_gets_a_marked_copy(annotated, mistake_files):
-    assert [a.file for a in annotated.annotated] == [str(p) for p in mistake_files]
-    assert all(a.output and a.output.exists() for a in annotated.annotated)
-    csv_copy = next(a.output for a in annotated.annotated if a.file.endswith(".csv"))
+def test_every_input_gets_a_marked_copy(annotated_mistakes, mistake_files):
+    assert [a.file for a in annotated_mistakes.annotated] == [str(p) for p in mistake_files]
+    assert all(a.output and a.output.exists() for a in annotated_mistakes.annotated)
+    csv_copy = next(a.output for a in annotated_mistakes.annotated if a.file.endswith(".csv"))
     assert csv_copy.suffix == ".xlsx"
 
 
-def test_results_sheet_lists_every_problem_with_links(annotated):
-    report = annotated.validation.report
-    for a in annotated.annotated:
+def test_results_sheet_lists_every_problem_with_links(annotated_mistakes):
+    report = annotated_mistakes.validation.report
+    for a in annotated_mistakes.annotated:
         wb = openpyxl.load_workbook(a.output)
         assert wb.sheetnames[0] == RESULTS and wb.active.title == RESULTS
         ws = wb[RESULTS]
@@ -52,9 +37,9 @@ def test_results_sheet_lists_every_problem_with_links(annotated):
                 assert r[4].hyperlink.location == f"'{p.sheet}'!{p.cell}"
 
 
-def test_problem_cells_are_filled_and_commented(annotated):
-    report = annotated.validation.report
-    a = next(a for a in annotated.annotated if a.file.endswith("卖场明细表.xlsx"))
+def test_problem_cells_are_filled_and_commented(annotated_mistakes):
+    report = annotated_mistakes.validation.report
+    a = next(a for a in annotated_mistakes.annotated if a.file.endswith("卖场明细表.xlsx"))
     wb = openpyxl.load_workbook(a.output)
     for p in (p for p in report.problems if p.file == a.file and p.cell):
         cell = wb[p.sheet][p.cell]
@@ -168,7 +153,7 @@ def test_strict_workbook_is_not_copied_without_its_sheets(tmp_path):
     assert not (tmp_path / "out" / "strict.xlsx").exists()
 
 
-def test_what_the_copy_lacks_is_said(tmp_path, write):
+def test_what_the_copy_lacks_is_said(tmp_path):
     import xlsxwriter
     p = tmp_path / "卖场明细表.xlsx"
     wb = xlsxwriter.Workbook(str(p))

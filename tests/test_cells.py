@@ -7,7 +7,7 @@ import pytest
 from gcs_excel.checks.cells import CellChecker
 from gcs_excel.spec import load_specs
 
-TODAY = dt.date(2026, 11, 27)
+from .conftest import TODAY
 
 
 def check(sheet, field, raw, csv=False):

@@ -92,7 +92,7 @@ def test_demo_rejects_a_bad_month(tmp_path):
     assert r.exit_code == 2 and "YYYY-MM" in r.output
 
 
-def test_errors_are_one_line_and_debug_shows_the_traceback(tmp_path, write, monkeypatch):
+def test_errors_are_one_line_and_debug_shows_the_traceback(write, monkeypatch):
     import gcs_excel.annotate as annotate
 
     def boom(*a, **k):

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from gcs_excel.annotate import validate_files
 from gcs_excel.templates import build_templates
 from gcs_excel.validate import validate
 
@@ -55,14 +54,13 @@ def test_templates_print_to_pdf(soffice, tmp_path):
     assert_pdfs(convert(soffice, files, tmp_path / "pdf", "pdf", tmp_path))
 
 
-def test_annotated_workbooks_print_to_pdf(soffice, mistake_files, tmp_path):
-    run = validate_files(mistake_files, annotate_dir=tmp_path / "annotated", today=TODAY)
-    outputs = [a.output for a in run.annotated]
+def test_annotated_workbooks_print_to_pdf(soffice, annotated_mistakes, tmp_path):
+    outputs = [a.output for a in annotated_mistakes.annotated]
     assert all(outputs)
     assert_pdfs(convert(soffice, outputs, tmp_path / "pdf", "pdf", tmp_path))
 
 
-def test_data_survives_a_save_in_libreoffice(soffice, clean_files, tmp_path):
+def test_data_survives_a_save_in_libreoffice(soffice, clean_files, clean_validation, tmp_path):
     """Open our filled workbooks, save them as .xlsx again: still valid, nothing changed."""
     books = [p for p in clean_files if p.suffix == ".xlsx"]
     saved = convert(soffice, books, tmp_path / "saved", 'xlsx:Calc MS Excel 2007 XML', tmp_path)
@@ -71,7 +69,7 @@ def test_data_survives_a_save_in_libreoffice(soffice, clean_files, tmp_path):
     report = validate([*saved, *map(Path, copies)], today=TODAY).report
     assert flat(report) == []
     assert sum(s.rows for f in report.files for s in f.sheets) == \
-        sum(s.rows for f in validate(clean_files, today=TODAY).report.files for s in f.sheets)
+        sum(s.rows for f in clean_validation.report.files for s in f.sheets)
 
 
 def test_live_quota_sheet_equals_gcs_quotas(soffice, clean_files, tmp_path):
@@ -116,15 +114,12 @@ def _charts(path: Path) -> int:
         return sum(1 for n in z.namelist() if n.startswith("xl/charts/chart") and n.endswith(".xml"))
 
 
-def test_reviews_and_report_print_with_their_charts(soffice, clean_files, tmp_path):
+def test_reviews_and_report_print_with_their_charts(soffice, demo_reviews, tmp_path):
     """Every review and the department report print to PDF, and LibreOffice reads every
     chart (it keeps them all when it saves the workbook again)."""
-    from gcs_excel.monthly.run import monthly
-
-    result = monthly(clean_files, "2026-10", tmp_path / "reviews", today=TODAY)
-    books = [r.path for r in result.reviews] + [result.report]
+    books = [r.path for r in demo_reviews.reviews] + [demo_reviews.report]
     assert_pdfs(convert(soffice, books, tmp_path / "pdf", "pdf", tmp_path))
-    reviews = [r.path for r in result.reviews]
+    reviews = [r.path for r in demo_reviews.reviews]
     saved = convert(soffice, reviews, tmp_path / "saved", 'xlsx:Calc MS Excel 2007 XML', tmp_path)
     for original, again in zip(reviews, saved):
         assert _charts(original) >= 6

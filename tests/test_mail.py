@@ -8,6 +8,7 @@ import datetime as dt
 import email
 import io
 import json
+import shutil
 import socket
 import ssl
 from email import policy
@@ -22,11 +23,8 @@ from click.testing import CliRunner
 from gcs_excel.cli import cli
 from gcs_excel.errors import ConfigError
 from gcs_excel.mail import SendError, load_settings, log_name, send_reviews
-from gcs_excel.monthly.run import monthly
-from gcs_excel.spec import load_specs
-from gcs_excel.templates import write_workbook
 
-from .test_monthly import MONTH, files  # noqa: F401  (the fixed department of the monthly tests)
+from .conftest import HQ, MONTHLY_MONTH
 
 
 def free_port() -> int:
@@ -65,19 +63,11 @@ def server():
         c.stop()
 
 
-@pytest.fixture(scope="module")
-def reviews(files, tmp_path_factory):  # noqa: F811
-    out = tmp_path_factory.mktemp("reviews")
-    monthly(files, MONTH, out, today=dt.date(2026, 2, 10))
-    return out
-
-
 @pytest.fixture
-def folder(reviews, tmp_path):
-    """A fresh copy of the reviews per test (the send log lives beside them)."""
-    import shutil
+def folder(monthly_result, tmp_path):
+    """A fresh copy of the shared reviews per test (the send log lives beside them)."""
     target = tmp_path / "reviews"
-    shutil.copytree(reviews, target)
+    shutil.copytree(monthly_result.folder, target)
     return target
 
 
@@ -85,10 +75,10 @@ def settings(port: int, **kw):
     return load_settings(smtp=f"127.0.0.1:{port}", sender="jtkh@cs-tobacco.cn", **kw)
 
 
-def test_one_mail_per_customer_with_its_review(server, folder, files):  # noqa: F811
+def test_one_mail_per_customer_with_its_review(server, folder, monthly_files):
     inbox = Inbox()
     port = server(inbox)
-    result = send_reviews(files, MONTH, folder, settings=settings(port), cc_managers=True)
+    result = send_reviews(monthly_files, MONTHLY_MONTH, folder, settings=settings(port), cc_managers=True)
     assert len(result.sent) == 3 and len(inbox.messages) == 3
     by_to = {}
     for mail_from, rcpts, msg in inbox.messages:
@@ -110,27 +100,27 @@ def test_one_mail_per_customer_with_its_review(server, folder, files):  # noqa: 
         assert name in att.get_filename()
 
 
-def test_a_rerun_sends_nothing_already_sent(server, folder, files):  # noqa: F811
+def test_a_rerun_sends_nothing_already_sent(server, folder, monthly_files):
     inbox = Inbox()
     port = server(inbox)
-    send_reviews(files, MONTH, folder, settings=settings(port))
-    again = send_reviews(files, MONTH, folder, settings=settings(port))
+    send_reviews(monthly_files, MONTHLY_MONTH, folder, settings=settings(port))
+    again = send_reviews(monthly_files, MONTHLY_MONTH, folder, settings=settings(port))
     assert again.sent == [] and sorted(again.already) == ["JT0001", "JT0002", "JT0003"]
     assert len(inbox.messages) == 3
 
 
-def test_a_run_that_failed_midway_resumes_without_loss_or_duplicates(server, folder, files):  # noqa: F811
+def test_a_run_that_failed_midway_resumes_without_loss_or_duplicates(server, folder, monthly_files):
     flaky = Inbox(fail_at=2)
     port = server(flaky)
     with pytest.raises(SendError, match="再运行一次会从这里接着发"):
-        send_reviews(files, MONTH, folder, settings=settings(port))
+        send_reviews(monthly_files, MONTHLY_MONTH, folder, settings=settings(port))
     assert len(flaky.messages) == 1
-    log = [json.loads(line) for line in (folder / log_name(MONTH)).read_text("utf-8").splitlines()]
+    log = [json.loads(line) for line in (folder / log_name(MONTHLY_MONTH)).read_text("utf-8").splitlines()]
     assert [(e["customer"], e["status"]) for e in log] == [("JT0001", "sending"), ("JT0001", "sent"),
                                                            ("JT0002", "sending")]
     inbox = Inbox()
     port = server(inbox)
-    resumed = send_reviews(files, MONTH, folder, settings=settings(port))
+    resumed = send_reviews(monthly_files, MONTHLY_MONTH, folder, settings=settings(port))
     assert [l.customer for l in resumed.resent] == ["JT0002"] and [l.customer for l in resumed.sent] == ["JT0003"]
     assert resumed.already == ["JT0001"]
     # the retried message keeps the Message-ID of the attempt, so a receiver can drop a duplicate
@@ -139,24 +129,23 @@ def test_a_run_that_failed_midway_resumes_without_loss_or_duplicates(server, fol
     assert sorted(delivered) == ["buyer1@example.cn", "buyer2@example.cn", "buyer3@example.cn"]
 
 
-def test_customers_without_an_address_are_listed(server, folder, files, tmp_path):  # noqa: F811
-    from .test_monthly import HQ
+def test_customers_without_an_address_are_listed(server, folder, write):
     hq = [dict(HQ, code=f"JT000{k}", name=n, cm="陈静", buyer_email=e)
           for k, n, e in ((1, "甲连锁有限公司", "buyer1@example.cn"), (2, "乙超市有限公司", None),
                           (3, "丙便利有限公司", "buyer3@example.cn"))]
-    hq_file = write_workbook(load_specs().template("hq"), tmp_path / "总部档案.xlsx", data={"hq": hq})
+    hq_file = write("hq", hq)
     inbox = Inbox()
-    result = send_reviews([hq_file], MONTH, folder, settings=settings(server(inbox)))
+    result = send_reviews([hq_file], MONTHLY_MONTH, folder, settings=settings(server(inbox)))
     assert result.no_address == [("JT0002", "乙超市有限公司")] and len(inbox.messages) == 2
 
 
-def test_eml_drafts_and_dry_run_send_nothing(folder, files, tmp_path):  # noqa: F811
-    result = send_reviews(files, MONTH, folder, eml_dir=tmp_path / "eml")
+def test_eml_drafts_and_dry_run_send_nothing(folder, monthly_files, tmp_path):
+    result = send_reviews(monthly_files, MONTHLY_MONTH, folder, eml_dir=tmp_path / "eml")
     assert sorted(p.name for p in result.drafts) == sorted(p.with_suffix(".eml").name for p in folder.glob("销售回顾_*.xlsx"))
     msg = email.message_from_bytes(result.drafts[0].read_bytes(), policy=policy.default)
     assert next(msg.iter_attachments()).get_filename().endswith(".xlsx")
-    dry = send_reviews(files, MONTH, folder, dry_run=True)
-    assert len(dry.planned) == 3 and not (folder / log_name(MONTH)).exists()
+    dry = send_reviews(monthly_files, MONTHLY_MONTH, folder, dry_run=True)
+    assert len(dry.planned) == 3 and not (folder / log_name(MONTHLY_MONTH)).exists()
 
 
 # --- encryption and login --------------------------------------------------------------------------
@@ -198,15 +187,15 @@ def _config(tmp_path, cafile) -> Path:
     return f
 
 
-def test_ssl(server, folder, files, certificate, tmp_path):  # noqa: F811
+def test_ssl(server, folder, monthly_files, certificate, tmp_path):
     inbox = Inbox()
     port = server(inbox, ssl_context=_context(certificate))
     s = load_settings(_config(tmp_path, certificate[0]), smtp=f"127.0.0.1:{port}", security="ssl",
                       sender="jtkh@cs-tobacco.cn")
-    assert len(send_reviews(files, MONTH, folder, settings=s).sent) == 3 and len(inbox.messages) == 3
+    assert len(send_reviews(monthly_files, MONTHLY_MONTH, folder, settings=s).sent) == 3 and len(inbox.messages) == 3
 
 
-def test_starttls_with_login_from_the_environment(server, folder, files, certificate, tmp_path, monkeypatch):  # noqa: F811
+def test_starttls_with_login_from_the_environment(server, folder, monthly_files, certificate, tmp_path, monkeypatch):
     def authenticator(server, session, envelope, mechanism, auth_data):
         ok = isinstance(auth_data, LoginPassword) and auth_data.login == b"jtkh" and auth_data.password == b"s3cret"
         return AuthResult(success=ok, handled=False,       # an explicit 535, or aiosmtpd leaves the client waiting
@@ -218,10 +207,10 @@ def test_starttls_with_login_from_the_environment(server, folder, files, certifi
     monkeypatch.setenv("GCS_SMTP_PASSWORD", "wrong")
     s = load_settings(cfg, smtp=f"127.0.0.1:{port}", security="starttls", user="jtkh", sender="jtkh@cs-tobacco.cn")
     with pytest.raises(SendError, match="登录"):
-        send_reviews(files, MONTH, folder, settings=s)
+        send_reviews(monthly_files, MONTHLY_MONTH, folder, settings=s)
     monkeypatch.setenv("GCS_SMTP_PASSWORD", "s3cret")
     s = load_settings(cfg, smtp=f"127.0.0.1:{port}", security="starttls", user="jtkh", sender="jtkh@cs-tobacco.cn")
-    assert len(send_reviews(files, MONTH, folder, settings=s).sent) == 3
+    assert len(send_reviews(monthly_files, MONTHLY_MONTH, folder, settings=s).sent) == 3
 
 
 def test_settings_and_their_errors(tmp_path, monkeypatch):
@@ -239,62 +228,65 @@ def test_settings_and_their_errors(tmp_path, monkeypatch):
         load_settings(smtp="nohost")
 
 
-def test_cli_needs_a_password_for_a_user(folder, files, monkeypatch):  # noqa: F811
+def test_cli_needs_a_password_for_a_user(folder, monthly_files, monkeypatch):
     monkeypatch.delenv("GCS_SMTP_PASSWORD", raising=False)
-    r = CliRunner().invoke(cli, ["mail", "--month", MONTH, "--reports", str(folder), "--smtp", "127.0.0.1:1",
-                                 "--user", "jtkh", "--from", "a@b.cn", *map(str, files)])
+    r = CliRunner().invoke(cli, ["mail", "--month", MONTHLY_MONTH, "--reports", str(folder), "--smtp", "127.0.0.1:1",
+                                 "--user", "jtkh", "--from", "a@b.cn", *map(str, monthly_files)])
     assert r.exit_code == 2 and "GCS_SMTP_PASSWORD" in r.output
 
 
-def test_cli_sends_and_lists(server, folder, files):  # noqa: F811
+def test_cli_sends_and_lists(server, folder, monthly_files):
     inbox = Inbox()
     port = server(inbox)
-    r = CliRunner().invoke(cli, ["mail", "--month", MONTH, "--reports", str(folder), "--smtp", f"127.0.0.1:{port}",
-                                 "--from", "jtkh@cs-tobacco.cn", *map(str, files)])
+    r = CliRunner().invoke(cli, ["mail", "--month", MONTHLY_MONTH, "--reports", str(folder),
+                                 "--smtp", f"127.0.0.1:{port}", "--from", "jtkh@cs-tobacco.cn",
+                                 *map(str, monthly_files)])
     assert r.exit_code == 0, r.output
     assert "已发送 3 封" in r.output and "✓ JT0001 甲连锁有限公司 → buyer1@example.cn" in r.output
-    r = CliRunner().invoke(cli, ["mail", "--month", MONTH, "--reports", str(folder), "--smtp", f"127.0.0.1:{port}",
-                                 "--from", "jtkh@cs-tobacco.cn", *map(str, files)])
+    r = CliRunner().invoke(cli, ["mail", "--month", MONTHLY_MONTH, "--reports", str(folder),
+                                 "--smtp", f"127.0.0.1:{port}", "--from", "jtkh@cs-tobacco.cn",
+                                 *map(str, monthly_files)])
     assert "已发送 0 封" in r.output and "跳过 3 个客户" in r.output
 
 
-def test_cli_without_reviews(tmp_path, files):  # noqa: F811
-    r = CliRunner().invoke(cli, ["mail", "--month", MONTH, "--reports", str(tmp_path), "--dry-run", *map(str, files)])
+def test_cli_without_reviews(tmp_path, monthly_files):
+    r = CliRunner().invoke(cli, ["mail", "--month", MONTHLY_MONTH, "--reports", str(tmp_path), "--dry-run",
+                                 *map(str, monthly_files)])
     assert r.exit_code == 2 and "gcs monthly" in r.output
 
 
-def test_a_changed_review_is_not_hidden_behind_the_old_message_id(server, folder, files):  # noqa: F811
+def test_a_changed_review_is_not_hidden_behind_the_old_message_id(server, folder, monthly_files):
     flaky = Inbox(fail_at=1)
     with pytest.raises(SendError):
-        send_reviews(files, MONTH, folder, settings=settings(server(flaky)))
-    first_id = json.loads((folder / log_name(MONTH)).read_text("utf-8").splitlines()[0])["message_id"]
+        send_reviews(monthly_files, MONTHLY_MONTH, folder, settings=settings(server(flaky)))
+    first_id = json.loads((folder / log_name(MONTHLY_MONTH)).read_text("utf-8").splitlines()[0])["message_id"]
     review = next(folder.glob("销售回顾_甲*.xlsx"))
     review.write_bytes(review.read_bytes() + b"\0")         # regenerated since the attempt
     inbox = Inbox()
-    result = send_reviews(files, MONTH, folder, settings=settings(server(inbox)))
+    result = send_reviews(monthly_files, MONTHLY_MONTH, folder, settings=settings(server(inbox)))
     assert result.resent == [] and any("旧版本" in n for n in result.notes)
     assert all(m["Message-ID"] != first_id for _, _, m in inbox.messages)
 
 
-def test_a_refused_customer_address_is_not_logged_as_sent(server, folder, files):  # noqa: F811
+def test_a_refused_customer_address_is_not_logged_as_sent(server, folder, monthly_files):
     class Picky(Inbox):
         async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
             if address == "buyer2@example.cn":
                 return "550 5.1.1 no such user"
             envelope.rcpt_tos.append(address)
             return "250 OK"
-    result = send_reviews(files, MONTH, folder, settings=settings(server(Picky())))
+    result = send_reviews(monthly_files, MONTHLY_MONTH, folder, settings=settings(server(Picky())))
     assert [r[0] for r in result.refused] == ["JT0002"] and len(result.sent) == 2
-    log = [json.loads(line) for line in (folder / log_name(MONTH)).read_text("utf-8").splitlines()]
+    log = [json.loads(line) for line in (folder / log_name(MONTHLY_MONTH)).read_text("utf-8").splitlines()]
     assert ("JT0002", "sent") not in {(e["customer"], e["status"]) for e in log}
 
 
-def test_sender_must_be_an_address(folder, files):  # noqa: F811
+def test_sender_must_be_an_address(folder, monthly_files):
     with pytest.raises(ConfigError, match="发件人"):
-        send_reviews(files, MONTH, folder, settings=load_settings(smtp="127.0.0.1:1", sender="jtkh"))
+        send_reviews(monthly_files, MONTHLY_MONTH, folder, settings=load_settings(smtp="127.0.0.1:1", sender="jtkh"))
 
 
-def test_drafts_open_as_drafts(folder, files, tmp_path):  # noqa: F811
-    result = send_reviews(files, MONTH, folder, eml_dir=tmp_path / "eml")
+def test_drafts_open_as_drafts(folder, monthly_files, tmp_path):
+    result = send_reviews(monthly_files, MONTHLY_MONTH, folder, eml_dir=tmp_path / "eml")
     msg = email.message_from_bytes(result.drafts[0].read_bytes(), policy=policy.default)
     assert msg["X-Unsent"] == "1"         # Outlook opens it ready to send

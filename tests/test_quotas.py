@@ -16,9 +16,13 @@ from gcs_excel.errors import ConfigError
 from gcs_excel.quotas import QuotaReport, compute, quotas
 from gcs_excel.rules import load_rules
 
-MONTH = "2026-10"
-TODAY = dt.date(2026, 11, 27)
+from .conftest import MONTH, TODAY
+
 D = dt.date
+# the 总部档案 columns hqs() leaves out, for an HQ file that validates
+HQ_FILLER = {"uscc": "91350200776049653A", "legal_rep": "张", "order_phone": "0731-84561234",
+             "order_frequency": "每周一次", "bank": "工行", "bank_account": "12345678", "planned_volume": 100,
+             "buyer": "李"}
 
 
 def staff():
@@ -224,16 +228,12 @@ def test_every_rule_documents_its_clause():
 
 # --- from files: validation first, then the command ----------------------------------------------------
 @pytest.fixture
-def files(write, tmp_path):
-    from gcs_excel.spec import load_specs
-    from gcs_excel.templates import write_workbook
+def files(write):
     visits = [visit(D(2026, 10, 9), "刘洋", c, notice="是") for c in licences(12)]
     visits.append(visit(D(2026, 10, 10), "刘洋", licences(1)[0], role="市场经理"))   # a row with an error
-    log = write_workbook(load_specs().template("visits"), tmp_path / "拜访记录.xlsx", data={"visits": visits})
+    log = write("visits", visits)
     st = [dict(r, staff_no=f"{k:04d}") for k, r in enumerate(staff())]
-    return [write("staff", st), write("hq", [dict(h, uscc="91350200776049653A", legal_rep="张", order_phone="0731-84561234",
-                                              order_frequency="每周一次", bank="工行", bank_account="12345678",
-                                              planned_volume=100, buyer="李") for h in hqs()]),
+    return [write("staff", st), write("hq", [dict(h, **HQ_FILLER) for h in hqs()]),
             write("stores", [dict(s, contact="陈", category="便利店") for s in stores()]), log]
 
 
@@ -285,12 +285,10 @@ def test_the_same_hq_visit_entered_twice_counts_once():
     assert r.details["short"][0]["visits"] == 1
 
 
-def test_a_mistyped_optional_email_does_not_drop_the_hq(write, files, tmp_path):
+def test_a_mistyped_optional_email_does_not_drop_the_hq(write, files):
     from gcs_excel.dept import load_department
     from gcs_excel.validate import validate
-    hq = [dict(h, uscc="91350200776049653A", legal_rep="张", order_phone="0731-84561234", order_frequency="每周一次",
-               bank="工行", bank_account="12345678", planned_volume=100, buyer="李",
-               buyer_email="李晓梅 <x@y.cn>" if k == 0 else None) for k, h in enumerate(hqs())]
+    hq = [dict(h, **HQ_FILLER, buyer_email="李晓梅 <x@y.cn>" if k == 0 else None) for k, h in enumerate(hqs())]
     hq_file = write("hq", hq, name="总部档案2.xlsx")
     v = validate([files[0], hq_file, files[2]])
     assert sorted(p.code for p in v.report.problems if p.file == str(hq_file)) == ["email_invalid", "stray_whitespace"]

@@ -113,7 +113,7 @@ def test_department_catalogue_feeds_the_dropdown(tmp_path, write):
     assert [c.value for c in wb[LISTS]["A"]][1:] == ["白沙(硬精品三代)"]
 
 
-def test_filled_workbook_keeps_text_as_text(tmp_path, write):
+def test_filled_workbook_keeps_text_as_text(write):
     p = write("stores", [{"licence": "030102200045", "name": "=SUM(A1)", "monthly_volume": 5}])
     ws = openpyxl.load_workbook(p)["卖场明细表"]
     assert ws["A2"].value == "030102200045" and ws["A2"].data_type == "s"

@@ -28,8 +28,8 @@ def stores(n=3, **changes):
 
 
 # --- round trips ---------------------------------------------------------------------
-def test_template_filled_with_the_demo_department_gives_no_problems(clean_files):
-    report = validate(clean_files, today=TODAY).report
+def test_template_filled_with_the_demo_department_gives_no_problems(clean_validation):
+    report = clean_validation.report
     assert flat(report) == []
     assert report.exit_code == 0
     assert report.notes == []           # every reference could be checked
@@ -37,16 +37,16 @@ def test_template_filled_with_the_demo_department_gives_no_problems(clean_files)
     assert per["卖场明细表"] == 150 and per["品牌采集"] > 500
 
 
-def test_every_typical_mistake_is_found_exactly_once(mistake_files, mistakes, specs):
-    report = validate(mistake_files, today=TODAY).report
+def test_every_typical_mistake_is_found_exactly_once(mistake_validation, mistakes, specs):
+    report = mistake_validation.report
     got = collections.Counter((specs.by_name[p.sheet].id, p.code) for p in report.problems)
     expected = collections.Counter((sheet, code) for sheet, code, _ in mistakes.expected)
     assert got == expected
     assert report.exit_code == 1
 
 
-def test_tables_come_back_normalised_with_error_rows_marked(mistake_files, department):
-    v = validate(mistake_files, today=TODAY)
+def test_tables_come_back_normalised_with_error_rows_marked(mistake_validation, department):
+    v = mistake_validation
     stores = v.frame("stores", include_errors=True)
     original = department["stores"]
     assert stores.loc[0, "licence"] == original[0]["licence"]      # number made text
@@ -72,7 +72,7 @@ def test_title_row_above_the_header(write):
     assert report.files[0].sheets[0].header_row == 2
 
 
-def test_sheet_recognised_by_headers_under_another_name(write, tmp_path):
+def test_sheet_recognised_by_headers_under_another_name(write):
     import openpyxl
     p = write("stores", stores(2))
     wb = openpyxl.load_workbook(p)
@@ -302,16 +302,10 @@ def test_reference_that_differs_only_in_width_gets_the_catalogue_spelling(write)
             "on_shelf": "是"}]
     cat = [{"sku": "芙蓉王(硬)", "brand": "芙蓉王", "price_class": "一类", "wholesale_price": 218.36,
             "retail_guide": 250.0}]
-    report = validate([_obs_file(write, obs), write("catalogue", cat)], today=TODAY).report
+    obs_file = write("observations", obs, name="拜访记录.xlsx")      # the visit log's 品牌采集 sheet
+    report = validate([obs_file, write("catalogue", cat)], today=TODAY).report
     assert flat(report) == [("品牌采集", "D2", "ref_missing")]
     assert report.problems[0].suggestion == "芙蓉王(硬)"
-
-
-def _obs_file(write, obs):
-    from gcs_excel.spec import load_specs
-    from gcs_excel.templates import write_workbook
-    path = write("visits", [], name="拜访记录.xlsx")
-    return write_workbook(load_specs().template("visits"), path, data={"observations": obs})
 
 
 def test_missing_reference_files_are_noted_not_reported(write):
