@@ -295,3 +295,14 @@ def test_a_mistyped_optional_email_does_not_drop_the_hq(write, files):
     d = load_department(v)
     assert set(d.hqs) == {"JT0001", "JT0002"} and d.hqs["JT0001"].email is None
     assert d.excluded == []
+
+
+def test_what_is_needed_is_whole_even_when_a_name_holds_a_colon(tmp_path):
+    from gcs_excel.quota_workbook import write_quota_workbook
+    names = [dict(h, name="步步高：五一店") if h["code"] == "JT0001" else h for h in hqs()]
+    report = run(hqs_=names)
+    out = write_quota_workbook(report, tmp_path / "指标.xlsx")
+    details = [[c.value for c in row] for row in openpyxl.load_workbook(out)["明细"].iter_rows(min_row=2)]
+    row = next(r for r in details if r[0] == "刘洋" and r[3] == "JT0001")
+    assert row[4] == "步步高：五一店"
+    assert row[7] == "已预约拜访 0 次，还差 2 次（长沙市芙蓉区五一大道1号，购销负责人电话 13907311234）"
