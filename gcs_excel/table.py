@@ -1,7 +1,8 @@
 """A recognised sheet: which spec it implements, where its columns are, its rows.
 
-Validation fills ``values`` (what the tools should use: trimmed, typed) and ``row_errors``
-(rows with an error-level problem, which later steps leave out and report).
+Validation fills ``values`` (what the tools should use: trimmed, typed) and
+``field_errors`` (per field, the rows with an error-level problem there, which later
+steps leave out and report).
 """
 
 from __future__ import annotations
@@ -24,14 +25,12 @@ class Table:
     raw: dict[str, list[Any]]                # field id -> raw cell values
     csv: bool = False
     values: dict[str, list[Any]] = field(default_factory=dict)
-    row_errors: list[bool] = field(default_factory=list)
     field_errors: dict[str, set[int]] = field(default_factory=dict)   # field id -> rows with an error there
 
     def bad_rows(self, needed: Iterable[str] | None = None) -> set[int]:
         """Rows with an error in any of the needed fields (all fields when not given)."""
-        if needed is None:
-            return {i for i, bad in enumerate(self.row_errors) if bad}
-        return set().union(*(self.field_errors.get(f, set()) for f in needed))
+        fields = self.field_errors if needed is None else needed
+        return set().union(*(self.field_errors.get(f, ()) for f in fields))
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -64,7 +63,8 @@ class Table:
 
         n = len(self.rows)
         columns = {f: self.values.get(f, [None] * n) for f in self.spec.ids}
-        df = pd.DataFrame({**columns, "row": self.rows, "has_error": self.row_errors}, dtype=object)
+        bad = self.bad_rows()
+        df = pd.DataFrame({**columns, "row": self.rows, "has_error": [i in bad for i in range(n)]}, dtype=object)
         df["row"] = df["row"].astype(int)
         if not include_errors:
             df = df[~df["has_error"].astype(bool)].drop(columns="has_error")

@@ -77,7 +77,6 @@ class Collector:
         self.problems.append(p)
         self._flagged.setdefault((id(table), field_id), set()).add(i)
         if p.severity == "error":
-            table.row_errors[i] = True
             table.field_errors.setdefault(field_id, set()).add(i)
         return p
 
@@ -86,8 +85,6 @@ class Collector:
         rows = list(rows)
         self._flagged.setdefault((id(table), field_id), set()).update(rows)
         if error:
-            for i in rows:
-                table.row_errors[i] = True
             table.field_errors.setdefault(field_id, set()).update(rows)
 
     def flagged(self, table: Table, field_id: str) -> set[int]:
@@ -196,8 +193,7 @@ def _recognised_table(sheet: Sheet, file: str, csv: bool, specs: Specs, info: Fi
         columns = [[col[i] for i in keep] for col in columns]
     rows = [r + 1 for r in index]
     raw = dict(zip(ids, columns))
-    table = Table(file, sheet.name, rec.spec, rec.header_row, rec.columns, rows, raw, csv=csv,
-                  row_errors=[False] * len(rows))
+    table = Table(file, sheet.name, rec.spec, rec.header_row, rec.columns, rows, raw, csv=csv)
     info.sheets.append(SheetInfo(sheet.name, rec.spec.name, rec.header_row, len(rows)))
     _report_headerless(sheet, rec, out, file)
     return table
