@@ -16,9 +16,9 @@ import sys
 import time
 from pathlib import Path
 
-from common import arguments, run_gcs, workspace, write_sheet
+from common import arguments, hq_row, run_gcs, store_row, workspace, write_sheet
 
-from gcs_excel.demo.people import DISTRICTS, Ids
+from gcs_excel.demo.people import Ids
 from gcs_excel.spec import load_specs
 from gcs_excel.values import months_ending
 
@@ -45,20 +45,9 @@ def generate(folder: Path, n_hq=250, n_stores=5000, n_skus=150, per_store=30, se
                      "new": label("catalogue", "new", "yes" if k % 50 == 7 else "no")})
     staff = [{"staff_no": f"{k:04d}", "name": f"经理{k}", "role": label("staff", "role", "mm" if k < 5 else "cm")}
              for k in range(30)]
-    hqs = [{"code": f"JT{k:04d}", "name": f"连锁企业{k}有限公司", "uscc": "91350200776049653A", "legal_rep": "张三",
-            "address": f"长沙市芙蓉区五一大道{k}号", "order_phone": "0731-84561234",
-            "order_frequency": label("hq", "order_frequency", "weekly"), "bank": "工行", "bank_account": "12345678",
-            "planned_volume": 1000, "buyer": "李四", "buyer_phone": "13907311234", "mm": f"经理{k % 5}",
-            "cm": f"经理{5 + k % 25}", "status": label("hq", "status", "active"), "buyer_email": f"b{k}@example.cn"}
-           for k in range(n_hq)]
-    stores = []
-    for k in range(n_stores):
-        d = DISTRICTS[k % 5]
-        hq = hqs[k % n_hq]
-        stores.append({"licence": ids.licence(d[0]), "customer": hq["code"], "name": f"门店{k}",
-                       "category": label("stores", "category", "convenience"), "address": f"长沙市{d[1]}{d[3][k % 5]}{k}号",
-                       "area": d[2], "contact": "联系人", "phone": ids.mobile(), "monthly_volume": 100, "cm": hq["cm"],
-                       "status": label("stores", "status", "active")})
+    hqs = [hq_row(k, name=f"连锁企业{k}有限公司", mm=f"经理{k % 5}", cm=f"经理{5 + k % 25}",
+                  buyer_email=f"b{k}@example.cn") for k in range(n_hq)]
+    stores = [dict(store_row(k, hqs[k % n_hq], ids), monthly_volume=100) for k in range(n_stores)]
     months = months_ending(MONTH, 13)
     sales = folder / "销售数据.csv"
     header = specs.sheet("sales").headers

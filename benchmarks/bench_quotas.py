@@ -14,9 +14,9 @@ import sys
 import time
 from pathlib import Path
 
-from common import arguments, run_gcs, workspace, write_sheet
+from common import arguments, hq_row, run_gcs, store_row, workspace, write_sheet
 
-from gcs_excel.demo.people import DISTRICTS, Ids
+from gcs_excel.demo.people import Ids
 from gcs_excel.rules import load_rules
 from gcs_excel.spec import load_specs
 from gcs_excel.workdays import working_days
@@ -34,21 +34,12 @@ def generate(folder: Path, n_staff=100, n_hq=1000, n_stores=20_000, n_visits=60_
     cms = [ids.name(3) for _ in range(n_staff - 10)]
     staff = [{"staff_no": f"{k:05d}", "name": n, "role": label("staff", "role", "mm" if k < 10 else "cm")}
              for k, n in enumerate(mms + cms)]
-    active = label("hq", "status", "active")
-    hqs = [{"code": f"JT{k:04d}", "name": f"连锁{k}", "uscc": "91350200776049653A", "legal_rep": "张三",
-            "address": f"长沙市芙蓉区五一大道{k}号", "order_phone": "0731-84561234",
-            "order_frequency": label("hq", "order_frequency", "weekly"), "bank": "工行", "bank_account": "12345678",
-            "planned_volume": 1000, "buyer": "李四", "buyer_phone": "13907311234", "mm": mms[k % 10],
-            "cm": cms[k % len(cms)], "status": active} for k in range(n_hq)]
+    hqs = [hq_row(k, name=f"连锁{k}", mm=mms[k % 10], cm=cms[k % len(cms)]) for k in range(n_hq)]
     stores = []
     for k in range(n_stores):
-        d = DISTRICTS[k % 5]
-        hq = hqs[k % n_hq]
-        stores.append({"licence": ids.licence(d[0]), "customer": hq["code"], "name": f"门店{k}",
-                       "category": label("stores", "category", "convenience"),
-                       "address": f"长沙市{d[1]}{d[3][k % 5]}{k}号", "area": d[2], "contact": "联系人",
-                       "phone": ids.mobile(), "monthly_volume": rng.randrange(50, 700), "cm": hq["cm"],
-                       "status": label("stores", "status", "active")})
+        store = store_row(k, hqs[k % n_hq], ids)
+        store["monthly_volume"] = rng.randrange(50, 700)
+        stores.append(store)
     days = working_days(MONTH, load_rules())
     by_cm: dict[str, list[dict]] = {}
     for s in stores:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import xlsxwriter
 
+from gcs_excel.demo.people import DISTRICTS
 from gcs_excel.spec import load_specs
 
 
@@ -41,6 +42,27 @@ def write_sheet(path: Path, sheet_id: str, rows) -> int:
         n = r
     wb.close()
     return n
+
+
+def hq_row(k: int, *, name: str, mm: str, cm: str, **extra) -> dict:
+    """An active HQ that validates (the fields a benchmark does not vary are fixed)."""
+    label = load_specs().label
+    return {"code": f"JT{k:04d}", "name": name, "uscc": "91350200776049653A", "legal_rep": "张三",
+            "address": f"长沙市芙蓉区五一大道{k}号", "order_phone": "0731-84561234",
+            "order_frequency": label("hq", "order_frequency", "weekly"), "bank": "工行", "bank_account": "12345678",
+            "planned_volume": 1000, "buyer": "李四", "buyer_phone": "13907311234", "mm": mm, "cm": cm,
+            "status": label("hq", "status", "active"), **extra}
+
+
+def store_row(k: int, hq: dict, ids) -> dict:
+    """An active convenience store of hq, in one of the districts by turn (licence and
+    phone drawn from ids, in that order; the caller sets monthly_volume)."""
+    label = load_specs().label
+    d = DISTRICTS[k % 5]
+    return {"licence": ids.licence(d[0]), "customer": hq["code"], "name": f"门店{k}",
+            "category": label("stores", "category", "convenience"), "address": f"长沙市{d[1]}{d[3][k % 5]}{k}号",
+            "area": d[2], "contact": "联系人", "phone": ids.mobile(), "cm": hq["cm"],
+            "status": label("stores", "status", "active")}
 
 
 def arguments(doc: str) -> argparse.ArgumentParser:
