@@ -12,9 +12,8 @@ from pathlib import Path
 from .quotas import WARNING_TITLES, QuotaReport, role_labels
 from .render import item_need, shortfall_lines
 from .rules import RULE_IDS
-from .templates import new_workbook
 from .writing import atomic_output
-from .xlsx_style import header_row, header_style, print_setup
+from .xlsx_style import header_row, header_style, new_workbook, print_setup
 
 GREEN, RED = "#C6EFCE", "#FFC7CE"
 

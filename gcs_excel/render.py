@@ -7,6 +7,7 @@ from collections import Counter
 from typing import Any
 
 from .problems import Problem, Report, problem_types, show
+from .textwidth import pad
 
 SEVERITY_WORDS = {"error": "错误", "warning": "警告"}
 
@@ -180,15 +181,5 @@ def render_monthly(result) -> str:
     return "\n".join(out)
 
 
-def width(text: str) -> int:
-    """Columns a text takes in a terminal: CJK characters take two."""
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
-
-
-def pad(text: str, cols: int, right: bool = False) -> str:
-    while width(text) > cols - 1 and len(text) > 1:
-        text = text[:-2] + "…"
-    space = " " * max(cols - width(text), 1)
-    return space + text if right else text + space
 
 

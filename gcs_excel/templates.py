@@ -16,22 +16,18 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
-import xlsxwriter
-
 from .a1 import col_letter
 from .checks.identifiers import LENGTHS
 from .describe import input_message, rule_text, type_text
 from .livesheet import add_live_sheets
-from .render import width
+from .textwidth import display_width
 from .rules import Rules, load_rules
 from .sheetnames import INSTRUCTIONS, LISTS, reference_sheet
 from .spec import Field, SheetSpec, Specs, TemplateSpec, load_specs
 from .writing import atomic_output
-from .xlsx_style import DATE_FORMAT, HEADER_FILL, Formats, header_row, print_setup
+from .xlsx_style import DATE_FORMAT, FONT, HEADER_FILL, Formats, header_row, new_workbook, print_setup
 
 MAX_ROW = 1_048_575           # last 0-based row of a sheet
-FONT = "等线"                  # Excel's default Chinese UI font (DengXian)
-CREATED = dt.datetime(2026, 1, 1)   # fixed, so that builds are byte-for-byte repeatable
 DEFAULT_FORMATS = {"text": "@", "enum": "@", "month": "@", "int": "0", "number": "General",
                    "date": DATE_FORMAT}
 HEADER_REQUIRED = HEADER_FILL
@@ -67,15 +63,6 @@ def list_name(ref: str, specs: Specs) -> str:
 class _Formats(Formats):
     def column(self, f: Field):
         return self.get(num_format=f.num_format or DEFAULT_FORMATS[f.type])
-
-
-def new_workbook(path: Path) -> xlsxwriter.Workbook:
-    wb = xlsxwriter.Workbook(str(path), {
-        "default_format_properties": {"font_name": FONT, "font_size": 11},
-        "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False,
-    })
-    wb.set_properties({"created": CREATED, "author": "gcs_excel", "company": ""})
-    return wb
 
 
 def write_workbook(template: TemplateSpec, path: str | Path, *,
@@ -253,7 +240,7 @@ def _instructions(wb, template: TemplateSpec, fmt: _Formats, specs: Specs) -> No
 def _lines(text: str, columns: float) -> int:
     """Wrapped line count, counting a CJK character as two columns (row heights are not
     recomputed by every client on open)."""
-    return max(1, -(-width(text) // int(columns)))
+    return max(1, -(-display_width(text) // int(columns)))
 
 
 def _lists_sheet(wb, lists: Mapping[str, list[str]], specs: Specs) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import io
-import re
 import warnings
 import zipfile
 from pathlib import Path
@@ -23,6 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from .errors import ReadError
 from .readers import Workbook as Grid
+from .textsafe import sheet_name
 from .xlsx_style import DATE_FORMAT
 
 
@@ -83,14 +83,6 @@ def not_kept(grid: Grid) -> list[str]:
     return [what for prefix, what in _NOT_KEPT if any(n.startswith(prefix) for n in names)]
 
 
-_BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
-
-
-def sheet_title(name: str) -> str:
-    """A name Excel accepts for a sheet: none of [ ] : * ? / \\ and at most 31 characters."""
-    return _BAD_TITLE.sub("_", name)[:31].strip("'") or "Sheet1"
-
-
 def writable(ws: Worksheet, ref: str) -> Cell:
     """The cell to style and comment for a reference: a cell under a merge is the merge's
     top-left cell (openpyxl refuses to touch the others)."""
@@ -110,7 +102,7 @@ def open_copy(grid: Grid) -> tuple[openpyxl.Workbook, dict[str, str]]:
         wb = openpyxl.Workbook()
         ws: Worksheet = wb.active
         sheet = grid.sheets[0]
-        ws.title = sheet_title(sheet.name)
+        ws.title = sheet_name(sheet.name)
         for row_idx, values in sheet.iter_rows():
             for c, v in enumerate(values):
                 if v != "":

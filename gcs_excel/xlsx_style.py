@@ -1,14 +1,39 @@
-"""Styling shared by every workbook the package writes with XlsxWriter: a cache of
-formats, the header style, the print setup and a header row with column widths."""
+"""What every workbook the package writes with XlsxWriter shares: the workbook factory,
+a cache of formats, the header style, and the print setup (A4, the orientation and
+scale that keep a sheet readable, worked out from its column widths)."""
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping
+import datetime as dt
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+import xlsxwriter
+
+from .textsafe import header_footer
 
 HEADER_FILL = "#1F4E78"
 PAGE_FOOTER = "&C第 &P 页，共 &N 页"
 A4 = 9
 DATE_FORMAT = "yyyy-mm-dd"
+FONT = "等线"                        # Excel's default Chinese UI font (DengXian)
+CREATED = dt.datetime(2026, 1, 1)   # fixed, so that builds are byte-for-byte repeatable
+
+# A4 in inches, and the smallest print scale (percent) at which 11-point text still reads.
+A4_INCHES = (8.27, 11.69)
+MIN_SCALE = 70
+CLIENT_MARGINS = {"left": 0.7, "right": 0.7, "top": 0.75, "bottom": 0.75}   # what a sheet without margins gets
+
+
+def new_workbook(path: str | Path) -> xlsxwriter.Workbook:
+    """An XlsxWriter workbook as every output of ours starts: Chinese default font, text
+    never turned into formulas, numbers or links, repeatable metadata."""
+    wb = xlsxwriter.Workbook(str(path), {
+        "default_format_properties": {"font_name": FONT, "font_size": 11},
+        "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False,
+    })
+    wb.set_properties({"created": CREATED, "author": "gcs_excel", "company": ""})
+    return wb
 
 
 def header_style(fill: str = HEADER_FILL) -> dict[str, Any]:
@@ -34,11 +59,41 @@ class Formats:
         return self.get(**header_style(fill))
 
 
-def print_setup(ws, *, landscape: bool = True, repeat: int | tuple[int, int] | None = None,
-                header: str | None = None, margins: Mapping[str, float] | None = None,
-                footer: str | None = PAGE_FOOTER) -> None:
-    """A4, one page wide and as many tall as needed; repeat is the row (or first and last
-    row, 0-based) printed atop every page; header and footer are Excel's &-codes."""
+def column_points(width: float) -> float:
+    """The printed width of a column of the given Excel width, in points (Excel: a
+    character width of 7 pixels plus 5 pixels of padding, at 96 pixels per inch)."""
+    pixels = int(width * 7 + 5) if width >= 1 else int(width * 12)
+    return pixels * 0.75
+
+
+def layout(widths: Sequence[float], margins: Mapping[str, float] | None = None) -> tuple[bool, int]:
+    """(landscape, scale) for a sheet whose printed content is these column widths, on
+    A4 one page wide: portrait when it fits, else landscape, and the scale (percent) the
+    client will use to fit the width. A scale under MIN_SCALE means the sheet is too
+    wide to read on paper: the writer must split its table instead."""
+    m = {**CLIENT_MARGINS, **(margins or {})}
+    content = sum(column_points(w) for w in widths)
+    for landscape in (False, True):
+        room = (A4_INCHES[landscape] - m["left"] - m["right"]) * 72
+        if content <= room:
+            return landscape, 100
+    return True, int(room / content * 100)
+
+
+def print_setup(ws, *, widths: Sequence[float] | None = None, landscape: bool | None = None,
+                repeat: int | tuple[int, int] | None = None, header: str | None = None,
+                margins: Mapping[str, float] | None = None, footer: str | None = PAGE_FOOTER) -> int:
+    """A4, one page wide and as many tall as needed. The orientation comes from widths
+    (the printed columns' Excel widths) unless landscape is given; returns the scale the
+    client will print at. repeat is the row (or first and last row, 0-based) printed
+    atop every page; header and footer are Excel's &-codes (user text inside them goes
+    through textsafe.header_footer, see page_header)."""
+    scale = 100
+    if widths is not None:
+        auto, scale = layout(widths, margins)
+        landscape = auto if landscape is None else landscape
+    if landscape is None:
+        landscape = True
     if landscape:
         ws.set_landscape()
     else:
@@ -53,6 +108,16 @@ def print_setup(ws, *, landscape: bool = True, repeat: int | tuple[int, int] | N
         ws.set_header(header)
     if footer:
         ws.set_footer(footer)
+    return scale
+
+
+def page_header(left: str = "", center: str = "", right: str = "", *, bold_center: bool = False) -> str:
+    """A page header from plain texts (any & in them is kept as text), in the default font."""
+    parts = []
+    for code, text, bold in (("&L", left, False), ("&C", center, bold_center), ("&R", right, False)):
+        if text:
+            parts.append(f'{code}&"{FONT}{",Bold" if bold else ""}"{header_footer(text)}')
+    return "".join(parts)
 
 
 def header_row(ws, row: int, columns: Iterable[tuple[str, float]], fmt) -> None:

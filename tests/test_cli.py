@@ -55,7 +55,7 @@ def test_validate_unreadable_exits_2_with_one_line(tmp_path):
     bad.write_text("<html><table></table></html>")
     r = run("validate", bad)
     assert r.exit_code == 2
-    line = next(l for l in r.output.splitlines() if "无法读取 ——" in l)
+    line = next(x for x in r.output.splitlines() if "无法读取 ——" in x)
     assert "HTML" in line and "Traceback" not in r.output
 
 

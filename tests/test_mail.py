@@ -94,7 +94,7 @@ def test_one_mail_per_customer_with_its_review(server, folder, monthly_files):
     assert wb.sheet_names == ["市场概况", "客户销售", "终端情况", "分析与建议"]
     title = wb.get_sheet_by_name("客户销售").to_python()[0][0]
     assert title.startswith("甲连锁有限公司")                       # that customer's review, no other
-    for to, (rcpts, msg) in by_to.items():
+    for _to, (_rcpts, msg) in by_to.items():
         name = msg["Subject"].split(" ")[0]
         att = next(msg.iter_attachments())
         assert name in att.get_filename()
@@ -121,7 +121,7 @@ def test_a_run_that_failed_midway_resumes_without_loss_or_duplicates(server, fol
     inbox = Inbox()
     port = server(inbox)
     resumed = send_reviews(monthly_files, MONTHLY_MONTH, folder, settings=settings(port))
-    assert [l.customer for l in resumed.resent] == ["JT0002"] and [l.customer for l in resumed.sent] == ["JT0003"]
+    assert [x.customer for x in resumed.resent] == ["JT0002"] and [x.customer for x in resumed.sent] == ["JT0003"]
     assert resumed.already == ["JT0001"]
     # the retried message keeps the Message-ID of the attempt, so a receiver can drop a duplicate
     assert inbox.messages[0][2]["Message-ID"] == log[2]["message_id"]

@@ -103,7 +103,7 @@ class _Builder:
     def hq(self) -> None:
         rows = []
         rng = self.rng
-        for n, (name, short, _, _) in enumerate(CHAINS):
+        for n, (name, _, _, _) in enumerate(CHAINS):
             district = DISTRICTS[n % len(DISTRICTS)]
             road = rng.choice(district[3])
             rows.append({

@@ -7,9 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..templates import new_workbook
 from ..writing import atomic_output
-from ..xlsx_style import header_row, print_setup
+from ..xlsx_style import header_row, new_workbook, print_setup
 from .analysis import CARTONS_PER_CASE, divide, ratio
 from .names import month_words
 from .sheets import NUMBER_FORMATS, Formats

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..templates import new_workbook
+from ..xlsx_style import new_workbook
 from ..writing import atomic_output
 from .analysis import CARTONS_PER_CASE, Period, falling
 from .names import month_words
@@ -71,7 +71,7 @@ def market_sheet(wb, fmt: Formats, m: dict, period: Period, header: str) -> None
     months = period.window
     cols = [Column("规格", "sku", "text"), Column("价类", "price_class", "text"), Column("本月销量(条)", "volume", "int"),
             Column("占比", "share", "pct"), Column("环比", "mom", "signed"), Column("同比", "yoy", "signed")]
-    cols += [Column(mth[2:], (lambda k: lambda r: r["trend"][k])(k), "int", 9) for k, mth in enumerate(months)]
+    cols += [Column(mth[2:], lambda r, k=k: r["trend"][k], "int", 9) for k, mth in enumerate(months)]
     first, last = s.table(cols, top)
     if top:
         head_row = first - 1

@@ -6,9 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
-from ..render import width
-from ..templates import FONT
-from ..xlsx_style import HEADER_FILL, print_setup
+from ..textwidth import display_width
+from ..xlsx_style import FONT, HEADER_FILL, print_setup
 from ..xlsx_style import Formats as _Formats
 
 NUMBER_FORMATS = {
@@ -94,7 +93,7 @@ class ReportSheet:
         fmt = self.fmt.get(text_wrap=True, valign="top")
         for text in texts:
             self.ws.merge_range(self.row, 0, self.row, width_cols - 1, text, fmt)
-            lines = max(1, -(-width(text) // (chars_per_line * 2)))
+            lines = max(1, -(-display_width(text) // (chars_per_line * 2)))
             self.ws.set_row(self.row, 18 * lines)
             self.row += 1
         self.row += 1

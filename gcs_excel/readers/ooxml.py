@@ -184,7 +184,7 @@ def _inspect(path: Path, reader: _Reader) -> Package:
         raise ReadError(path, XLSB)
 
     # Guard every XML part the parsers will touch (sharedStrings, styles, sheets ...).
-    for name, info in names.items():
+    for name in names:
         if name.endswith((".xml", ".rels", ".vml")) and not name.startswith("xl/worksheets/"):
             for _ in reader.chunks(name):
                 pass

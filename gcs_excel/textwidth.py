@@ -1,0 +1,72 @@
+"""How much room text takes: in a terminal, in an Excel column and on a printed page.
+
+Chinese, Japanese and Korean characters (East Asian Wide and Fullwidth) take two columns,
+everything else one. Excel measures a column in widths of the digit 0 of the default
+font; a CJK character of the same font is about two of those. Clients do not recompute
+row heights of wrapped text on open, so writers set them from ``wrapped_lines``.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Iterable
+
+LINE_POINTS = 15.0          # the height of one line of 11-point 等线 / Calibri text
+CJK_FACTOR = 1.1            # a CJK character is a little wider than two digits
+
+
+def char_width(ch: str) -> int:
+    """Columns one character takes: 2 for wide (CJK, full-width), 0 for combining marks."""
+    if unicodedata.combining(ch):
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+
+
+def display_width(text: str) -> int:
+    """Columns a text takes in a terminal: CJK characters take two. Of a text with line
+    breaks, the widest line."""
+    if text.isascii():
+        return max(map(len, text.split("\n"))) if "\n" in text else len(text)
+    return max(sum(map(char_width, line)) for line in text.split("\n"))
+
+
+def pad(text: str, cols: int, right: bool = False) -> str:
+    """A text in a terminal field of cols columns: shortened with … when too long."""
+    while display_width(text) > cols - 1 and len(text) > 1:
+        text = text[:-2] + "…"
+    space = " " * max(cols - display_width(text), 1)
+    return space + text if right else text + space
+
+
+def excel_width(text: str) -> float:
+    """The Excel column width (in digit widths) that shows text on one line."""
+    return display_width(text) * (CJK_FACTOR if not text.isascii() else 1.0)
+
+
+def fit_width(texts: Iterable[str], *, minimum: float = 6, maximum: float = 50,
+              padding: float = 2) -> float:
+    """A column width from its content: the widest text plus padding, within bounds.
+    Text wider than maximum wraps (give its cells a wrapping format and wrapped_lines)."""
+    widest = max((excel_width(t) for t in texts if t), default=0)
+    return round(min(max(widest + padding, minimum), maximum), 1)
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """Lines a text takes when wrapped in a column of the given Excel width (line breaks
+    kept; a character that does not fit moves to the next line, as the clients wrap)."""
+    room = max(int(width) - 1, 2)
+    lines = 0
+    for line in text.split("\n") or [""]:
+        used, n = 0, 1
+        for ch in line:
+            w = char_width(ch)
+            if used + w > room:
+                n, used = n + 1, 0
+            used += w
+        lines += n
+    return max(lines, 1)
+
+
+def row_height(lines: int, font_points: float = 11) -> float:
+    """Points for a row of that many lines of text at that font size."""
+    return round(LINE_POINTS * font_points / 11 * max(lines, 1) + 1.5, 1)
