@@ -214,13 +214,16 @@ def quotas(files: tuple[Path, ...], month: str, as_json: bool, out: Path | None,
     from .quotas import quotas as check
     from .render import render_quotas, to_json
 
-    report = check(list(files), month, rules=rules, today=_today(today), out=out)
+    report = check(list(files), month, rules=rules, today=_today(today))
+    if out and report.exit_code != 2:
+        from .quota_workbook import write_quota_workbook
+        write_quota_workbook(report, out, inputs=files)
     if as_json:
         click.echo(to_json(report.as_dict()))
     else:
         click.echo(render_quotas(report))
         if out and report.exit_code != 2:
-            click.echo(f"\n已写出 {out}（指标汇总、明细、计划执行）")
+            click.echo(f"\n已写出 {out}（指标汇总、明细、计划执行、拜访提醒）")
     sys.exit(report.exit_code)
 
 

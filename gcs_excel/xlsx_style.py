@@ -22,6 +22,7 @@ CREATED = dt.datetime(2026, 1, 1)   # fixed, so that builds are byte-for-byte re
 # A4 in inches, and the smallest print scale (percent) at which 11-point text still reads.
 A4_INCHES = (8.27, 11.69)
 MIN_SCALE = 70
+DIGIT_PIXELS = 8                    # the widest digit of 11-point 等线 at 96 dpi
 CLIENT_MARGINS = {"left": 0.7, "right": 0.7, "top": 0.75, "bottom": 0.75}   # what a sheet without margins gets
 
 
@@ -60,9 +61,11 @@ class Formats:
 
 
 def column_points(width: float) -> float:
-    """The printed width of a column of the given Excel width, in points (Excel: a
-    character width of 7 pixels plus 5 pixels of padding, at 96 pixels per inch)."""
-    pixels = int(width * 7 + 5) if width >= 1 else int(width * 12)
+    """The printed width of a column of the given Excel width, in points. A column width
+    counts digits of the default font plus 5 pixels of padding, at 96 pixels per inch;
+    a digit of 11-point 等线 is DIGIT_PIXELS wide (Chinese Excel shows the default
+    width 8.38 as 72 pixels; Calibri's 7 would promise scales that 等线 does not keep)."""
+    pixels = int((width + 5 / 7) * DIGIT_PIXELS) if width >= 1 else int(width * (DIGIT_PIXELS + 5))
     return pixels * 0.75
 
 
