@@ -134,7 +134,8 @@ def _sheets(z: zipfile.ZipFile) -> list[_Part]:
 
 
 def _only(book: str, keep: int) -> str:
-    """workbook.xml with every sheet but the one at index keep hidden, and that one active."""
+    """workbook.xml with every sheet but the one at index keep hidden (and without their
+    print areas), and that one active."""
     k = -1
 
     def sheet(m: re.Match) -> str:
@@ -146,6 +147,9 @@ def _only(book: str, keep: int) -> str:
         return tag
 
     book = re.sub(r"<(?:\w+:)?sheet\b[^>]*>", sheet, book)
+    # LibreOffice prints the print area of a hidden sheet: only this sheet's may stay
+    book = re.sub(r'<(?:\w+:)?definedName\b[^>]*name="_xlnm\.Print_Area"[^>]*localSheetId="(\d+)"[^>]*>.*?'
+                  r"</(?:\w+:)?definedName>", lambda m: m.group(0) if int(m.group(1)) == keep else "", book)
     book = re.sub(r'\s(?:activeTab|firstSheet)="\d+"', "", book)
     return re.sub(r"<((?:\w+:)?workbookView)\b", rf'<\1 activeTab="{keep}" firstSheet="{keep}"', book)
 
