@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import math
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -25,7 +26,8 @@ from .rules import Rules, load_rules
 from .sheetnames import INSTRUCTIONS, LISTS, reference_sheet
 from .spec import Field, SheetSpec, Specs, TemplateSpec, load_specs
 from .writing import atomic_output
-from .xlsx_style import DATE_FORMAT, HEADER_FILL, Formats, header_row, new_workbook, page_header, print_setup
+from .xlsx_style import (DATE_FORMAT, HEADER_FILL, Formats, header_row, layout, new_workbook, page_header,
+                         print_setup)
 
 MAX_ROW = 1_048_575           # last 0-based row of a sheet
 DEFAULT_FORMATS = {"text": "@", "enum": "@", "month": "@", "int": "0", "number": "General",
@@ -33,7 +35,7 @@ DEFAULT_FORMATS = {"text": "@", "enum": "@", "month": "@", "int": "0", "number":
 HEADER_REQUIRED = HEADER_FILL
 HEADER_OPTIONAL = "#5B9BD5"
 MARGINS = {"left": 0.4, "right": 0.4, "top": 0.7, "bottom": 0.7}
-WRAP_AT = 36                  # text wider than this wraps in filled workbooks
+FILL_SCALE = 80               # filled sheets narrow their free text (it wraps) to print at this scale
 
 
 @dataclass(frozen=True)
@@ -125,13 +127,24 @@ def _dropdown_lists(template: TemplateSpec, lists: Mapping[str, list[str]]) -> d
 
 
 def column_widths(sheet: SheetSpec, rows: Sequence[Mapping[str, Any]]) -> list[float]:
-    """Each column's width: the spec's, or wider for the longest value written into it (up
-    to WRAP_AT for text, beyond which text wraps; codes, numbers and dates never wrap)."""
-    widths = []
-    for f in sheet.fields:
+    """Each column's width: the spec's, or wider for the longest value written into it.
+    Codes, numbers and dates never wrap. Free text (names, addresses, notes) wraps: its
+    column fits nine values in ten, and while the sheet would print below FILL_SCALE the
+    widest text column gives up room, down to its spec width at the least."""
+    widths, free = [], []
+    for c, f in enumerate(sheet.fields):
         texts = [v if isinstance(v, str) else _shown(v) for r in rows if (v := r.get(f.id)) not in (None, "")]
-        wraps = f.type == "text" and not f.code
-        widths.append(max(f.width, fit_width(texts, maximum=WRAP_AT if wraps else 60)))
+        if f.type == "text" and not f.code:
+            free.append(c)
+            # wide enough for nine texts in ten on one line: a few long names wrap instead
+            texts = sorted(texts, key=excel_width)[:math.ceil(len(texts) * 0.9)]
+        widths.append(max(f.width, fit_width(texts, maximum=60)))
+    while layout(widths, MARGINS)[1] < FILL_SCALE:
+        room = [c for c in free if widths[c] > sheet.fields[c].width]
+        if not room:
+            break
+        c = max(room, key=lambda c: widths[c])
+        widths[c] = max(sheet.fields[c].width, widths[c] - 1)
     return widths
 
 

@@ -90,7 +90,7 @@ class VisitPurposes:
 
     def _store_task(self, person: str, role: str, code: str) -> str:
         if role != "cm":
-            return "检查客户经理服务和紧俏货源书面告知落实情况，听取卖场意见"
+            return "抽查客户经理服务和紧俏货源告知，听取卖场意见"
         if (person, code) in self.planned:         # the month's second visit: the notice is done
             return "复查库存、动销和价格执行"
         self.planned.add((person, code))

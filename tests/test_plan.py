@@ -265,7 +265,7 @@ NOTICE = "递交紧俏货源书面告知（中华(硬)、芙蓉王(硬)）；采
     ([(dt.date(2026, 10, 1), "刘洋", STORE1, None)], "刘洋", STORE1, [NOTICE]),
     # a market manager spot-checks: whether the store's customer manager has been there
     ([(dt.date(2026, 9, 9), "刘洋", STORE1, None)], "王建国", STORE2,
-     ["上月客户经理未拜访；检查客户经理服务和紧俏货源书面告知落实情况，听取卖场意见"]),
+     ["上月客户经理未拜访；抽查客户经理服务和紧俏货源告知，听取卖场意见"]),
     # no visit log: only the task
     ([], "刘洋", STORE1, [NOTICE]),
 ])
