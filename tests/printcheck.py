@@ -32,13 +32,13 @@ import zipfile
 from dataclasses import dataclass
 from html import unescape
 from pathlib import Path, PurePosixPath
+from typing import Collection, Mapping
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 MIN_WORD_POINTS = 15.0
 TOP_ROWS = 60               # rows of each sheet printed at 100% to measure against
 
-# A LibreOffice profile that recalculates every formula when it loads an .xlsx (by
-# default it trusts the cached values, and XlsxWriter writes none).
+# A LibreOffice profile setting: recalculate every formula when an .xlsx is loaded.
 RECALC = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"
  xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
@@ -67,25 +67,34 @@ FONTS_CONF = f"""<?xml version="1.0"?>
 
 
 class LibreOffice:
-    """soffice headless with a profile of its own in folder (so that runs never collide),
-    recalculating formulas on load, with 等线 printed in its stand-in font."""
+    """soffice headless with profiles of its own in folder (so that runs never collide),
+    with 等线 printed in its stand-in font. By default it recalculates every formula when
+    it loads a workbook (it would trust the cached values, and XlsxWriter writes none);
+    recalc=False skips that for workbooks whose printed sheets hold no formula."""
 
     def __init__(self, soffice: str, folder: Path):
-        self.soffice = soffice
-        user = folder / "user"
-        user.mkdir(parents=True, exist_ok=True)
-        (user / "registrymodifications.xcu").write_text(RECALC, "utf-8")
+        self.soffice, self.folder = soffice, folder
         (folder / "fonts.conf").write_text(FONTS_CONF, "utf-8")
-        self.profile = folder.as_uri()
         self.env = {**os.environ, "FONTCONFIG_FILE": str(folder / "fonts.conf")}
         found = subprocess.run(["fc-match", "-f", "%{family}", "等线"], capture_output=True, text=True,
                                env=self.env).stdout
         assert STAND_IN in found, f"LibreOffice needs the font {STAND_IN} (fonts-noto-cjk) to print like Excel"
 
-    def convert(self, files: list[Path], out: Path, target: str) -> list[Path]:
+    def _profile(self, recalc: bool) -> str:
+        folder = self.folder / ("recalc" if recalc else "cached")
+        user = folder / "user"
+        if not user.exists():
+            user.mkdir(parents=True)
+            if recalc:
+                (user / "registrymodifications.xcu").write_text(RECALC, "utf-8")
+        return folder.as_uri()
+
+    def convert(self, files: list[Path], out: Path, target: str, *, recalc: bool = True) -> list[Path]:
         """Convert files in one run (target e.g. "pdf"), returning the converted paths."""
         out.mkdir(parents=True, exist_ok=True)
-        cmd = [self.soffice, f"-env:UserInstallation={self.profile}", "--headless", "--norestore",
+        if not files:
+            return []
+        cmd = [self.soffice, f"-env:UserInstallation={self._profile(recalc)}", "--headless", "--norestore",
                "--convert-to", target, "--outdir", str(out), *map(str, files)]
         r = subprocess.run(cmd, capture_output=True, text=True, timeout=900, env=self.env)
         assert r.returncode == 0, r.stderr
@@ -102,6 +111,8 @@ class SheetPrint:
     landscape: bool
     scale: float | None       # percent, measured (see the module's docstring)
     one_page_wide: bool       # the sheet asks to be fitted to one page wide
+    path: str = ""            # the workbook
+    pdf: str = ""             # the sheet's pages
 
     def __str__(self) -> str:
         scale = "?" if self.scale is None else f"{self.scale:.0f}%"
@@ -133,25 +144,26 @@ def _sheets(z: zipfile.ZipFile) -> list[_Part]:
     return out
 
 
-def _only(book: str, keep: int) -> str:
-    """workbook.xml with every sheet but the one at index keep hidden (and without their
-    print areas), and that one active."""
+def _only(book: str, keep: Collection[int]) -> str:
+    """workbook.xml with every sheet but those at the indices keep hidden (and without
+    their print areas), the first of those active."""
     k = -1
 
     def sheet(m: re.Match) -> str:
         nonlocal k
         k += 1
         tag = re.sub(r'\s+state="[^"]*"', "", m.group(0))
-        if k != keep:
+        if k not in keep:
             tag = re.sub(r"\s*/?>$", lambda end: ' state="hidden"' + end.group(0).lstrip(), tag)
         return tag
 
     book = re.sub(r"<(?:\w+:)?sheet\b[^>]*>", sheet, book)
-    # LibreOffice prints the print area of a hidden sheet: only this sheet's may stay
+    # LibreOffice prints the print area of a hidden sheet: only the kept sheets' may stay
     book = re.sub(r'<(?:\w+:)?definedName\b[^>]*name="_xlnm\.Print_Area"[^>]*localSheetId="(\d+)"[^>]*>.*?'
-                  r"</(?:\w+:)?definedName>", lambda m: m.group(0) if int(m.group(1)) == keep else "", book)
+                  r"</(?:\w+:)?definedName>", lambda m: m.group(0) if int(m.group(1)) in keep else "", book)
     book = re.sub(r'\s(?:activeTab|firstSheet)="\d+"', "", book)
-    return re.sub(r"<((?:\w+:)?workbookView)\b", rf'<\1 activeTab="{keep}" firstSheet="{keep}"', book)
+    first = min(keep)
+    return re.sub(r"<((?:\w+:)?workbookView)\b", rf'<\1 activeTab="{first}" firstSheet="{first}"', book)
 
 
 def _at_100(sheet_xml: str) -> str:
@@ -230,39 +242,47 @@ def measured_scale(printed: _Page, full: list[_Page]) -> float | None:
     return round(statistics.median(ratios) * 100, 1) if ratios else None
 
 
-def print_sheets(office: LibreOffice, books: list[Path], work: Path) -> list[SheetPrint]:
-    """Every visible sheet of every workbook, printed by LibreOffice to A4 PDF and measured.
-    work is a scratch folder; each sheet's PDF stays there as <book>-<sheet>.pdf, to be
-    looked at (pdftoppm)."""
+def print_sheets(office: LibreOffice, books: list[Path], work: Path,
+                 only: Mapping[Path, Collection[str]] | None = None) -> list[SheetPrint]:
+    """Every visible sheet of every workbook (of a book in only, the sheets named there),
+    printed by LibreOffice to A4 PDF and measured. work is a scratch folder; each sheet's
+    PDF stays there as <book>-<sheet>.pdf, to be looked at (pdftoppm)."""
     src = work / "copies"
     src.mkdir(parents=True, exist_ok=True)
     sheets: list[tuple[Path, _Part, Path, bool]] = []
     fulls: dict[Path, Path] = {}
+    formulas: set[Path] = set()          # copies that print a formula: LibreOffice must recalculate
     for n, book in enumerate(books):
         with zipfile.ZipFile(book) as z:
             xml = z.read("xl/workbook.xml").decode("utf-8")
             parts = _sheets(z)
             at_100, dimensions = {}, {}
             for part in parts:
-                if part.hidden:
+                if part.hidden or (only and book in only and part.name not in only[book]):
                     continue
                 sheet_xml = z.read(part.path).decode("utf-8")
                 dim = re.search(r'<(?:\w+:)?dimension ref="([^"]+)"', sheet_xml)
                 dimensions[part.index] = dim.group(1) if dim else ""
                 at_100[part.path] = _at_100(sheet_xml).encode("utf-8")
-                only = src / f"{n:02d}-{part.index:02d}.xlsx"
-                _copy(book, only, {"xl/workbook.xml": _only(xml, part.index).encode("utf-8")})
-                sheets.append((book, part, only, _fits_width(sheet_xml)))
+                single = src / f"{n:02d}-{part.index:02d}.xlsx"
+                _copy(book, single, {"xl/workbook.xml": _only(xml, {part.index}).encode("utf-8")})
+                sheets.append((book, part, single, _fits_width(sheet_xml)))
+                if re.search(r"<(?:\w+:)?f[ >]", sheet_xml):
+                    formulas |= {single, src / f"{n:02d}-100.xlsx"}
         fulls[book] = src / f"{n:02d}-100.xlsx"
-        _copy(book, fulls[book], {"xl/workbook.xml": _top_rows(xml, parts, dimensions).encode("utf-8"), **at_100})
+        measured = _only(xml, set(dimensions))
+        _copy(book, fulls[book], {"xl/workbook.xml": _top_rows(measured, parts, dimensions).encode("utf-8"), **at_100})
     files = [f for _, _, f, _ in sheets] + list(fulls.values())
-    pdfs = dict(zip(files, office.convert(files, work / "pdf", "pdf")))
+    pdfs = {}
+    for recalc in (True, False):
+        group = [f for f in files if (f in formulas) == recalc]
+        pdfs.update(zip(group, office.convert(group, work / "pdf", "pdf", recalc=recalc)))
     full_pages = {book: _pages(pdfs[f]) for book, f in fulls.items()}
     out = []
-    for book, part, only, fits in sheets:
-        printed = _pages(pdfs[only])
-        shutil.copy(pdfs[only], work / f"{book.stem}-{part.name}.pdf")
+    for book, part, single, fits in sheets:
+        printed = _pages(pdfs[single])
+        pdf = shutil.copy(pdfs[single], work / f"{book.stem}-{part.name}.pdf")
         landscape = bool(printed) and printed[0].width > printed[0].height
         scale = measured_scale(printed[0], full_pages[book]) if printed else None
-        out.append(SheetPrint(book.name, part.name, len(printed), landscape, scale, fits))
+        out.append(SheetPrint(book.name, part.name, len(printed), landscape, scale, fits, str(book), str(pdf)))
     return out
