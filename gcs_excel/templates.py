@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import math
+from collections import Counter
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -134,11 +136,19 @@ def column_widths(sheet: SheetSpec, rows: Sequence[Mapping[str, Any]]) -> list[f
     widths, free = [], []
     for c, f in enumerate(sheet.fields):
         texts = [v if isinstance(v, str) else _shown(v) for r in rows if (v := r.get(f.id)) not in (None, "")]
+        counts = Counter(texts)                     # measure each distinct text once
         if f.type == "text" and not f.code:
             free.append(c)
             # wide enough for nine texts in ten on one line: a few long names wrap instead
-            texts = sorted(texts, key=excel_width)[:math.ceil(len(texts) * 0.9)]
-        widths.append(max(f.width, fit_width(texts, maximum=60)))
+            by_width = sorted(counts, key=_width)
+            keep, seen = math.ceil(len(texts) * 0.9), 0
+            for n, text in enumerate(by_width):
+                seen += counts[text]
+                if seen >= keep:
+                    by_width = by_width[:n + 1]
+                    break
+            counts = Counter(by_width)
+        widths.append(max(f.width, fit_width(counts, maximum=60)))
     while layout(widths, MARGINS)[1] < FILL_SCALE:
         room = [c for c in free if widths[c] > sheet.fields[c].width]
         if not room:
@@ -146,6 +156,11 @@ def column_widths(sheet: SheetSpec, rows: Sequence[Mapping[str, Any]]) -> list[f
         c = max(room, key=lambda c: widths[c])
         widths[c] = max(sheet.fields[c].width, widths[c] - 1)
     return widths
+
+
+# Filled sheets repeat their texts (names, labels, purposes): each is measured once.
+_width = functools.lru_cache(maxsize=1 << 16)(excel_width)
+_lines = functools.lru_cache(maxsize=1 << 16)(wrapped_lines)
 
 
 def _shown(value: Any) -> str:
@@ -244,9 +259,9 @@ def _write_rows(ws, sheet: SheetSpec, rows: list[Mapping[str, Any]], widths: Seq
         lines = 1
         for c, f in enumerate(fields):
             value = row.get(f.id)
-            wrap = isinstance(value, str) and excel_width(value) > widths[c] - 1
+            wrap = isinstance(value, str) and _width(value) > widths[c] - 1
             if wrap:
-                lines = max(lines, wrapped_lines(value, widths[c]))
+                lines = max(lines, _lines(value, widths[c]))
             _write_value(ws, r, c, value, f, fmt, wrap)
         if lines > 1:
             ws.set_row(r, row_height(lines))
