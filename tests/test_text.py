@@ -43,6 +43,7 @@ def test_wrapped_lines(text, width, lines):
 
 def test_row_height_grows_with_lines():
     assert row_height(1) < row_height(2) < row_height(3)
+    assert row_height(1000) == 409.0          # Excel's tallest row
 
 
 @pytest.mark.parametrize("text, formula", [
