@@ -195,7 +195,7 @@ RULES_HELP = "部门自己的规则文件（TOML），覆盖默认的拜访指�
 @click.option("--month", required=True, help=MONTH_HELP)
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON：{\"month\", \"results\": [...], \"warnings\": [...]}。")
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path),
-              help="写出指标工作簿：指标汇总、明细、计划执行。")
+              help="写出指标工作簿：指标汇总、明细、计划执行、拜访提醒。")
 @click.option("--rules", "rules", type=click.Path(dir_okay=False, path_type=Path), help=RULES_HELP)
 @click.option("--today", "today", help="按这一天判断计划是否到期（YYYY-MM-DD，默认今天）。")
 @_help
