@@ -18,6 +18,7 @@ from typing import Any
 import openpyxl
 from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
@@ -66,7 +67,7 @@ def text_sheet(wb: openpyxl.Workbook, title: str, columns, rows, *, empty: tuple
               for c, (head, most) in enumerate(columns)]
     line = Side(style="thin", color="FFBFBFBF")
     border = Border(left=line, right=line, top=line, bottom=line)
-    head_font = Font(bold=True, color="FFFFFFFF")
+    head_font = Font(name=FONT, bold=True, color="FFFFFFFF")
     head_fill = PatternFill(fill_type="solid", fgColor="FF" + HEADER_FILL.lstrip("#"))
     wrap = Alignment(wrap_text=True, vertical="top")
     for c, ((head, _), width) in enumerate(zip(columns, widths), start=1):
@@ -74,7 +75,7 @@ def text_sheet(wb: openpyxl.Workbook, title: str, columns, rows, *, empty: tuple
         set_text(cell, head)
         cell.font, cell.fill, cell.border = head_font, head_fill, border
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        ws.column_dimensions[cell.column_letter].width = width
+        ws.column_dimensions[cell.column_letter].width = file_width(width)
     for n, values in enumerate(rows, start=2):
         lines = 1
         for c, v in enumerate(values):
@@ -89,6 +90,12 @@ def text_sheet(wb: openpyxl.Workbook, title: str, columns, rows, *, empty: tuple
     ws.freeze_panes = "A2"
     print_setup_openpyxl(ws, widths, repeat=1)
     return ws
+
+
+def file_width(width: float) -> float:
+    """The width openpyxl must store for a column of that width as XlsxWriter (and
+    xlsx_style.layout) count it: the file's width includes the 5 pixels of padding."""
+    return round(width + 5 / 7, 2)
 
 
 def print_setup_openpyxl(ws: Worksheet, widths, *, repeat: int | None = None,
@@ -112,12 +119,21 @@ def print_setup_openpyxl(ws: Worksheet, widths, *, repeat: int | None = None,
     return scale
 
 
+def _default_font(wb: openpyxl.Workbook) -> None:
+    """A new openpyxl workbook in our default font (等线, as xlsx_style.new_workbook), so
+    that its column widths count the digits xlsx_style.layout counts. openpyxl offers
+    no public way to set the font every unstyled cell uses."""
+    font = Font(name=FONT, sz=11, family=2)
+    wb._fonts = IndexedList([font])
+    wb._named_styles["Normal"].font = font
+
+
 def _fit_columns(ws: Worksheet, columns: dict[int, list[str]]) -> None:
     """A sheet made from a CSV: columns as wide as their text (no wider than CSV_WIDEST),
     printed like our other sheets."""
     widths = [fit_width(columns.get(c, ()), maximum=CSV_WIDEST) for c in range(max(columns, default=-1) + 1)]
     for c, width in enumerate(widths, start=1):
-        ws.column_dimensions[ws.cell(row=1, column=c).column_letter].width = width
+        ws.column_dimensions[ws.cell(row=1, column=c).column_letter].width = file_width(width)
     print_setup_openpyxl(ws, widths, repeat=1)
 
 
@@ -152,6 +168,7 @@ def open_copy(grid: Grid) -> tuple[openpyxl.Workbook, dict[str, str]]:
     opens Strict OOXML as empty)."""
     if grid.kind == "csv":
         wb = openpyxl.Workbook()
+        _default_font(wb)
         ws: Worksheet = wb.active
         sheet = grid.sheets[0]
         ws.title = sheet_name(sheet.name)

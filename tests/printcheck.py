@@ -286,3 +286,23 @@ def print_sheets(office: LibreOffice, books: list[Path], work: Path,
         scale = measured_scale(printed[0], full_pages[book]) if printed else None
         out.append(SheetPrint(book.name, part.name, len(printed), landscape, scale, fits, str(book), str(pdf)))
     return out
+
+
+def predicted_scale(book: Path, sheet: str) -> int:
+    """The scale xlsx_style.layout promises for a sheet fitted to one page wide, from the
+    column widths and side margins in the file (its print area's columns, if it has one)."""
+    import openpyxl
+    from openpyxl.utils import column_index_from_string
+
+    from gcs_excel.xlsx_style import layout
+
+    ws = openpyxl.load_workbook(book)[sheet]
+    last = ws.max_column
+    if ws.print_area:
+        area = ws.print_area if isinstance(ws.print_area, str) else ws.print_area[0]
+        last = column_index_from_string(re.findall(r"\$([A-Z]+)\$\d+", area)[-1])
+    widths = []
+    for c in range(1, last + 1):
+        dim = next((d for d in ws.column_dimensions.values() if d.min and d.min <= c <= d.max), None)
+        widths.append((dim.width if dim and dim.width else 8.43 + 0.71) - 0.71)     # less the padding
+    return layout(widths, {"left": ws.page_margins.left, "right": ws.page_margins.right})[1]

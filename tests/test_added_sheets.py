@@ -19,7 +19,8 @@ from .conftest import TODAY
 
 
 def _width(ws, c: int) -> float:
-    return ws.column_dimensions[ws.cell(1, c).column_letter].width
+    """A column's width as written (the file's width less its padding)."""
+    return ws.column_dimensions[ws.cell(1, c).column_letter].width - 0.71
 
 
 def assert_prints_readable(ws, columns=None) -> None:

@@ -15,7 +15,7 @@ from gcs_excel.validate import validate
 from gcs_excel.xlsx_style import MIN_SCALE
 
 from .conftest import MONTH, TODAY, flat
-from .printcheck import LibreOffice, SheetPrint, print_sheets
+from .printcheck import LibreOffice, SheetPrint, predicted_scale, print_sheets
 
 pytestmark = pytest.mark.libreoffice
 
@@ -136,6 +136,15 @@ def test_every_sheet_prints_readable_on_a4(printed, book, sheet, pages, orientat
         assert not p.one_page_wide and _across(Path(p.path), sheet) == int(across), str(p)
     else:
         assert p.one_page_wide, str(p)
+
+
+def test_the_layout_arithmetic_predicts_the_printed_scale(printed):
+    """xlsx_style.layout (column widths in 等线 digits, A4, margins) says within 3 points
+    what scale LibreOffice prints a sheet at: the writers can trust it to keep MIN_SCALE."""
+    fitted = [printed[(book, sheet)] for book, sheet, _, orientation in OUTPUTS if "×" not in orientation]
+    off = [(str(p), predicted_scale(Path(p.path), p.sheet)) for p in fitted
+           if abs(p.scale - predicted_scale(Path(p.path), p.sheet)) > 3]
+    assert off == []
 
 
 def test_every_printed_sheet_of_ours_is_in_the_table(printed):
