@@ -26,14 +26,15 @@ from .sheetnames import RESULTS
 from .validate import Validation, gc_paused, validate
 from .writing import atomic_output
 from .xlsx_edit import not_kept, open_copy, output_name, text_sheet, writable
+from .xlsx_style import FONT
 
 FILLS = {
     "error": PatternFill(fill_type="solid", fgColor="FFFF7C80"),
     "warning": PatternFill(fill_type="solid", fgColor="FFFFC000"),
 }
 AUTHOR = "gcs_excel"
-RESULT_COLUMNS = (("序号", 6), ("级别", 6), ("代码", 20), ("工作表", 12), ("单元格", 9),
-                  ("行", 7), ("列", 14), ("问题", 70), ("建议改为", 22))
+RESULT_COLUMNS = (("序号", 6), ("级别", 6), ("代码", 26), ("问题类型", 16), ("工作表", 12), ("单元格", 9),
+                  ("行", 7), ("列", 14), ("问题", 44), ("建议改为", 20))    # (title, widest; longer text wraps)
 
 
 @dataclass
@@ -139,19 +140,24 @@ def mark(wb, problems: list[Problem], names: dict[str, str]) -> int:
 
 
 def _results_sheet(wb, problems: list[Problem], names: dict[str, str]) -> None:
-    rows = ((str(n), SEVERITY_WORDS[p.severity], p.code, p.sheet or "", p.cell or "", str(p.row or ""),
-             p.column or "", p.message, show(p.suggestion)) for n, p in enumerate(problems, start=1))
-    ws = text_sheet(wb, RESULTS, RESULT_COLUMNS, rows, empty=(8, "没有发现问题。"), index=0)
-    link = Font(color="FF0563C1", underline="single")
+    """The 校验结果 sheet, first in the workbook: every problem with its code and the
+    Chinese name of its type, its place (the cell a link to it), what is wrong and the
+    suggestion; prints on A4 one page wide."""
+    kinds = problem_types()
+    rows = ((str(n), SEVERITY_WORDS[p.severity], p.code, kinds[p.code].title, p.sheet or "", p.cell or "",
+             str(p.row or ""), p.column or "", p.message, show(p.suggestion)) for n, p in enumerate(problems, start=1))
+    ws = text_sheet(wb, RESULTS, RESULT_COLUMNS, rows, empty=(9, "没有发现问题。"), index=0)
+    link = Font(name=FONT, color="FF0563C1", underline="single")
+    where = [k for k, (title, _) in enumerate(RESULT_COLUMNS, start=1) if title == "单元格"][0]
     for r, p in enumerate(problems, start=2):
         ws.cell(row=r, column=1).fill = FILLS[p.severity]
         sheet = names.get(p.sheet, p.sheet)
         if p.cell and sheet in wb.sheetnames:
-            target = ws.cell(row=r, column=5)
+            target = ws.cell(row=r, column=where)
             quoted = sheet.replace("'", "''")
             target.hyperlink = Hyperlink(ref=target.coordinate, location=f"'{quoted}'!{p.cell}")
             target.font = link
-    ws.auto_filter.ref = f"A1:I{max(len(problems) + 1, 2)}"
+    ws.auto_filter.ref = f"A1:{ws.cell(1, len(RESULT_COLUMNS)).column_letter}{max(len(problems) + 1, 2)}"
     wb.active = 0
     for other in wb.worksheets[1:]:
         other.sheet_view.tabSelected = False

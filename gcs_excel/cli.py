@@ -195,7 +195,7 @@ RULES_HELP = "部门自己的规则文件（TOML），覆盖默认的拜访指�
 @click.option("--month", required=True, help=MONTH_HELP)
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON：{\"month\", \"results\": [...], \"warnings\": [...]}。")
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path),
-              help="写出指标工作簿：指标汇总、明细、计划执行。")
+              help="写出指标工作簿：指标汇总、明细、计划执行、拜访提醒。")
 @click.option("--rules", "rules", type=click.Path(dir_okay=False, path_type=Path), help=RULES_HELP)
 @click.option("--today", "today", help="按这一天判断计划是否到期（YYYY-MM-DD，默认今天）。")
 @_help
@@ -214,13 +214,16 @@ def quotas(files: tuple[Path, ...], month: str, as_json: bool, out: Path | None,
     from .quotas import quotas as check
     from .render import render_quotas, to_json
 
-    report = check(list(files), month, rules=rules, today=_today(today), out=out)
+    report = check(list(files), month, rules=rules, today=_today(today))
+    if out and report.exit_code != 2:
+        from .quota_workbook import write_quota_workbook
+        write_quota_workbook(report, out, inputs=files)
     if as_json:
         click.echo(to_json(report.as_dict()))
     else:
         click.echo(render_quotas(report))
         if out and report.exit_code != 2:
-            click.echo(f"\n已写出 {out}（指标汇总、明细、计划执行）")
+            click.echo(f"\n已写出 {out}（指标汇总、明细、计划执行、拜访提醒）")
     sys.exit(report.exit_code)
 
 

@@ -71,6 +71,7 @@ class Visit:
     notice: bool
     file: str = ""
     row: int = 0
+    issues: str = ""             # 发现问题: what the visit found, for the next visit to follow up
 
 
 @dataclass(frozen=True)
@@ -180,7 +181,8 @@ def _fill(d: Department, rows_of, specs: Specs) -> None:
         d.visits.append(Visit(r["date"], r["person"], ids("visits", "role", r.get("role")),
                               ids("visits", "target_type", r["target_type"]), r["target_code"],
                               ids("visits", "appointment", r.get("appointment")) == "yes",
-                              ids("visits", "scarce_notice", r.get("scarce_notice")) == "yes", r["file"], r["row"]))
+                              ids("visits", "scarce_notice", r.get("scarce_notice")) == "yes", r["file"], r["row"],
+                              r.get("issues") or ""))
 
 
 def _records(v: Validation, sheet: str):

@@ -24,7 +24,7 @@ from .writing import atomic_output
 from .xlsx_edit import not_kept, open_copy, set_value, text_sheet
 
 ZEROS = "leading_zeros_lost"
-CHANGE_COLUMNS = (("工作表", 12), ("单元格", 9), ("列", 14), ("原值", 30), ("新值", 30), ("原因", 40))
+CHANGE_COLUMNS = (("工作表", 14), ("单元格", 9), ("列", 16), ("原值", 30), ("新值", 30), ("原因", 36))  # widest
 
 
 @dataclass

@@ -19,10 +19,14 @@ from .checks.identifiers import HALVES
 from .rules import Rules
 from .sheetnames import LIVE, LIVE_CALC, reference_sheet
 from .spec import Specs
-from .xlsx_style import header_style, print_setup
+from .textwidth import row_height, wrapped_lines
+from .xlsx_style import header_style, page_header, print_setup
 
 LIMITS = {"staff": 200, "hq": 500, "stores": 3000, "plan": 5000, "visits": 3000}
 FIRST_PERSON_ROW = 5          # Excel row of the first person on the 指标 sheet
+PRINTED_PEOPLE = 20           # people on the printed 指标 page of an empty template
+NAME_WIDTH, RULE_WIDTH, OK_WIDTH = 10, 9, 12
+MARGINS = {"left": 0.4, "right": 0.4, "top": 0.7, "bottom": 0.7}
 
 
 class _Refs:
@@ -70,9 +74,11 @@ def _q(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def add_live_sheets(wb, fmt, specs: Specs, rules: Rules, month: str | None = None) -> None:
+def add_live_sheets(wb, fmt, specs: Specs, rules: Rules, month: str | None = None, *, people: int = 0) -> None:
     """Add 指标 and the hidden 指标计算 to an XlsxWriter workbook that already holds the
-    visit log and the 参照-* sheets."""
+    visit log and the 参照-* sheets. people is the number of rows of 参照-人员名单: the
+    printed page holds that many people (PRINTED_PEOPLE when not known yet), not the
+    formulas' empty rows."""
     r = _Refs(specs)
     label = lambda sheet, f, v: _q(specs.sheet(sheet).field(f).label(v))   # noqa: E731
     store, hq = label("visits", "target_type", "store"), label("visits", "target_type", "hq")
@@ -82,7 +88,7 @@ def add_live_sheets(wb, fmt, specs: Specs, rules: Rules, month: str | None = Non
     live = wb.add_worksheet(LIVE, worksheet_class=_PlainFormulas)
     calc = wb.add_worksheet(LIVE_CALC, worksheet_class=_PlainFormulas)
     _calc_sheet(calc, r, store, hq, yes, notice, store_ok, hq_ok)
-    _live_sheet(live, fmt, r, rules, cm, mm, month)
+    _live_sheet(live, fmt, r, rules, cm, mm, month, people or PRINTED_PEOPLE)
     calc.hide()
 
 
@@ -181,7 +187,7 @@ def _formulas(r: _Refs, rules: Rules, cm: str, mm: str) -> dict[str, tuple[str, 
     }
 
 
-def _live_sheet(ws, fmt, r: _Refs, rules: Rules, cm: str, mm: str, month: str | None) -> None:
+def _live_sheet(ws, fmt, r: _Refs, rules: Rules, cm: str, mm: str, month: str | None, people: int) -> None:
     title = fmt(bold=True, font_size=14)
     head = fmt(**header_style())
     note = fmt(font_color="#595959", text_wrap=True, valign="top")
@@ -198,12 +204,13 @@ def _live_sheet(ws, fmt, r: _Refs, rules: Rules, cm: str, mm: str, month: str | 
     ws.data_validation("B2", {"validate": "length", "criteria": "==", "value": 7,
                               "input_title": "月份", "input_message": "填要查看的月份，如 2026-10（文本）",
                               "error_type": "warning", "error_message": "月份请写成 YYYY-MM，如 2026-10"})
-    ws.merge_range("C2:O2", (
-        f"在 B2 填月份（如 2026-10）。数字来自“拜访记录”和 4 张“参照-”表（从人员名单、总部档案、"
-        f"卖场明细表、拜访计划整表复制过来）；公式覆盖拜访记录前 {LIMITS['visits']} 行、卖场 "
-        f"{LIMITS['stores']} 个、总部 {LIMITS['hq']} 个、人员 {LIMITS['staff']} 人。绿色达标，红色未达标。"
-        f"有错误的行这里照样计入，以 gcs quotas 的结果为准。"), note)
-    ws.set_row(1, 48)
+    howto = (f"在 B2 填月份（如 2026-10）。数字来自“拜访记录”和 4 张“参照-”表（从人员名单、总部档案、"
+             f"卖场明细表、拜访计划整表复制过来）；公式覆盖拜访记录前 {LIMITS['visits']} 行、卖场 "
+             f"{LIMITS['stores']} 个、总部 {LIMITS['hq']} 个、人员 {LIMITS['staff']} 人。绿色达标，红色未达标。"
+             f"有错误的行这里照样计入，以 gcs quotas 的结果为准。")
+    ws.merge_range("C2:O2", howto, note)
+    widths = [NAME_WIDTH, NAME_WIDTH] + [RULE_WIDTH] * (2 * len(LIVE_RULES)) + [OK_WIDTH]
+    ws.set_row(1, row_height(wrapped_lines(howto, sum(widths[2:]))))
     ws.merge_range("A3:A4", "姓名", head)
     ws.merge_range("B3:B4", "岗位", head)
     for rule, (a, b) in cols.items():
@@ -212,10 +219,10 @@ def _live_sheet(ws, fmt, r: _Refs, rules: Rules, cm: str, mm: str, month: str | 
         ws.write_string(f"{b}4", "应有", head)
     ok_col = ok_column()
     ws.merge_range(f"{ok_col}3:{ok_col}4", "是否全部达标", head)
-    ws.set_row(2, 32)
-    ws.set_column("A:B", 10)
-    ws.set_column(f"{cols[LIVE_RULES[0]][0]}:{cols[LIVE_RULES[-1]][1]}", 9)
-    ws.set_column(f"{ok_col}:{ok_col}", 12)
+    ws.set_row(2, row_height(max(wrapped_lines(rules.title(rule), 2 * RULE_WIDTH) for rule in LIVE_RULES)))
+    ws.set_column("A:B", NAME_WIDTH)
+    ws.set_column(f"{cols[LIVE_RULES[0]][0]}:{cols[LIVE_RULES[-1]][1]}", RULE_WIDTH)
+    ws.set_column(f"{ok_col}:{ok_col}", OK_WIDTH)
     staff = r.col("staff", "name")
     roles = r.col("staff", "role")
     for row in range(FIRST_PERSON_ROW, last + 1):
@@ -245,4 +252,6 @@ def _live_sheet(ws, fmt, r: _Refs, rules: Rules, cm: str, mm: str, month: str | 
     ws.conditional_format(ok_area, {"type": "cell", "criteria": "==", "value": '"达标"', "format": green})
     ws.conditional_format(ok_area, {"type": "cell", "criteria": "==", "value": '"未达标"', "format": red})
     ws.freeze_panes(FIRST_PERSON_ROW - 1, 2)
-    print_setup(ws, repeat=(2, 3), footer=None)
+    ws.print_area(0, 0, FIRST_PERSON_ROW - 2 + min(people, LIMITS["staff"]), len(widths) - 1)
+    print_setup(ws, widths=widths, repeat=(2, 3), margins=MARGINS,
+                header=page_header(left="拜访指标", right=LIVE))

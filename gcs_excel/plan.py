@@ -18,7 +18,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 from .checks.identifiers import HALVES, half_of, period_of
 from .dept import Department, Person, Store, load_department
@@ -28,11 +28,10 @@ from .rules import Rules, load_rules
 from .spec import load_specs
 from .templates import write_workbook
 from .validate import validate_readable
+from .visit_purpose import VisitPurposes
 from .workdays import working_days
 from .writing import atomic_output
 
-STORE_PURPOSE = "紧俏货源书面告知；采集上摊、动销、价格、库存"
-HQ_PURPOSE = "预约拜访购销负责人：沟通订货计划、需求预测和客户意见"
 _ROAD_RE = re.compile(r"(?:区|县|市)([^区县市\d]{2,12}?(?:路|街|道|巷|大道|大街))")
 _NUMBER_RE = re.compile(r"(\d+)\s*号")
 
@@ -74,19 +73,23 @@ class _Calendar:
 
 
 class Planner:
-    def __init__(self, dept: Department, month: str, rules: Rules):
+    """Plans the month of one person at a time; catalogue rows (by field id) name the
+    scarce and new SKUs in the visits' purposes."""
+
+    def __init__(self, dept: Department, month: str, rules: Rules, catalogue: Sequence[Mapping] = ()):
         self.dept, self.month, self.rules = dept, month, rules
         self.days = working_days(month, rules)
         if not self.days:
             raise ConfigError(f"{month} 没有工作日")
         self.label = functools.partial(load_specs().label, "plan")     # (field, value id) -> label
         self.notes: list[str] = []
+        self.purpose = VisitPurposes(dept, month, catalogue, yes=load_specs().label("catalogue", "scarce", "yes"))
 
     def _row(self, day: dt.date, person: Person, kind: str, code: str, name: str) -> dict[str, Any]:
         return {"date": day, "person": person.name, "role": self.label("role", person.role),
                 "target_type": self.label("target_type", kind), "target_code": code, "target_name": name,
                 "appointment": self.label("appointment", "yes") if kind == "hq" else None,
-                "purpose": HQ_PURPOSE if kind == "hq" else STORE_PURPOSE, "period": period_of(day)}
+                "purpose": self.purpose(day, person.name, person.role, kind, code), "period": period_of(day)}
 
     def _existing(self, person: Person):
         """The person's rows already in the plan that count towards the quotas: visits to
@@ -242,7 +245,8 @@ def make_plan(paths: Sequence[str | Path], month: str, *, person: str | None = N
     if person and person not in dept.staff:
         raise ConfigError(f"人员名单里没有「{person}」")
     people = [dept.staff[person]] if person else dept.roster()
-    planner = Planner(dept, month, rules)
+    catalogue = [r for t in v.tables_of("catalogue") for r in t.records()]
+    planner = Planner(dept, month, rules, catalogue)
     rows = [r for p in people for r in planner.plan(p)]
     result = PlanResult(month, rows, notes=planner.notes, people=[p.name for p in people])
     if dept.excluded:

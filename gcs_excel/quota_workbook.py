@@ -1,136 +1,196 @@
 """`gcs quotas --out FILE`: the month's quota check as a workbook for the department.
 
 指标汇总 (person x rule, green/red), 明细 (every shortfall with what is needed to fix it),
-计划执行 (plan against actual per person, then every warning), and 未计入的行 when rows
-with errors were left out.
+计划执行 (plan against actual per person), 拜访提醒 (every visit outside the plan,
+planned visit not made and HQ visit without appointment), and 未计入的行 when rows with
+errors were left out. Each table has a sheet of its own, its columns as wide as their
+content (long text wraps, rows as tall as their lines), printed on A4 one page wide.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Sequence
 
-from .quotas import WARNING_TITLES, QuotaReport, role_labels
-from .render import item_need, shortfall_lines
+from .checks.identifiers import period_of
+from .quotas import WARNING_TITLES, QuotaReport, QuotaWarning, role_labels
+from .render import item_need, pct, shortfall_lines
 from .rules import RULE_IDS
+from .textwidth import fit_width, row_height, wrapped_lines
 from .writing import atomic_output
-from .xlsx_style import header_row, header_style, new_workbook, print_setup
+from .xlsx_style import Formats, new_workbook, page_header, print_setup
 
 GREEN, RED = "#C6EFCE", "#FFC7CE"
+TITLE = "拜访指标"
+MARGINS = {"left": 0.5, "right": 0.5, "top": 0.75, "bottom": 0.75}
 
 
-class _Sheet:
-    """A plain report table: bold filled header, frozen, filtered, printable."""
-
-    def __init__(self, wb, name: str, columns: list[tuple[str, float]], fmts):
-        self.ws = wb.add_worksheet(name)
-        self.fmts = fmts
-        self.row = 0
-        header_row(self.ws, 0, columns, fmts["head"])
-        self.ws.freeze_panes(1, 0)
-        self.ncols = len(columns)
-        print_setup(self.ws, repeat=0)
-
-    def add(self, values, fmt=None) -> None:
-        self.row += 1
-        for c, v in enumerate(values):
-            f = fmt[c] if isinstance(fmt, list) else fmt
-            if v is None or v == "":
-                self.ws.write_blank(self.row, c, None, f)
-            elif isinstance(v, (int, float)):
-                self.ws.write_number(self.row, c, v, f)
-            else:
-                self.ws.write_string(self.row, c, str(v), f)
-
-    def done(self) -> None:
-        self.ws.autofilter(0, 0, max(self.row, 1), self.ncols - 1)
+@dataclass(frozen=True)
+class Col:
+    """A column of a report table: its title, the widest it may get (longer text wraps)
+    and what it holds: text, int, pct, or mark (a value on a green, red or grey ground)."""
+    title: str
+    most: float = 30
+    kind: str = "text"
 
 
-def write_quota_workbook(report: QuotaReport, path: str | Path, inputs=()) -> Path:
-    labels = role_labels()
-    rules = report.rules
+class Table:
+    """A table on a sheet of its own, written once all its rows are known: widths come
+    from the content, long text wraps with row heights that fit."""
+
+    def __init__(self, name: str, columns: Sequence[Col], *, empty: str = "", note: str = ""):
+        self.name, self.columns, self.empty, self.note = name, list(columns), empty, note
+        self.rows: list[tuple[list[Any], list[str | None]]] = []
+
+    def add(self, values: Sequence[Any], marks: Sequence[str | None] = ()) -> None:
+        """A row; marks names the ground of each mark cell (ok / bad / na)."""
+        self.rows.append((list(values), list(marks) or [None] * len(values)))
+
+    def _shown(self, c: int, value: Any) -> str:
+        if value is None:
+            return ""
+        return pct(value) if self.columns[c].kind == "pct" else str(value)
+
+    def widths(self) -> list[float]:
+        """Each column's width: its widest text (title included), within the column's most."""
+        return [fit_width([col.title, *(self._shown(c, v[c]) for v, _ in self.rows)], maximum=col.most)
+                for c, col in enumerate(self.columns)]
+
+    def write(self, wb, fmts: Formats, month: str) -> int:
+        """Write the sheet; returns the scale (percent) it prints at."""
+        ws = wb.add_worksheet(self.name)
+        widths = self.widths()
+        head = fmts.header()
+        for c, (col, width) in enumerate(zip(self.columns, widths)):
+            ws.set_column(c, c, width)
+            ws.write_string(0, c, col.title, head)
+        ws.set_row(0, row_height(max(wrapped_lines(col.title, w) for col, w in zip(self.columns, widths))))
+        cell = {"text": fmts.get(border=1, valign="top", text_wrap=True),
+                "int": fmts.get(border=1, valign="top", num_format="0"),
+                "pct": fmts.get(border=1, valign="top", num_format="0.0%"),
+                "ok": fmts.get(bg_color=GREEN, font_color="#006100", align="center", border=1),
+                "bad": fmts.get(bg_color=RED, font_color="#9C0006", align="center", border=1),
+                "na": fmts.get(font_color="#A6A6A6", align="center", border=1)}
+        for r, (values, marks) in enumerate(self.rows, start=1):
+            lines = 1
+            for c, value in enumerate(values):
+                kind = self.columns[c].kind
+                fmt = cell[marks[c] or "na"] if kind == "mark" else cell[kind]
+                if value is None or value == "":
+                    ws.write_blank(r, c, None, fmt)
+                elif isinstance(value, (int, float)) and kind in ("int", "pct"):
+                    ws.write_number(r, c, value, fmt)
+                else:
+                    ws.write_string(r, c, str(value), fmt)
+                    lines = max(lines, wrapped_lines(str(value), widths[c]))
+            if lines > 1:
+                ws.set_row(r, row_height(lines))
+        last = len(self.rows)
+        if not self.rows and self.empty:
+            last = 1
+            ws.write_string(1, 0, self.empty)
+        if self.note:
+            self._note(ws, last + 2, widths, fmts)
+        ws.freeze_panes(1, 0)
+        ws.autofilter(0, 0, max(len(self.rows), 1), len(self.columns) - 1)
+        return print_setup(ws, widths=widths, repeat=0, margins=MARGINS,
+                           header=page_header(left=f"{TITLE} {month}", right=self.name))
+
+    def _note(self, ws, row: int, widths: list[float], fmts: Formats) -> None:
+        """A note under the table, wrapped across its full width (never past the print edge)."""
+        fmt = fmts.get(text_wrap=True, valign="top", font_color="#595959")
+        if len(widths) > 1:
+            ws.merge_range(row, 0, row, len(widths) - 1, self.note, fmt)
+        else:
+            ws.write_string(row, 0, self.note, fmt)
+        ws.set_row(row, row_height(wrapped_lines(self.note, sum(widths))))
+
+
+def write_quota_workbook(report: QuotaReport, path: str | Path, inputs: Sequence[str | Path] = ()) -> Path:
+    """Write the report workbook of a quota check (atomically; inputs are never overwritten)."""
     with atomic_output(path, inputs) as tmp:
         wb = new_workbook(tmp)
-        fmts = {
-            "head": wb.add_format(header_style()),
-            "ok": wb.add_format({"bg_color": GREEN, "font_color": "#006100", "align": "center", "border": 1}),
-            "bad": wb.add_format({"bg_color": RED, "font_color": "#9C0006", "align": "center", "border": 1}),
-            "na": wb.add_format({"font_color": "#A6A6A6", "align": "center", "border": 1}),
-            "cell": wb.add_format({"border": 1, "valign": "top", "text_wrap": True}),
-            "pct": wb.add_format({"border": 1, "num_format": "0.0%"}),
-            "int": wb.add_format({"border": 1, "num_format": "0"}),
-        }
-        _summary(wb, report, labels, rules, fmts)
-        _details(wb, report, labels, rules, fmts)
-        _execution(wb, report, labels, fmts)
-        if report.excluded:
-            t = _Sheet(wb, "未计入的行", [("文件", 30), ("工作表", 12), ("行", 6), ("原因", 80)], fmts)
-            for x in report.excluded:
-                t.add([x.file, x.sheet, x.row, "；".join(x.reasons)], fmts["cell"])
-            t.done()
+        fmts = Formats(wb)
+        for table in tables(report):
+            table.write(wb, fmts, report.month)
         wb.close()
     return Path(path)
 
 
-def _summary(wb, report, labels, rules, fmts) -> None:
-    cols = [("姓名", 10), ("岗位", 10)] + [(rules.title(r), 14) for r in RULE_IDS] + [("全部达标", 10)]
-    t = _Sheet(wb, "指标汇总", cols, fmts)
-    t.ws.set_row(0, 36)
+def tables(report: QuotaReport) -> list[Table]:
+    """The workbook's tables, in sheet order."""
+    labels = role_labels()
+    out = [_summary(report, labels), _details(report, labels), _execution(report, labels), _warnings(report)]
+    if report.excluded:
+        t = Table("未计入的行", [Col("文件", 30), Col("工作表", 14), Col("行", 6, "int"), Col("原因", 60)])
+        for x in report.excluded:
+            t.add([Path(x.file).name, x.sheet, x.row, "；".join(x.reasons)])
+        out.append(t)
+    return out
+
+
+def _summary(report: QuotaReport, labels) -> Table:
+    rules = report.rules
+    cols = [Col("姓名", 12), Col("岗位", 10)] + [Col(rules.title(r), 12, "mark") for r in RULE_IDS] \
+        + [Col("全部达标", 10, "mark")]
+    t = Table("指标汇总", cols, note=f"{report.month}；规则：{rules.source}；“实际/应有”——绿色达标，红色未达标，"
+                                   "灰色表示这一项不适用于该岗位。")
     for person in report.people:
         mine = {r.rule: r for r in report.of(person.name)}
-        values, styles = [person.name, labels[person.role]], [fmts["cell"], fmts["cell"]]
+        values, marks = [person.name, labels[person.role]], [None, None]
         for rule in RULE_IDS:
             r = mine.get(rule)
             values.append(f"{r.actual}/{r.required}" if r else "—")
-            styles.append(fmts["na"] if r is None else fmts["ok"] if r.ok else fmts["bad"])
+            marks.append("na" if r is None else "ok" if r.ok else "bad")
         ok = all(r.ok for r in mine.values())
-        values.append("达标" if ok else "未达标")
-        styles.append(fmts["ok"] if ok else fmts["bad"])
-        t.add(values, styles)
-    t.ws.write_string(t.row + 2, 0, f"{report.month}；规则：{rules.source}；“实际/应有”——绿色达标，红色未达标。")
-    t.done()
+        t.add(values + ["达标" if ok else "未达标"], marks + ["ok" if ok else "bad"])
+    return t
 
 
-def _details(wb, report, labels, rules, fmts) -> None:
-    cols = [("姓名", 10), ("岗位", 10), ("指标", 20), ("编码", 15), ("名称", 26), ("地址", 30),
-            ("电话", 15), ("需要做的", 50)]
-    t = _Sheet(wb, "明细", cols, fmts)
+def _details(report: QuotaReport, labels) -> Table:
+    cols = [Col("姓名", 12), Col("岗位", 10), Col("指标", 16), Col("编码", 14), Col("名称", 26), Col("需要做的", 50)]
+    t = Table("明细", cols, empty="全部达标，没有需要补的。")
     for r in report.results:
         if r.ok:
             continue
-        who = [r.person, labels[r.role], rules.title(r.rule)]
+        who = [r.person, labels[r.role], report.rules.title(r.rule)]
         items = r.details.get("short")
         if items is not None:
             for item in items:
-                code = item.get("licence") or item.get("code")
-                t.add([*who, code, item["name"], item["address"], item["phone"], item_need(r, item)],
-                      fmts["cell"])
+                t.add([*who, item.get("licence") or item.get("code"), item["name"], item_need(r, item)])
         else:
             for line in shortfall_lines(r):
-                t.add([*who, "", "", "", "", line], fmts["cell"])
-    if t.row == 0:
-        t.add(["", "", "", "", "", "", "", "全部达标，没有需要补的。"], fmts["cell"])
-    t.done()
+                t.add([*who, "", "", line])
+    return t
 
 
-def _execution(wb, report, labels, fmts) -> None:
-    cols = [("姓名", 10), ("岗位", 10), ("计划拜访", 9), ("实际拜访", 9), ("按计划拜访", 10),
-            ("拜访达成率", 10), ("计划外拜访", 10), ("到期未拜访", 10), ("未到期", 8)]
-    t = _Sheet(wb, "计划执行", cols, fmts)
+def _execution(report: QuotaReport, labels) -> Table:
+    cols = [Col("姓名", 12), Col("岗位", 10), Col("计划拜访", 10, "int"), Col("实际拜访", 10, "int"),
+            Col("按计划拜访", 10, "int"), Col("拜访达成率", 10, "pct"), Col("计划外拜访", 10, "int"),
+            Col("到期未拜访", 10, "int"), Col("未到期", 8, "int")]
+    t = Table("计划执行", cols, note="拜访达成率 = 按计划拜访次数 ÷ 计划拜访次数。每一条计划外拜访、到期未拜访和"
+                                  "未预约的总部拜访列在“拜访提醒”。")
     for e in report.execution:
         t.add([e.person, labels[e.role], e.planned, e.visits, e.in_plan, e.rate, e.outside_plan,
-               e.not_visited, e.not_due],
-              [fmts["cell"], fmts["cell"], fmts["int"], fmts["int"], fmts["int"], fmts["pct"],
-               fmts["int"], fmts["int"], fmts["int"]])
-    t.done()
-    ws = t.ws
-    top = t.row + 3
-    ws.write_string(top - 1, 0, "拜访达成率 = 按计划拜访次数 ÷ 计划拜访次数；下面是每一条计划外拜访、到期未拜访和未预约的总部拜访。")
-    for c, title in enumerate(("人员", "日期", "类型", "对象编码", "对象名称", "说明", "文件", "行")):
-        ws.write_string(top, c, title, fmts["head"])
-    for k, w in enumerate(report.warnings, start=1):
-        for c, v in enumerate((w.person, w.date.isoformat(), WARNING_TITLES[w.code], w.target, w.name,
-                               w.message, w.file, w.row)):
-            if isinstance(v, int):
-                ws.write_number(top + k, c, v, fmts["int"])
-            else:
-                ws.write_string(top + k, c, v, fmts["cell"])
+               e.not_visited, e.not_due])
+    return t
+
+
+def _warnings(report: QuotaReport) -> Table:
+    cols = [Col("人员", 12), Col("日期", 11), Col("类型", 14), Col("对象编码", 14), Col("对象名称", 24),
+            Col("说明", 40), Col("文件", 24), Col("行", 6, "int")]
+    t = Table("拜访提醒", cols, empty="没有计划外拜访、到期未拜访或未预约的总部拜访。")
+    for w in report.warnings:
+        t.add([w.person, w.date.isoformat(), WARNING_TITLES[w.code], w.target, w.name, _why(w),
+               Path(w.file).name, w.row])
+    return t
+
+
+def _why(w: QuotaWarning) -> str:
+    """What the warning means, without the date, code and name its row already shows."""
+    if w.code == "hq_visit_without_appointment":
+        return "没有预约，不计入总部拜访指标"
+    if w.code == "visit_not_in_plan":
+        return f"不在 {period_of(w.date)} 的计划里"
+    return f"{period_of(w.date)}内没有拜访记录"

@@ -122,24 +122,22 @@ class QuotaReport:
 
 
 def role_labels() -> dict[str, str]:
+    """Role id -> label (mm -> 市场经理), from the staff spec."""
     return dict(load_specs().sheet("staff").field("role").options)
 
 
 def check_month(month: str) -> str:
+    """The month as given, when it is YYYY-MM; else a ConfigError."""
     if not MONTH_RE.match(month or ""):
         raise ConfigError(f"月份「{month}」请写成 YYYY-MM，如 2026-10")
     return month
 
 
 def quotas(paths: Sequence[str | Path], month: str, *, rules: Rules | str | Path | None = None,
-           today: dt.date | None = None, out: str | Path | None = None) -> QuotaReport:
-    """The `gcs quotas` command: validate the files, check every person's quotas and,
-    with out, write the report workbook."""
-    report = _quotas(paths, month, rules, today)
-    if out is not None and report.exit_code != 2:
-        from .quota_workbook import write_quota_workbook   # the writer imports this module
-        write_quota_workbook(report, out, inputs=paths)
-    return report
+           today: dt.date | None = None) -> QuotaReport:
+    """The `gcs quotas` check: validate the files and check every person's quotas for the
+    month. Writes nothing: quota_workbook.write_quota_workbook writes the report workbook."""
+    return _quotas(paths, month, rules, today)
 
 
 def _quotas(paths, month, rules, today) -> QuotaReport:

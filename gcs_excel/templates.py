@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
+import math
+from collections import Counter
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -20,18 +23,21 @@ from .a1 import col_letter
 from .checks.identifiers import LENGTHS
 from .describe import input_message, rule_text, type_text
 from .livesheet import add_live_sheets
-from .textwidth import display_width
+from .textwidth import excel_width, fit_width, row_height, wrapped_lines
 from .rules import Rules, load_rules
 from .sheetnames import INSTRUCTIONS, LISTS, reference_sheet
 from .spec import Field, SheetSpec, Specs, TemplateSpec, load_specs
 from .writing import atomic_output
-from .xlsx_style import DATE_FORMAT, FONT, HEADER_FILL, Formats, header_row, new_workbook, print_setup
+from .xlsx_style import (DATE_FORMAT, HEADER_FILL, Formats, header_row, layout, new_workbook, page_header,
+                         print_setup)
 
 MAX_ROW = 1_048_575           # last 0-based row of a sheet
 DEFAULT_FORMATS = {"text": "@", "enum": "@", "month": "@", "int": "0", "number": "General",
                    "date": DATE_FORMAT}
 HEADER_REQUIRED = HEADER_FILL
 HEADER_OPTIONAL = "#5B9BD5"
+MARGINS = {"left": 0.4, "right": 0.4, "top": 0.7, "bottom": 0.7}
+FILL_SCALE = 80               # filled sheets narrow their free text (it wraps) to print at this scale
 
 
 @dataclass(frozen=True)
@@ -61,8 +67,12 @@ def list_name(ref: str, specs: Specs) -> str:
 
 
 class _Formats(Formats):
-    def column(self, f: Field):
-        return self.get(num_format=f.num_format or DEFAULT_FORMATS[f.type])
+    def column(self, f: Field, wrap: bool = False):
+        """The field's cell format, top-aligned (a row's wrapped text starts level with
+        its other cells); wrap for text wider than its column."""
+        if wrap:
+            return self.get(num_format=f.num_format or DEFAULT_FORMATS[f.type], valign="top", text_wrap=True)
+        return self.get(num_format=f.num_format or DEFAULT_FORMATS[f.type], valign="top")
 
 
 def write_workbook(template: TemplateSpec, path: str | Path, *,
@@ -87,21 +97,24 @@ def write_workbook(template: TemplateSpec, path: str | Path, *,
         used_lists = _dropdown_lists(template, lists)
         for sheet in template.sheets:
             ws = wb.add_worksheet(sheet.name)
-            _layout(ws, sheet, fmt, used_lists, specs, (headers or {}).get(sheet.id, {}))
             rows = list((data or {}).get(sheet.id, ()))
-            _write_rows(ws, sheet, rows, fmt)
+            widths = column_widths(sheet, rows)
+            _layout(ws, sheet, widths, fmt, used_lists, specs, (headers or {}).get(sheet.id, {}))
+            _write_rows(ws, sheet, rows, widths, fmt)
             for r1, c1, r2, c2, value in (merges or {}).get(sheet.id, ()):
                 ws.merge_range(r1, c1, r2, c2, None)
                 _write_value(ws, r1, c1, value, sheet.fields[c1] if c1 < len(sheet.fields) else None, fmt)
-            _print_setup(ws, sheet)
+            _print_setup(ws, sheet, widths)
+        refs = {ref: list((references or {}).get(ref, ())) for ref in template.references}
         if template.live_quotas:
-            add_live_sheets(wb, fmt.get, specs, rules or load_rules(), month)
-        for ref in template.references:
+            add_live_sheets(wb, fmt.get, specs, rules or load_rules(), month, people=len(refs.get("staff", ())))
+        for ref, rows in refs.items():
             sheet = specs.sheet(ref)
             ws = wb.add_worksheet(reference_sheet(sheet.name))
-            _layout(ws, sheet, fmt, used_lists, specs, {})
-            _write_rows(ws, sheet, list((references or {}).get(ref, ())), fmt)
-            _print_setup(ws, sheet)
+            widths = column_widths(sheet, rows)
+            _layout(ws, sheet, widths, fmt, used_lists, specs, {})
+            _write_rows(ws, sheet, rows, widths, fmt)
+            _print_setup(ws, sheet, widths)
         _instructions(wb, template, fmt, specs)
         if used_lists:
             _lists_sheet(wb, used_lists, specs)
@@ -115,13 +128,57 @@ def _dropdown_lists(template: TemplateSpec, lists: Mapping[str, list[str]]) -> d
     return {r: lists[r] for r in sorted(refs) if lists.get(r)}
 
 
-def _layout(ws, sheet: SheetSpec, fmt: _Formats, lists: Mapping[str, list[str]], specs: Specs,
-            headers: Mapping[str, str]) -> None:
-    ws.set_row(0, 32)
+def column_widths(sheet: SheetSpec, rows: Sequence[Mapping[str, Any]]) -> list[float]:
+    """Each column's width: the spec's, or wider for the longest value written into it.
+    Codes, numbers and dates never wrap. Free text (names, addresses, notes) wraps: its
+    column fits nine values in ten, and while the sheet would print below FILL_SCALE the
+    widest text column gives up room, down to its spec width at the least."""
+    widths, free = [], []
     for c, f in enumerate(sheet.fields):
-        ws.set_column(c, c, f.width, fmt.column(f))
-        ws.write_string(0, c, headers.get(f.id, f.header),
-                        fmt.header(HEADER_REQUIRED if f.required else HEADER_OPTIONAL))
+        texts = [v if isinstance(v, str) else _shown(v) for r in rows if (v := r.get(f.id)) not in (None, "")]
+        counts = Counter(texts)                     # measure each distinct text once
+        if f.type == "text" and not f.code:
+            free.append(c)
+            # wide enough for nine texts in ten on one line: a few long names wrap instead
+            by_width = sorted(counts, key=_width)
+            keep, seen = math.ceil(len(texts) * 0.9), 0
+            for n, text in enumerate(by_width):
+                seen += counts[text]
+                if seen >= keep:
+                    by_width = by_width[:n + 1]
+                    break
+            counts = Counter(by_width)
+        widths.append(max(f.width, fit_width(counts, maximum=60)))
+    while layout(widths, MARGINS)[1] < FILL_SCALE:
+        room = [c for c in free if widths[c] > sheet.fields[c].width]
+        if not room:
+            break
+        c = max(room, key=lambda c: widths[c])
+        widths[c] = max(sheet.fields[c].width, widths[c] - 1)
+    return widths
+
+
+# Filled sheets repeat their texts (names, labels, purposes): each is measured once.
+_width = functools.lru_cache(maxsize=1 << 16)(excel_width)
+_lines = functools.lru_cache(maxsize=1 << 16)(wrapped_lines)
+
+
+def _shown(value: Any) -> str:
+    """A value as a cell shows it, for its width."""
+    if isinstance(value, Formula):
+        return _shown(value.value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return DATE_FORMAT
+    return "" if value is None else str(value)
+
+
+def _layout(ws, sheet: SheetSpec, widths: Sequence[float], fmt: _Formats, lists: Mapping[str, list[str]],
+            specs: Specs, headers: Mapping[str, str]) -> None:
+    titles = [headers.get(f.id, f.header) for f in sheet.fields]
+    ws.set_row(0, row_height(max(2, *(wrapped_lines(t, w) for t, w in zip(titles, widths)))))
+    for c, f in enumerate(sheet.fields):
+        ws.set_column(c, c, widths[c], fmt.column(f))
+        ws.write_string(0, c, titles[c], fmt.header(HEADER_REQUIRED if f.required else HEADER_OPTIONAL))
         ws.data_validation(1, c, MAX_ROW, c, _validation(f, lists, specs))
     last = len(sheet.fields) - 1
     ws.freeze_panes(1, 0)
@@ -172,10 +229,10 @@ def _validation(f: Field, lists: Mapping[str, list[str]], specs: Specs) -> dict:
     return v
 
 
-def _write_value(ws, r: int, c: int, value: Any, f: Field | None, fmt: _Formats) -> None:
+def _write_value(ws, r: int, c: int, value: Any, f: Field | None, fmt: _Formats, wrap: bool = False) -> None:
     if value is None or value == "":
         return
-    cell_fmt = fmt.column(f) if f is not None else None
+    cell_fmt = fmt.column(f, wrap) if f is not None else None
     if isinstance(value, Formula):
         ws.write_formula(r, c, value.text, cell_fmt, value.value)
     elif isinstance(value, str):
@@ -185,30 +242,52 @@ def _write_value(ws, r: int, c: int, value: Any, f: Field | None, fmt: _Formats)
     elif isinstance(value, (int, float)):
         ws.write_number(r, c, value, cell_fmt)
     elif isinstance(value, dt.datetime):
-        ws.write_datetime(r, c, value, fmt.get(num_format=DATE_FORMAT if value.time() == dt.time() else "yyyy-mm-dd hh:mm"))
+        ws.write_datetime(r, c, value, fmt.get(num_format=DATE_FORMAT if value.time() == dt.time() else "yyyy-mm-dd hh:mm",
+                                               valign="top"))
     elif isinstance(value, dt.date):
-        ws.write_datetime(r, c, dt.datetime.combine(value, dt.time()), fmt.get(num_format=DATE_FORMAT))
+        ws.write_datetime(r, c, dt.datetime.combine(value, dt.time()), fmt.get(num_format=DATE_FORMAT, valign="top"))
     else:
         ws.write_string(r, c, str(value), cell_fmt)
 
 
-def _write_rows(ws, sheet: SheetSpec, rows: list[Mapping[str, Any]], fmt: _Formats) -> None:
+def _write_rows(ws, sheet: SheetSpec, rows: list[Mapping[str, Any]], widths: Sequence[float],
+                fmt: _Formats) -> None:
+    """Write the rows; text wider than its column wraps, and its row is made as tall as
+    its lines (clients do not recompute row heights on open)."""
     fields = list(sheet.fields)
     for r, row in enumerate(rows, start=1):
+        lines = 1
         for c, f in enumerate(fields):
-            if f.id in row:
-                _write_value(ws, r, c, row[f.id], f, fmt)
+            value = row.get(f.id)
+            wrap = isinstance(value, str) and _width(value) > widths[c] - 1
+            if wrap:
+                lines = max(lines, _lines(value, widths[c]))
+            _write_value(ws, r, c, value, f, fmt, wrap)
+        if lines > 1:
+            ws.set_row(r, row_height(lines))
 
 
-def _print_setup(ws, sheet: SheetSpec) -> None:
-    print_setup(ws, repeat=0, margins={"left": 0.4, "right": 0.4, "top": 0.7, "bottom": 0.7},
-                header=f"&C&\"{FONT},Bold\"{sheet.name}")
+def _keep(sheet: SheetSpec) -> int:
+    """Columns repeated on every page when a sheet is printed on pages side by side: up to
+    the key and the name of a row."""
+    ids = sheet.ids
+    return 1 + max((ids.index(i) for i in (*sheet.key, sheet.label) if i in ids), default=0)
 
 
-def _instructions(wb, template: TemplateSpec, fmt: _Formats, specs: Specs) -> None:
+def _print_setup(ws, sheet: SheetSpec, widths: Sequence[float]) -> int:
+    return print_setup(ws, widths=widths, repeat=0, margins=MARGINS, keep=_keep(sheet),
+                       header=page_header(center=sheet.name, bold_center=True))
+
+
+INSTRUCTION_COLUMNS = (("工作表", 14), ("列", 5), ("字段", 20), ("必填", 6), ("类型", 16), ("规则", 50),
+                       ("示例", 24), ("说明", 40))      # (title, widest; longer text wraps)
+
+
+def _instructions(wb, template: TemplateSpec, fmt: _Formats, specs: Specs) -> int:
     ws = wb.add_worksheet(INSTRUCTIONS)
     title = fmt.get(bold=True, font_size=14)
     wrap = fmt.get(text_wrap=True, valign="top", border=1, num_format="@")
+    note = fmt.get(text_wrap=True, valign="top")
     head = fmt.get(bold=True, font_color="#FFFFFF", bg_color=HEADER_REQUIRED, border=1, align="center")
     ws.write_string(0, 0, f"{template.workbook} 填表说明", title)
     notes = [
@@ -216,31 +295,25 @@ def _instructions(wb, template: TemplateSpec, fmt: _Formats, specs: Specs) -> No
         "深蓝色表头为必填列，浅蓝色为选填列。列名和顺序不能改，需要的话只能在最后追加列。",
         "编号、证号、电话、帐号等列已设为文本格式：请直接输入，不要改成数字格式，否则长号码的后几位会丢失。",
         "日期请填真实日期（如 2026-03-05），不要写成“2026年3月5日”这样的文字。数据区不要合并单元格，不要用公式。",
-        "填好后可用 gcs validate 检查，或点工作簿里的“校验”按钮。",
+        "填好后可用 gcs validate 检查：它列出每一处填错的地方和改法。",
     ]
-    for i, note in enumerate(notes, start=1):
-        ws.write_string(i, 0, note)
+    table = [(sheet.name, col_letter(c), f.header, "是" if f.required else "", type_text(f),
+              rule_text(f, sheet, specs), f.example, f.hint)
+             for sheet in template.sheets for c, f in enumerate(sheet.fields)]
+    widths = [fit_width([t, *(row[k] for row in table)], maximum=most)
+              for k, (t, most) in enumerate(INSTRUCTION_COLUMNS)]
+    for i, text in enumerate(notes, start=1):      # across the table's width, never past the print edge
+        ws.merge_range(i, 0, i, len(widths) - 1, text, note)
+        ws.set_row(i, row_height(wrapped_lines(text, sum(widths))))
     top = len(notes) + 2
-    columns = ("工作表", "列", "字段", "必填", "类型", "规则", "示例", "说明")
-    widths = (12, 5, 18, 6, 14, 60, 22, 40)
-    header_row(ws, top, zip(columns, widths), head)
-    r = top
-    for sheet in template.sheets:
-        for c, f in enumerate(sheet.fields):
-            r += 1
-            cells = (sheet.name, col_letter(c), f.header, "是" if f.required else "", type_text(f),
-                     rule_text(f, sheet, specs), f.example, f.hint)
-            for k, text in enumerate(cells):
-                ws.write_string(r, k, text, wrap)
-            ws.set_row(r, 15 * max(_lines(t, w) for t, w in zip(cells, widths)))
+    header_row(ws, top, zip((t for t, _ in INSTRUCTION_COLUMNS), widths), head)
+    for r, cells in enumerate(table, start=top + 1):
+        for k, text in enumerate(cells):
+            ws.write_string(r, k, text, wrap)
+        ws.set_row(r, row_height(max(wrapped_lines(t, w) for t, w in zip(cells, widths))))
     ws.freeze_panes(top + 1, 0)
-    print_setup(ws, repeat=top)
-
-
-def _lines(text: str, columns: float) -> int:
-    """Wrapped line count, counting a CJK character as two columns (row heights are not
-    recomputed by every client on open)."""
-    return max(1, -(-display_width(text) // int(columns)))
+    return print_setup(ws, widths=widths, repeat=top, margins=MARGINS,
+                       header=page_header(left=template.workbook, right=INSTRUCTIONS))
 
 
 def _lists_sheet(wb, lists: Mapping[str, list[str]], specs: Specs) -> None:

@@ -13,6 +13,7 @@ from typing import Iterable
 
 LINE_POINTS = 15.0          # the height of one line of 11-point 等线 / Calibri text
 CJK_FACTOR = 1.1            # a CJK character is a little wider than two digits
+MAX_ROW_POINTS = 409.0      # Excel refuses a taller row
 
 
 def char_width(ch: str) -> int:
@@ -68,5 +69,6 @@ def wrapped_lines(text: str, width: float) -> int:
 
 
 def row_height(lines: int, font_points: float = 11) -> float:
-    """Points for a row of that many lines of text at that font size."""
-    return round(LINE_POINTS * font_points / 11 * max(lines, 1) + 1.5, 1)
+    """Points for a row of that many lines of text at that font size (at most the 409
+    points Excel allows a row)."""
+    return min(round(LINE_POINTS * font_points / 11 * max(lines, 1) + 1.5, 1), MAX_ROW_POINTS)

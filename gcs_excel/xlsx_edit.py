@@ -17,13 +17,20 @@ from typing import Any
 
 import openpyxl
 from openpyxl.cell.cell import Cell, MergedCell
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils.indexed_list import IndexedList
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .errors import ReadError
 from .readers import Workbook as Grid
-from .textsafe import sheet_name
-from .xlsx_style import DATE_FORMAT
+from .textsafe import header_footer, sheet_name
+from .textwidth import fit_width, row_height, wrapped_lines
+from .xlsx_style import A4, DATE_FORMAT, FONT, HEADER_FILL, PAGE_FOOTER, layout
+
+PRINT_MARGINS = {"left": 0.4, "right": 0.4, "top": 0.75, "bottom": 0.75}
+CSV_WIDEST = 30
 
 
 
@@ -49,24 +56,85 @@ def set_value(cell: Cell, value: Any) -> None:
 def text_sheet(wb: openpyxl.Workbook, title: str, columns, rows, *, empty: tuple[int, str],
                index: int | None = None) -> Worksheet:
     """A sheet of text that replaces any sheet of that title: a bold header row of
-    (title, width) columns, a row per item, and empty=(column, note) when there are none."""
+    (title, widest) columns, a row per item, and empty=(column, note) when there are none.
+    Each column is as wide as its content up to its widest; longer text wraps in rows as
+    tall as their lines. It prints on A4 one page wide (print_setup_openpyxl)."""
     if title in wb.sheetnames:
         del wb[title]
     ws = wb.create_sheet(title, index)
-    bold = Font(bold=True)
-    for c, (head, width) in enumerate(columns, start=1):
+    rows = [list(values) for values in rows]
+    widths = [fit_width([head, *(r[c] for r in rows if c < len(r))], maximum=most)
+              for c, (head, most) in enumerate(columns)]
+    line = Side(style="thin", color="FFBFBFBF")
+    border = Border(left=line, right=line, top=line, bottom=line)
+    head_font = Font(name=FONT, bold=True, color="FFFFFFFF")
+    head_fill = PatternFill(fill_type="solid", fgColor="FF" + HEADER_FILL.lstrip("#"))
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for c, ((head, _), width) in enumerate(zip(columns, widths), start=1):
         cell = ws.cell(row=1, column=c)
         set_text(cell, head)
-        cell.font = bold
-        ws.column_dimensions[cell.column_letter].width = width
-    n = 0
-    for n, values in enumerate(rows, start=1):
-        for c, v in enumerate(values, start=1):
-            set_text(ws.cell(row=n + 1, column=c), v)
-    if not n:
+        cell.font, cell.fill, cell.border = head_font, head_fill, border
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        ws.column_dimensions[cell.column_letter].width = file_width(width)
+    for n, values in enumerate(rows, start=2):
+        lines = 1
+        for c, v in enumerate(values):
+            cell = ws.cell(row=n, column=c + 1)
+            set_text(cell, v)
+            cell.alignment, cell.border = wrap, border
+            lines = max(lines, wrapped_lines(v, widths[c]))
+        if lines > 1:
+            ws.row_dimensions[n].height = row_height(lines)
+    if not rows:
         set_text(ws.cell(row=2, column=empty[0]), empty[1])
     ws.freeze_panes = "A2"
+    print_setup_openpyxl(ws, widths, repeat=1)
     return ws
+
+
+def file_width(width: float) -> float:
+    """The width openpyxl must store for a column of that width as XlsxWriter (and
+    xlsx_style.layout) count it: the file's width includes the 5 pixels of padding."""
+    return round(width + 5 / 7, 2)
+
+
+def print_setup_openpyxl(ws: Worksheet, widths, *, repeat: int | None = None,
+                         margins=None) -> int:
+    """What xlsx_style.print_setup does for XlsxWriter, for a sheet openpyxl writes: A4,
+    portrait or landscape from the column widths (xlsx_style.layout), one page wide and
+    as many tall as needed, the first repeat rows atop every page, the file and sheet
+    name in the page header and page numbers in the footer. Returns the scale."""
+    margins = {**PRINT_MARGINS, **(margins or {})}
+    landscape, scale = layout(widths, margins)
+    ws.page_setup.paperSize = A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_margins = PageMargins(**margins, header=0.3, footer=0.3)
+    if repeat:
+        ws.print_title_rows = f"1:{repeat}"
+    ws.oddHeader.left.text, ws.oddHeader.left.font = "&F", FONT          # the file's name, filled in by the client
+    ws.oddHeader.right.text, ws.oddHeader.right.font = header_footer(ws.title), FONT
+    ws.oddFooter.center.text, ws.oddFooter.center.font = PAGE_FOOTER.removeprefix("&C"), FONT
+    return scale
+
+
+def _default_font(wb: openpyxl.Workbook) -> None:
+    """A new openpyxl workbook in our default font (等线, as xlsx_style.new_workbook), so
+    that its column widths count the digits xlsx_style.layout counts. openpyxl offers
+    no public way to set the font every unstyled cell uses."""
+    font = Font(name=FONT, sz=11, family=2)
+    wb._fonts = IndexedList([font])
+    wb._named_styles["Normal"].font = font
+
+
+def _fit_columns(ws: Worksheet, columns: dict[int, list[str]]) -> None:
+    """A sheet made from a CSV: columns as wide as their text (no wider than CSV_WIDEST),
+    printed like our other sheets."""
+    widths = [fit_width(columns.get(c, ()), maximum=CSV_WIDEST) for c in range(max(columns, default=-1) + 1)]
+    for c, width in enumerate(widths, start=1):
+        ws.column_dimensions[ws.cell(row=1, column=c).column_letter].width = file_width(width)
+    print_setup_openpyxl(ws, widths, repeat=1)
 
 
 # Parts of a package openpyxl does not carry over into a saved copy.
@@ -100,13 +168,17 @@ def open_copy(grid: Grid) -> tuple[openpyxl.Workbook, dict[str, str]]:
     opens Strict OOXML as empty)."""
     if grid.kind == "csv":
         wb = openpyxl.Workbook()
+        _default_font(wb)
         ws: Worksheet = wb.active
         sheet = grid.sheets[0]
         ws.title = sheet_name(sheet.name)
+        columns: dict[int, list[str]] = {}
         for row_idx, values in sheet.iter_rows():
             for c, v in enumerate(values):
                 if v != "":
                     set_text(ws.cell(row=row_idx + 1, column=c + 1), v)
+                    columns.setdefault(c, []).append(v)
+        _fit_columns(ws, columns)
         return wb, {sheet.name: ws.title}
     try:
         # openpyxl warns about extensions it drops and even print()s on some damaged

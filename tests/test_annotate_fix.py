@@ -31,10 +31,10 @@ def test_results_sheet_lists_every_problem_with_links(annotated_mistakes):
         ws = wb[RESULTS]
         mine = [p for p in report.problems if p.file == a.file]
         rows = list(ws.iter_rows(min_row=2, values_only=True))
-        assert [(r[2], r[4] or None) for r in rows] == [(p.code, p.cell) for p in mine]
+        assert [(r[2], r[5] or None) for r in rows] == [(p.code, p.cell) for p in mine]
         for r, p in zip(ws.iter_rows(min_row=2), mine):
             if p.cell:
-                assert r[4].hyperlink.location == f"'{p.sheet}'!{p.cell}"
+                assert r[5].hyperlink.location == f"'{p.sheet}'!{p.cell}"
 
 
 def test_problem_cells_are_filled_and_commented(annotated_mistakes):
@@ -184,7 +184,7 @@ def test_csv_whose_name_excel_refuses_as_a_sheet_title(tmp_path):
     wb = openpyxl.load_workbook(run.annotated[0].output)
     assert wb.sheetnames == [RESULTS, "销售_10月_"]
     assert wb["销售_10月_"]["F2"].comment is not None
-    link = wb[RESULTS]["E2"].hyperlink.location
+    link = wb[RESULTS]["F2"].hyperlink.location
     assert link == "'销售_10月_'!F2"
 
 

@@ -222,3 +222,90 @@ def test_existing_rows_count_only_when_they_would_count_for_the_quotas():
     d.plans.append(PlanRow(dt.date(2026, 10, 9), "刘洋", "cm", "hq", "JT0001", "2026-10上", False))
     rows = Planner(d, MONTH, load_rules()).plan(d.staff["刘洋"])
     assert sum(1 for r in rows if r["target_code"] == "JT0001") == 2     # the unappointed one does not count
+
+
+# --- what each visit is for (拜访事项) ---------------------------------------------------------------
+SCARCE = [{"sku": "中华(硬)", "scarce": "是", "new": "否"}, {"sku": "芙蓉王(硬)", "scarce": "是", "new": "否"},
+          {"sku": "芙蓉王(硬中支)", "scarce": "否", "new": "是"}, {"sku": "白沙(软)", "scarce": "否", "new": "否"}]
+
+
+def _logged(visits, catalogue=SCARCE, month=MONTH):
+    """The small department's plan for month, with these visits (date, person, code, issues) in its log."""
+    from .test_quotas import visit
+    base = _small(stores=3, hq=True)
+    base["hq"] = [dict(h, buyer="李晓梅") for h in base["hq"]]
+    log = [dict(visit(day, person, code, kind="总部" if code.startswith("JT") else "卖场",
+                      appointment="是" if code.startswith("JT") else None), issues=issues)
+           for day, person, code, issues in visits]
+    d = department_from_rows({**base, "visits": log})
+    planner = Planner(d, month, load_rules(), catalogue)
+    rows = [r for p in sorted(d.staff.values(), key=lambda p: p.name) for r in planner.plan(p)]
+    return rows
+
+
+def _purposes(rows, person, code):
+    return [r["purpose"] for r in sorted(rows, key=lambda r: r["date"]) if r["person"] == person and r["target_code"] == code]
+
+
+STORE1, STORE2 = "430102200001", "430102200002"
+NOTICE = "递交紧俏货源书面告知（中华(硬)、芙蓉王(硬)）；采集上摊、动销、价格、库存"
+
+
+@pytest.mark.parametrize("visits, person, code, expected", [
+    # the last visit found a problem: the next one follows it up, once
+    ([(dt.date(2026, 9, 9), "刘洋", STORE1, "中华(硬)断货 3 天")], "刘洋", STORE1,
+     ["跟进上次发现的问题：中华(硬)断货 3 天（9月9日）；" + NOTICE]),
+    # a later visit found nothing: the problem is not followed up
+    ([(dt.date(2026, 9, 9), "刘洋", STORE1, "价签未及时更新"), (dt.date(2026, 9, 20), "刘洋", STORE1, None)],
+     "刘洋", STORE1, [NOTICE]),
+    # the log ends last month and the store was not visited then
+    ([(dt.date(2026, 9, 9), "刘洋", STORE1, None)], "刘洋", STORE2, ["上月未拜访；" + NOTICE]),
+    # the log reaches into the month: stores not visited yet this month
+    ([(dt.date(2026, 10, 9), "刘洋", STORE1, None)], "刘洋", STORE2, ["本月尚未拜访；" + NOTICE]),
+    ([(dt.date(2026, 10, 1), "刘洋", STORE1, None)], "刘洋", STORE1, [NOTICE]),
+    # a market manager spot-checks: whether the store's customer manager has been there
+    ([(dt.date(2026, 9, 9), "刘洋", STORE1, None)], "王建国", STORE2,
+     ["上月客户经理未拜访；抽查客户经理服务和紧俏货源告知，听取卖场意见"]),
+    # no visit log: only the task
+    ([], "刘洋", STORE1, [NOTICE]),
+])
+def test_each_visit_says_what_it_is_for(visits, person, code, expected):
+    assert _purposes(_logged(visits), person, code)[:len(expected)] == expected
+
+
+def test_hq_visits_say_what_each_half_is_for_and_whom_to_see():
+    rows = _logged([(dt.date(2026, 9, 28), "刘洋", "JT0001", "要求增加芙蓉王(硬)货源")])
+    assert _purposes(rows, "刘洋", "JT0001") == [
+        "跟进上次发现的问题：要求增加芙蓉王(硬)货源（9月28日）；预约拜访购销负责人李晓梅：商定本月订货计划，介绍新品芙蓉王(硬中支)",
+        "预约拜访购销负责人李晓梅：回顾本月销售，预测下月需求"]
+    assert _purposes(rows, "王建国", "JT0001") == [
+        "跟进上次发现的问题：要求增加芙蓉王(硬)货源（9月28日）；预约拜访购销负责人李晓梅：听取客户对服务的意见，了解客户经理工作情况"]
+
+
+def test_a_busy_store_s_second_visit_checks_instead_of_handing_the_notice_again():
+    from .test_quotas import staff, stores
+    base = {"staff": staff(), "hq": [], "stores": [dict(s, monthly_volume=900) for s in stores(2)]}
+    d = department_from_rows(base)
+    rows = Planner(d, MONTH, load_rules()).plan(d.staff["刘洋"])
+    assert _purposes(rows, "刘洋", stores(1)[0]["licence"]) == [
+        "递交紧俏货源书面告知；采集上摊、动销、价格、库存", "复查库存、动销和价格执行"]
+
+
+def test_long_problems_are_quoted_short_on_one_line():
+    issue = "中华(硬)断货三天，\n店长说总部配送延误，要求下次提前告知配送时间并增加芙蓉王(硬)的货源"
+    (purpose,) = _purposes(_logged([(dt.date(2026, 9, 9), "刘洋", STORE1, issue)]), "刘洋", STORE1)
+    quoted = purpose.split("：", 1)[1].split("（9月9日）")[0]
+    assert "\n" not in quoted and len(quoted) == 30 and quoted.endswith("…")
+
+
+def test_plan_command_reads_the_visit_log_and_catalogue_for_the_purposes(base_files, clean_files, tmp_path):
+    extra = [p for p in clean_files if p.name.startswith(("拜访记录", "卷烟规格"))]
+    out = make_plan([*base_files, *extra], "2026-11", everyone=True, out=tmp_path / "计划.xlsx").output
+    ws = openpyxl.load_workbook(out)["拜访计划"]
+    head = [c.value for c in ws[1]]
+    purposes = [r[head.index("拜访事项")] for r in ws.iter_rows(min_row=2, values_only=True)]
+    assert len(set(purposes)) > 20                       # not one constant
+    assert any(p.startswith("跟进上次发现的问题：") for p in purposes)
+    assert any("上月未拜访" in p for p in purposes)         # the demo's one store missed in October
+    assert all("紧俏货源书面告知（中华(硬)" in p for p in purposes if "递交" in p)
+    assert validate([out, *base_files]).report.problems == []

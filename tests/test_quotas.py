@@ -262,12 +262,14 @@ def test_cli_terminal_json_and_workbook(files, tmp_path):
     assert set(first) == {"person", "role", "rule", "required", "actual", "ok", "details"}
     assert first["role"] == "市场经理"
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["指标汇总", "明细", "计划执行", "未计入的行"]
+    assert wb.sheetnames == ["指标汇总", "明细", "计划执行", "拜访提醒", "未计入的行"]
     summary = [[c.value for c in row] for row in wb["指标汇总"].iter_rows(min_row=2, max_row=4)]
     assert summary[0][:4] == ["王建国", "市场经理", "0/4", "0/2"]
     assert wb["指标汇总"]["C2"].fill.fgColor.rgb.endswith("FFC7CE")       # red
     details = [[c.value for c in row] for row in wb["明细"].iter_rows(min_row=2)]
-    assert any(row[3] == "JT0001" and "还差 2 次" in row[7] for row in details)
+    assert any(row[3] == "JT0001" and "还差 2 次" in row[5] for row in details)
+    excluded = [[c.value for c in row] for row in wb["未计入的行"].iter_rows(min_row=2)]
+    assert excluded[0][:3] == ["拜访记录.xlsx", "拜访记录", 14]          # the file's name, not its path
 
 
 def test_cli_exit_codes(files, tmp_path):
@@ -305,4 +307,79 @@ def test_what_is_needed_is_whole_even_when_a_name_holds_a_colon(tmp_path):
     details = [[c.value for c in row] for row in openpyxl.load_workbook(out)["明细"].iter_rows(min_row=2)]
     row = next(r for r in details if r[0] == "刘洋" and r[3] == "JT0001")
     assert row[4] == "步步高：五一店"
-    assert row[7] == "已预约拜访 0 次，还差 2 次（长沙市芙蓉区五一大道1号，购销负责人电话 13907311234）"
+    assert row[5] == "已预约拜访 0 次，还差 2 次（长沙市芙蓉区五一大道1号，购销负责人电话 13907311234）"
+
+
+# --- the workbook on paper ---------------------------------------------------------------------
+def test_quotas_writes_nothing_and_the_workbook_is_a_separate_call(files, tmp_path):
+    from gcs_excel.quota_workbook import write_quota_workbook
+    before = sorted(tmp_path.iterdir())
+    report = quotas(files, MONTH, today=TODAY)
+    assert sorted(tmp_path.iterdir()) == before
+    out = write_quota_workbook(report, tmp_path / "指标.xlsx", inputs=files)
+    assert out.exists()
+
+
+def test_quota_modules_import_without_a_circle():
+    import subprocess
+    import sys
+    code = "import gcs_excel.quotas, sys; print('gcs_excel.quota_workbook' in sys.modules)"
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.stdout.strip() == "False", r.stderr
+
+
+def _long_report():
+    """Shortfalls with long names and addresses, warnings from far-away files."""
+    names = [dict(h, name="中国石油天然气股份有限公司湖南长沙销售分公司第一加油站便利店") for h in hqs()]
+    shops = [dict(s, name="湖南步步高连锁超市有限公司长沙市芙蓉区八一路五一广场旗舰店",
+                  address="长沙市芙蓉区八一路与五一大道交叉口东南角步步高广场负一楼") for s in stores()]
+    outside = [dict(visit(D(2026, 10, 9), "刘洋", c), notice="是") for c in licences(2)]
+    report = run(outside, hqs_=names, stores_=shops)
+    for w in report.warnings:
+        object.__setattr__(w, "file", "/home/某人/很深的/文件夹/拜访记录_2026-10_刘洋_修改后_最终版.xlsx")
+    return report
+
+
+def test_every_table_prints_one_page_wide_at_a_readable_scale():
+    from gcs_excel.quota_workbook import tables
+    from gcs_excel.xlsx_style import MIN_SCALE, layout
+    from gcs_excel.quota_workbook import MARGINS
+    report = _long_report()
+    for t in tables(report):
+        widest = [c.most for c in t.columns]            # however long the content, no wider than this
+        assert layout(widest, MARGINS)[1] >= MIN_SCALE, t.name
+        assert all(w <= c.most for w, c in zip(t.widths(), t.columns)), t.name
+
+
+def test_long_text_wraps_in_rows_tall_enough_and_files_show_their_names(tmp_path):
+    from gcs_excel.quota_workbook import write_quota_workbook
+    from gcs_excel.textwidth import row_height, wrapped_lines
+    report = _long_report()
+    wb = openpyxl.load_workbook(write_quota_workbook(report, tmp_path / "指标.xlsx"))
+    ws = wb["明细"]
+    assert max(wrapped_lines(str(c.value), 50) for c in ws["F"]) > 1        # the test means something
+    for row in ws.iter_rows(min_row=2):
+        lines = max(wrapped_lines(str(c.value), ws.column_dimensions[c.column_letter].width - 0.71)
+                    for c in row if isinstance(c.value, str))
+        if lines > 1:
+            assert ws.row_dimensions[row[0].row].height >= row_height(lines), row[0].row
+        assert all(c.alignment.wrap_text for c in row if isinstance(c.value, str))
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToHeight == 0
+    warnings = wb["拜访提醒"]
+    head = [c.value for c in warnings[1]]
+    files = {r[head.index("文件")] for r in warnings.iter_rows(min_row=2, values_only=True)}
+    assert files == {"拜访记录_2026-10_刘洋_修改后_最终版.xlsx"}
+
+
+def test_plan_execution_and_warnings_each_have_their_own_columns(tmp_path):
+    """The second table no longer sits under the first one's narrow columns."""
+    from gcs_excel.quota_workbook import write_quota_workbook
+    report = _long_report()
+    wb = openpyxl.load_workbook(write_quota_workbook(report, tmp_path / "指标.xlsx"))
+    assert [c.value for c in wb["计划执行"][1]][:3] == ["姓名", "岗位", "计划拜访"]
+    warnings = wb["拜访提醒"]
+    assert [c.value for c in warnings[1]] == ["人员", "日期", "类型", "对象编码", "对象名称", "说明", "文件", "行"]
+    codes = warnings.column_dimensions["D"].width - 0.71
+    assert codes >= 12 + 2                                  # a 12-digit licence number and its padding
+    assert warnings.max_row == 1 + len(report.warnings) and report.warnings

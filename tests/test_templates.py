@@ -9,7 +9,9 @@ import pytest
 from gcs_excel.describe import input_message
 from gcs_excel.sheetnames import INSTRUCTIONS, LISTS, LIVE, LIVE_CALC, reference_sheet
 from gcs_excel.spec import load_specs
-from gcs_excel.templates import build_templates
+from gcs_excel.templates import MARGINS, _keep, build_templates, write_workbook
+from gcs_excel.textwidth import row_height, wrapped_lines
+from gcs_excel.xlsx_style import MIN_SCALE, column_pages, layout
 
 from .conftest import ROOT
 from .xlsx_compare import differences
@@ -52,8 +54,7 @@ def test_template_layout(template_id, built):
         assert [c.value for c in ws[1]] == list(sheet.headers)
         assert ws.freeze_panes == "A2"
         assert ws.auto_filter.ref == f"A1:{ws.cell(1, len(sheet.fields)).column_letter}1"
-        assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
-        assert ws.print_title_rows == "$1:$1"
+        _assert_printed_readable(ws, sheet)
         validations = {next(iter(dv.sqref.ranges)).min_col: dv for dv in ws.data_validations.dataValidation}
         for c, f in enumerate(sheet.fields, start=1):
             head = ws.cell(1, c)
@@ -71,6 +72,39 @@ def test_template_layout(template_id, built):
             if f.type == "enum":
                 assert dv.type == "list" and dv.formula1 == '"' + ",".join(f.values) + '"'
                 assert dv.errorStyle in (None, "stop")
+
+
+def _assert_printed_readable(ws, sheet):
+    """A4 at MIN_SCALE or more: one page wide, or (too wide for that) pages side by side
+    with the key and name columns repeated."""
+    widths = [f.width for f in sheet.fields]
+    landscape, scale = layout(widths, MARGINS)
+    assert ws.page_setup.paperSize == 9 and ws.print_title_rows == "$1:$1"
+    if scale >= MIN_SCALE:
+        assert ws.page_setup.orientation == ("landscape" if landscape else "portrait")
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToHeight == 0
+        return
+    split_scale, breaks = column_pages(widths, _keep(sheet), MARGINS)
+    assert ws.page_setup.orientation == "landscape"
+    assert ws.page_setup.scale == split_scale >= MIN_SCALE
+    assert [b.id for b in ws.col_breaks.brk] == breaks
+    assert ws.print_title_cols == f"$A:${ws.cell(1, _keep(sheet)).column_letter}"
+
+
+def test_a_wide_template_prints_on_pages_side_by_side_keeping_key_and_name(built):
+    ws = openpyxl.load_workbook(next(p for p in built if p.name == "总部档案.xlsx"))["总部档案"]
+    assert ws.print_title_cols == "$A:$B"                   # 客户编码, 客户名称 on every page
+    assert len(ws.col_breaks.brk) == 1 and ws.page_setup.scale >= MIN_SCALE
+
+
+@pytest.mark.parametrize("widths, keep, expected", [
+    ([20] * 10, 1, (96, [6])),              # two pages, the first column on both
+    ([30] * 12, 2, (78, [5, 8, 11])),       # the fewest pages (4) at the largest scale that gives them
+    ([100, 100, 30], 2, None),              # the repeated columns leave no room: fit to width instead
+])
+def test_column_pages(widths, keep, expected):
+    assert layout(widths)[1] < MIN_SCALE
+    assert column_pages(widths, keep) == expected
 
 
 def _column(ws, c: int):
@@ -119,3 +153,62 @@ def test_filled_workbook_keeps_text_as_text(write):
     assert ws["A2"].value == "030102200045" and ws["A2"].data_type == "s"
     assert ws["C2"].value == "=SUM(A1)" and ws["C2"].data_type == "s"
     assert ws["I2"].value == 5
+
+
+def test_instructions_promise_no_button_that_does_not_exist(built):
+    """The 校验 button arrives with the xlwings adapters (gcs_excel/xl); until then no sheet promises it."""
+    from importlib import resources
+    adapters = [p.name for p in resources.files("gcs_excel.xl").iterdir() if p.name.endswith(".py")]
+    assert adapters == ["__init__.py"]
+    for p in built:
+        texts = [c.value for row in openpyxl.load_workbook(p)[INSTRUCTIONS].iter_rows() for c in row]
+        assert not any(isinstance(t, str) and "按钮" in t for t in texts), p.name
+
+
+def _rows_fit(ws, first: int, last: int) -> None:
+    """Every row holds its wrapped lines: its height is at least that many lines."""
+    for r in range(first, last + 1):
+        lines = {c: wrapped_lines(c.value, _column(ws, c.column).width - 0.71)
+                 for c in ws[r] if isinstance(c.value, str)}
+        assert all(c.alignment.wrap_text for c, n in lines.items() if n > 1)
+        if max(lines.values()) > 1:
+            assert ws.row_dimensions[r].height >= row_height(max(lines.values())), (ws.title, r)
+
+
+def test_instructions_rows_are_as_tall_as_their_wrapped_text(built):
+    for p in built:
+        ws = openpyxl.load_workbook(p)[INSTRUCTIONS]
+        top = next(r for r in range(1, 20) if ws.cell(r, 1).value == "工作表")
+        _rows_fit(ws, top + 1, ws.max_row)
+        assert any((ws.row_dimensions[r].height or 0) >= row_height(2) for r in range(top + 1, ws.max_row + 1))
+        assert ws.page_setup.paperSize == 9 and ws.sheet_properties.pageSetUpPr.fitToPage
+
+
+def test_header_row_fits_its_wrapped_headers(built):
+    for p in built:
+        wb = openpyxl.load_workbook(p)
+        for ws in wb.worksheets:
+            if ws.title in (INSTRUCTIONS, LISTS, LIVE, LIVE_CALC):
+                continue
+            lines = max(wrapped_lines(c.value, _column(ws, c.column).width - 0.71) for c in ws[1] if c.value)
+            assert ws.row_dimensions[1].height >= row_height(max(lines, 2)), (p.name, ws.title)
+
+
+def test_a_filled_workbook_widens_columns_to_content_and_wraps_long_text(tmp_path, specs):
+    long_name = "中国石油天然气股份有限公司湖南长沙销售分公司第一加油站便利店"
+    purpose = "递交紧俏货源书面告知（中华(硬)、芙蓉王(硬)）；跟进上次发现的问题：价签缺失，玉溪(软)断货三天"
+    rows = [{"date": __import__("datetime").date(2026, 11, 2), "person": "刘洋", "role": "客户经理",
+             "target_type": "卖场", "target_code": "430102200045", "target_name": long_name,
+             "purpose": purpose, "period": "2026-11上"}]
+    path = write_workbook(specs.template("plan"), tmp_path / "计划.xlsx", data={"plan": rows})
+    ws = openpyxl.load_workbook(path)["拜访计划"]
+    sheet = specs.sheet("plan")
+    head = [c.value for c in ws[1]]
+    name_col = head.index("对象名称") + 1
+    assert _column(ws, name_col).width - 0.71 > sheet.field("target_name").width     # widened to the name
+    purpose_cell = ws.cell(2, head.index("拜访事项") + 1)
+    assert purpose_cell.alignment.wrap_text                                          # too long: wraps
+    _rows_fit(ws, 2, 2)
+    assert ws.row_dimensions[2].height >= row_height(2)
+    code = ws.cell(2, head.index("对象编码") + 1)
+    assert not code.alignment.wrap_text and code.value == "430102200045"

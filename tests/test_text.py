@@ -43,6 +43,7 @@ def test_wrapped_lines(text, width, lines):
 
 def test_row_height_grows_with_lines():
     assert row_height(1) < row_height(2) < row_height(3)
+    assert row_height(1000) == 409.0          # Excel's tallest row
 
 
 @pytest.mark.parametrize("text, formula", [
@@ -97,7 +98,7 @@ def test_chart_and_axis_titles_stay_text(tmp_path):
 @pytest.mark.parametrize("widths, expected", [
     ([10] * 5, (False, 100)),       # fits portrait
     ([10] * 11, (True, 100)),       # needs landscape
-    ([10] * 30, (True, 43)),        # too wide even then: the writer must split it
+    ([10] * 30, (True, 38)),        # too wide even then: the writer must split it
 ])
 def test_layout_from_column_widths(widths, expected):
     assert layout(widths) == expected

@@ -12,6 +12,7 @@ from ..annotate import Annotated, annotate
 from ..problems import Report, show
 from ..mail import MailResult, load_settings, send_reviews
 from ..monthly.run import MonthlyResult, monthly
+from ..quota_workbook import write_quota_workbook
 from ..quotas import QuotaReport, quotas
 from ..spec import Specs, load_specs
 from ..templates import write_workbook
@@ -97,7 +98,8 @@ def run_demo(folder: str | Path = "gcs_demo", *, month: str | None = None, seed:
     annotated = annotate(checked, folder / ANNOTATED_DIR, inputs=mistakes)
     say("检查拜访指标")
     book = folder / f"拜访指标_{month}.xlsx"
-    quota_report = quotas([p for p in clean if p.suffix == ".xlsx"], month, today=today, out=book)
+    quota_report = quotas([p for p in clean if p.suffix == ".xlsx"], month, today=today)
+    write_quota_workbook(quota_report, book, inputs=clean)
     say("写销售回顾")
     reviews = monthly(clean, month, folder / f"{REVIEWS_DIR}_{month}", today=today)
     say("写邮件草稿")
