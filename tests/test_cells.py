@@ -200,10 +200,25 @@ def test_codes_stored_as_numbers_say_how_they_look(raw, code, width, value, code
     assert (got, [f.code for f in found], found[0].params["seen"]) == (value, codes, seen)
 
 
-def test_short_numbers_need_no_format_lookup():
-    check = CellChecker(load_specs().sheet("stores").field("phone"))
-    raw = 13800138000.0
-    assert not check.needs_format(raw, check(raw)[1])
+@pytest.mark.parametrize("sheet, field, raw, needed", [
+    ("hq", "legal_rep_id", ID_18, True),             # digits lost: what does the cell show?
+    ("stores", "phone", 73184561234.0, True),        # a format may still show the leading 0
+    ("staff", "staff_no", 12.0, True),               # no fixed format: zeros may be lost, or shown
+    ("stores", "phone", 13800138000.0, False),       # whole, fixed format: nothing to look up
+    ("stores", "licence", 430102200045.0, False),
+    ("stores", "monthly_volume", 320.0, False),      # not a code
+])
+def test_which_numbers_need_their_cell_format(sheet, field, raw, needed):
+    check = CellChecker(load_specs().sheet(sheet).field(field))
+    assert check.needs_format(raw, check(raw)[1]) is needed
+
+
+def test_a_zero_padded_format_keeps_the_zeros_it_shows():
+    from gcs_excel.readers.styles import CellFormat
+    check = CellChecker(load_specs().sheet("staff").field("staff_no"))
+    value, (f,) = check.with_format(12.0, CellFormat("0000", 8.43))
+    assert (value, f.code, f.suggestion, f.params["detail"]) == (
+        "0012", "stored_as_number", "0012", "（开头的 0 还显示在屏幕上，按显示的样子改成文本）")
 
 
 def test_a_birth_date_is_judged_against_the_day_given():

@@ -81,15 +81,12 @@ def clean_pattern(field: Field) -> re.Pattern | None:
     return re.compile(_CLEAN_PLAIN if field.plain_text else _CLEAN_TEXT)
 
 
-_SHOWN_CODES = frozenset({"digits_lost", "stored_as_number", "leading_zeros_lost"})
-
-
 def _seen(digits: str, shown: str | None, fmt: CellFormat | None) -> str:
-    """How a code stored as a number looks, when that is not simply its digits."""
-    if shown is None:
-        return f"（单元格按数字格式「{fmt.code}」显示）" if fmt else ""
-    if shown == digits:
+    """How a code stored as a number looks, when that is known and not simply its digits."""
+    if fmt is None or shown == digits:
         return ""
+    if shown is None:
+        return f"（单元格按数字格式「{fmt.code}」显示）"
     if set(shown) == {"#"}:
         return f"（列宽不够，单元格显示为 {shown}）"
     how = f"按数字格式「{fmt.code}」" if fmt and fmt.code not in ("General", "@") else ""
@@ -99,6 +96,8 @@ def _seen(digits: str, shown: str | None, fmt: CellFormat | None) -> str:
 def _seen_lost(held: str, shown: str | None, fmt: CellFormat | None) -> str:
     """What a long number that lost its last digits looks like: on screen and in the
     formula bar (which shows the 15 digits kept, then zeros)."""
+    if fmt is None:             # not looked up (no file): say what General would show
+        return f"单元格里是 {held}（常规格式下显示为 {shown}）"
     if shown is None:
         return f"单元格按数字格式「{fmt.code}」显示，编辑栏里是 {held}"
     if set(shown) == {"#"}:
@@ -292,12 +291,16 @@ class CellChecker:
         return month, (finding("month_format", month, value=text),)
 
     def needs_format(self, raw: Any, found: tuple[Finding, ...]) -> bool:
-        """Whether what the cell shows depends on its number format and column width: a
-        whole number in a code column that General would not show digit for digit (12
-        digits or more), or one that lost a leading zero a format may still be showing."""
-        return (self.field.code and raw.__class__ in (int, float)
-                and any(f.code in _SHOWN_CODES for f in found)
-                and (abs(raw) >= 1e11 or any(f.code == "leading_zeros_lost" for f in found)))
+        """Whether the message about a number in a code column depends on what its cell
+        shows (number format, column width): when digits are lost (format 0 shows all
+        18, General 4.30104E+17) or leading zeros may be (a format 0000 still shows
+        them). Whole codes of a fixed format need no look: the digits are all there.
+        Rare cells, so the file is read again for these only."""
+        if not self.field.code or raw.__class__ not in (int, float):
+            return False
+        fixed = bool(self._check or self._pattern)
+        return any(f.code in ("digits_lost", "leading_zeros_lost") or (f.code == "stored_as_number" and not fixed)
+                   for f in found)
 
     def with_format(self, raw: float | int, fmt: CellFormat) -> Result:
         """The result for a number in a code column, told by what its cell shows."""
