@@ -39,6 +39,7 @@ def _empty():
 
 @dataclass(frozen=True, eq=False)
 class Field:
+    """One column of a template sheet, as its spec file states it."""
     id: str
     header: str
     type: str
@@ -101,6 +102,7 @@ class Field:
 
 @dataclass(frozen=True, eq=False)
 class SheetSpec:
+    """One template sheet: its name, fields in order, key and the field naming a row."""
     id: str
     name: str
     workbook: str
@@ -143,6 +145,7 @@ class SheetSpec:
 
 @dataclass(frozen=True, eq=False)
 class TemplateSpec:
+    """One template workbook (one spec file) and its sheets."""
     id: str
     workbook: str
     order: int
@@ -182,6 +185,7 @@ def named_checks() -> Mapping[str, NamedCheck]:
 
 @dataclass(frozen=True, eq=False)
 class Specs:
+    """Every template, and the named checks' rules in words."""
     templates: tuple[TemplateSpec, ...]
     check_rules: Mapping[str, str]
 

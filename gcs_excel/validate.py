@@ -38,11 +38,13 @@ _FIRST = itemgetter(0)
 
 @dataclass
 class Validation:
+    """What validate returns: the report, the recognised tables, the kept read results."""
     report: Report
     tables: list[Table] = field(default_factory=list)
     workbooks: dict[str, Workbook] = field(default_factory=dict)   # the read results asked to be kept
 
     def tables_of(self, sheet_id: str) -> list[Table]:
+        """The recognised tables of one template sheet, in file order."""
         return [t for t in self.tables if t.spec.id == sheet_id]
 
     def frame(self, sheet_id: str, include_errors: bool = False):
@@ -68,11 +70,13 @@ class Collector:
         self._errors: dict[tuple[str, str, str | None], int] = {}    # first error per cell -> index
 
     def sheet_problem(self, located: Located, file: str, sheet: str | None) -> None:
+        """Report a problem of a sheet or its headers (not of a table's cell)."""
         cell = a1(located.col, located.row) if located.col is not None and located.row else None
         self.problems.append(make_problem(located.finding, file=file, sheet=sheet, row=located.row,
                                           column=located.column, cell=cell))
 
     def cell_problem(self, table: Table, field_id: str, i: int, f, related: Iterable[str] = ()) -> Problem:
+        """Report a finding at one cell of a table (data index i); errors mark the row."""
         p = make_problem(f, file=table.file, sheet=table.sheet, row=table.rows[i],
                          column=table.spec.header(field_id), cell=table.cell(field_id, i),
                          related=related)

@@ -38,6 +38,7 @@ _ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 
 
 def uscc_check_char(first17: str) -> str:
+    """The 18th character of a USCC from its first 17 (GB 32100-2015)."""
     total = sum(_USCC_VALUE[c] * w for c, w in zip(first17, _USCC_WEIGHTS))
     return USCC_ALPHABET[(31 - total % 31) % 31]
 
@@ -47,11 +48,14 @@ def _org_value(c: str) -> int:
 
 
 def org_code_check_char(first8: str) -> str:
+    """The check character of an organization code from its first 8 (GB 11714)."""
     r = 11 - sum(_org_value(c) * w for c, w in zip(first8, _ORG_WEIGHTS)) % 11
     return {10: "X", 11: "0"}.get(r, str(r))
 
 
 def uscc(s: str) -> Finding | None:
+    """A USCC: 18 characters of its alphabet, a real division code, its check character,
+    and the organization code inside it (a wrong check character is a warning)."""
     if len(s) != 18:
         return finding("uscc_invalid", value=s, reason=f"应为 18 位，现在是 {len(s)} 位")
     if s != s.upper() and uscc(s.upper()) is None:
@@ -82,6 +86,7 @@ _ORG_RE = re.compile(r"^([0-9A-Z]{8})-?([0-9X])$")
 
 
 def org_code(s: str) -> Finding | None:
+    """An organization code, XXXXXXXX-X or without the dash, with its check character."""
     m = _ORG_RE.match(s)
     if not m:
         return finding("org_code_invalid", value=s, reason="应为 8 位数字或大写字母加 1 位校验码，如 77604965-3")
@@ -97,10 +102,12 @@ _ID_CHECK = "10X98765432"
 
 
 def resident_id_check_char(first17: str) -> str:
+    """The 18th character of a resident ID from its first 17 (GB 11643)."""
     return _ID_CHECK[sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS)) % 11]
 
 
 def resident_id(s: str, today: dt.date | None = None) -> Finding | None:
+    """An 18-digit resident ID: area, a real birth date not after today, check character."""
     s_up = s.upper()
     if len(s_up) == 15 and s_up.isdigit():
         return finding("resident_id_invalid", value=s, reason="这是 15 位的一代身份证号，请换成 18 位号码")
@@ -124,6 +131,7 @@ def resident_id(s: str, today: dt.date | None = None) -> Finding | None:
 
 # --- Tobacco retail licence number -------------------------------------------------
 def licence(s: str) -> Finding | None:
+    """A tobacco retail licence number: 12 digits, a real province, holder type 1 or 2."""
     if not s.isdigit() or not s.isascii():
         return finding("licence_invalid", value=s, reason="只能是数字")
     if len(s) != 12:
@@ -268,6 +276,7 @@ _EMAIL_RE = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*
 
 
 def email(s: str) -> Finding | None:
+    """One email address."""
     if _EMAIL_RE.match(s) and ".." not in s:
         return None
     if s.count("@") != 1:
@@ -282,6 +291,7 @@ def email(s: str) -> Finding | None:
 
 
 def bank_account(s: str) -> Finding | None:
+    """A bank account: 8–30 digits."""
     if not s.isdigit() or not s.isascii():
         return finding("bank_account_invalid", value=s, reason="只能是数字")
     if not 8 <= len(s) <= 30:
@@ -295,6 +305,7 @@ _PERIOD_LOOSE_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?\s*(上|�
 
 
 def plan_period(s: str) -> Finding | None:
+    """A plan period YYYY-MM上 or YYYY-MM下; a loose spelling gets its suggestion."""
     if _PERIOD_RE.match(s):
         return None
     m = _PERIOD_LOOSE_RE.match(s)
