@@ -1,7 +1,9 @@
 """Checks of real Chinese identifiers (DOMAIN.md, "Identifiers and their checks").
 
 Each check takes the text as typed (already trimmed and half-width) and returns ``None``
-when it is valid, else a ``Finding`` saying exactly what is wrong. Pure functions.
+when it is valid, else a ``Finding`` whose reason is true of the value: it says exactly
+what is wrong. Phones are accepted in the forms people write (WRITTEN gives their plain
+form). The names are those of specs/checks.toml, the one list. Pure functions.
 """
 
 from __future__ import annotations
@@ -63,7 +65,7 @@ def uscc(s: str) -> Finding | None:
     bad = sorted({c for c in s if c not in _USCC_VALUE})
     if bad:
         return finding("uscc_invalid", value=s,
-                       reason=f"含有不允许的字符 {'、'.join(bad)}（代码不用 I、O、S、V、Z）")
+                       reason=f"含有不允许的字符 {'、'.join(bad)}（只用数字和大写字母，不用 I、O、S、V、Z）")
     if s[0] not in _USCC_AUTHORITIES:
         return finding("uscc_invalid", value=s, reason=f"第 1 位登记管理部门代码「{s[0]}」无效")
     if not s[2:8].isdigit() or not _province_ok(s[2:8]):

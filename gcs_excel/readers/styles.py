@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import posixpath
 import re
+import zipfile
+import zlib
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -186,7 +188,7 @@ def cell_formats(path: str | Path, sheet: str, cells: Iterable[tuple[int, int]])
         return {}
     try:
         return _cell_formats(reader, sheet, wanted)
-    except (ReadError, OSError, ValueError, KeyError, EOFError, RuntimeError):
+    except (ReadError, OSError, ValueError, KeyError, EOFError, RuntimeError, zipfile.BadZipFile, zlib.error):
         return {}
     finally:
         zf.close()
