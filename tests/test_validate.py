@@ -152,6 +152,8 @@ def test_header_problems(write):
     ("计划销量【条/月】", "（括号写法不同）"),
     ("计划销量\n(条/月)", "（有换行）"),
     ("计划销量(条/月)*", None),         # the required marker is no rewording
+    ("*计划销量(条/月) *", None),
+    ("计划销量(条/月) ", "（多了空格）"),
 ])
 def test_a_header_written_another_way_is_read_and_said_once(write, header, detail):
     p = write("hq", [_hq(), _hq("JT0002")], headers={"planned_volume": header})

@@ -56,10 +56,18 @@ def _unit_of(key: str) -> str | None:
     return m.group(1) if m else None
 
 
+_MARK = re.compile(r"^\s*\*+\s*|\s*\*+\s*$")
+
+
+def unmarked(raw: Any) -> str:
+    """A header as typed, without a required-marker asterisk (客户编码*, 客户编码 *)."""
+    return _MARK.sub("", str(raw))
+
+
 def how_written(raw: Any) -> str:
     """What sets a header apart from the contract's spelling when both have one key:
     "（多了空格、用了全角字符「（）」）"."""
-    s = str(raw).strip("*")
+    s = unmarked(raw)
     parts = [what for what, rx in (("有换行", r"[\r\n]"), ("多了空格", r"[^\S\r\n]")) if re.search(rx, s)]
     s = _SPACE_RE.sub("", s)
     wide = "".join(dict.fromkeys(c for c in s if unicodedata.normalize("NFKC", c) != c))
@@ -198,7 +206,7 @@ def map_headers(values: list[Any], spec: SheetSpec, vocab: _Vocabulary,
                                          second=col_letter(col)), header_row, col, header))
             continue
         columns[fid] = col
-        if by_alias or str(raw).strip("*") != header:
+        if by_alias or unmarked(raw) != header:
             found.append(Located(finding("header_renamed", found=_shown_header(raw),
                                          detail="" if by_alias else how_written(raw)), header_row, col, header))
     # A missing header may have been reworded: match it to the closest unknown one, but

@@ -15,10 +15,8 @@ import re
 import zipfile
 import zlib
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import Iterable
-from xml.sax.saxutils import unescape
 
 from ..a1 import a1
 from ..errors import ReadError
@@ -35,7 +33,7 @@ PADDING = 5 / 7             # a stored column width includes 5 pixels of padding
 GENERAL_MAX = 11            # General shows at most 11 characters, whatever the width
 LAST_DATE = 2958465         # 9999-12-31: a larger number in a date format shows as ####
 _TAIL = 4096
-_QUOTES = {"&quot;": '"', "&apos;": "'"}
+_ENTITIES = {"&lt;": "<", "&gt;": ">", "&quot;": '"', "&apos;": "'", "&amp;": "&"}
 
 
 @dataclass(frozen=True)
@@ -80,6 +78,8 @@ def _render(section: str, x: float) -> str | None:
     """One number format section of digit placeholders (0 # ? , . % E+00) and literals
     ("text", a backslash escape, _ spacing, [colour or locale]). Excel keeps 15 significant
     digits: so does this."""
+    from decimal import Decimal     # only for the rare cells looked up
+
     literals: list[str] = []
 
     def hide(m: re.Match) -> str:
@@ -119,7 +119,7 @@ def _render(section: str, x: float) -> str | None:
 
 # --- reading the package -----------------------------------------------------------------
 def _attrs(tag: bytes) -> dict[str, str]:
-    return {k.decode(): unescape(v.decode("utf-8", "replace"), _QUOTES)
+    return {k.decode(): re.sub(r"&(?:lt|gt|quot|apos|amp);", lambda m: _ENTITIES[m.group()], v.decode("utf-8", "replace"))
             for k, v in re.findall(rb'\s(?:\w+:)?(\w+)="([^"]*)"', tag)}
 
 
