@@ -23,11 +23,11 @@ from .checks.cells import CellChecker
 from .checks.references import check_references
 from .checks.rows import check_rows
 from .checks.structure import Located, Recognised, header_forms, is_total, odd_row, recognise
-from .readers.styles import cell_formats
 from .checks.tables import check_keys
 from .errors import ConfigError, ReadError
 from .problems import FileInfo, Problem, Report, SheetInfo, finding, make_problem
 from .readers import Sheet, Workbook, read
+from .readers.styles import cell_formats
 from .spec import Specs, load_specs
 from .a1 import a1, col_letter, parse_a1
 from .table import Table
@@ -355,8 +355,9 @@ def _check_cells(table: Table, sheet: Sheet, out: Collector, today: dt.date) -> 
 
 
 def _as_shown(table: Table, checked: list) -> dict[tuple[str, int], tuple]:
-    """Long numbers in code columns, checked again knowing what their cells show (number
-    format, column width): looked up in the file for these few cells only. Updates the
+    """Numbers in code columns whose message depends on what their cells show (digits
+    lost, leading zeros perhaps shown by a format), checked again knowing the number
+    format and column width: looked up in the file for these few cells only. Updates the
     values; returns the findings by (field id, data index)."""
     if table.csv:
         return {}

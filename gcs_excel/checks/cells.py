@@ -89,7 +89,7 @@ def _seen(digits: str, shown: str | None, fmt: CellFormat | None) -> str:
         return f"（单元格按数字格式「{fmt.code}」显示）"
     if set(shown) == {"#"}:
         return f"（列宽不够，单元格显示为 {shown}）"
-    how = f"按数字格式「{fmt.code}」" if fmt and fmt.code not in ("General", "@") else ""
+    how = f"按数字格式「{fmt.code}」" if fmt.code not in ("General", "@") else ""
     return f"（单元格{how}显示为 {shown}）"
 
 
@@ -103,7 +103,7 @@ def _seen_lost(held: str, shown: str | None, fmt: CellFormat | None) -> str:
     if set(shown) == {"#"}:
         return f"列宽不够，单元格显示为 {shown}，编辑栏里是 {held}"
     if shown == held:
-        return f"单元格按数字格式「{fmt.code}」显示为 {held}，看上去位数齐全" if fmt else f"单元格显示为 {held}"
+        return f"单元格按数字格式「{fmt.code}」显示为 {held}，看上去位数齐全"
     return f"单元格显示为 {shown}，编辑栏里是 {held}"
 
 

@@ -153,7 +153,7 @@ def check_references(tables: list[Table], out, specs: Specs) -> list[str]:
         return cache[ref]
 
     notes: dict[str, None] = {}
-    missing: dict[tuple, list] = defaultdict(list)     # (ref, value) -> [(table, field id, rows, hint)]
+    missing: dict[tuple, list] = defaultdict(list)   # (ref, value) -> [(table, field id, rows, hint, reported rows)]
     for t in tables:
         for f in t.spec.fields:
             if not f.targets() or f.id not in t.values:
