@@ -25,6 +25,7 @@ def _ref_words(target: str, f: Field, sheet: SheetSpec, specs: Specs) -> str:
 
 
 def rule_text(f: Field, sheet: SheetSpec, specs: Specs) -> str:
+    """Every rule of one field, in words (the 规则 column of 填表说明 and FIELDS.md)."""
     parts = []
     if f.type == "enum":
         parts.append("只能填：" + "、".join(f.values))
@@ -61,10 +62,13 @@ def rule_text(f: Field, sheet: SheetSpec, specs: Specs) -> str:
         parts.append("按文本录入，不能存成数字")
     if f.personal:
         parts.append("个人信息，发给客户的材料里不会出现")
+    if f.free_text:
+        parts.append("自由填写，可以分行（Alt+Enter）")
     return "；".join(parts)
 
 
 def type_text(f: Field) -> str:
+    """The field's type, in words."""
     return TYPE_WORDS[f.type]
 
 

@@ -17,6 +17,7 @@ GENERATED = "由 `gcs docs` 生成，请勿手改；改 `gcs_excel/specs/` 或 `
 
 
 def fields_markdown(specs: Specs | None = None) -> str:
+    """docs/FIELDS.md: every template, sheet and field with its rules."""
     specs = specs or load_specs()
     out = ["# 模板字段", "", GENERATED, "",
            "每个模板是一个工作簿，文件名即第一个工作表名。`*` 表示必填；“id”是程序里使用的字段标识。", ""]
@@ -35,6 +36,7 @@ def fields_markdown(specs: Specs | None = None) -> str:
 
 
 def problems_markdown() -> str:
+    """docs/PROBLEMS.md: every problem code with its severity, title and message."""
     out = ["# 问题代码", "", GENERATED, "",
            "每个问题都有稳定的代码、级别（错误/警告）和中文说明；“可修正”表示 `gcs fix` 会按建议值自动修正。", "",
            "| 代码 | 级别 | 名称 | 可修正 | 说明模板 |", "|---|---|---|---|---|"]
@@ -46,6 +48,7 @@ def problems_markdown() -> str:
 
 
 def write_docs(out_dir: str | Path, *, cli_reference: str | None = None) -> list[Path]:
+    """Write FIELDS.md and PROBLEMS.md (and CLI.md when given) into out_dir, atomically."""
     out = Path(out_dir)
     pages = {"FIELDS.md": fields_markdown(), "PROBLEMS.md": problems_markdown()}
     if cli_reference is not None:

@@ -19,16 +19,12 @@ from typing import Mapping
 from .errors import SpecError
 
 TYPES = ("text", "int", "number", "date", "month", "enum")
-NAMED_CHECKS = (
-    "uscc", "org_code", "resident_id", "licence", "phone", "mobile", "email",
-    "bank_account", "plan_period",
-)
 
 _FIELD_KEYS = {
     "id", "header", "type", "required", "code", "values", "check", "pattern", "pattern_text",
     "unique", "ref", "ref_where", "ref_match", "ref_by", "ref_map", "dropdown", "label_of",
     "min", "gt", "min_field", "not_future", "period_of", "when", "must_be", "personal",
-    "aliases", "width", "hint", "example", "num_format",
+    "aliases", "width", "hint", "example", "num_format", "free_text",
 }
 _SHEET_KEYS = {"id", "name", "key", "label", "description", "fields"}
 _TEMPLATE_KEYS = {"id", "workbook", "order", "description", "sheets", "references", "live_quotas"}
@@ -43,6 +39,7 @@ def _empty():
 
 @dataclass(frozen=True, eq=False)
 class Field:
+    """One column of a template sheet, as its spec file states it."""
     id: str
     header: str
     type: str
@@ -73,6 +70,7 @@ class Field:
     hint: str = ""
     example: str = ""
     num_format: str | None = None     # Excel number format; default by type
+    free_text: bool = False       # notes people write in their own words: line breaks are normal
 
     @property
     def values(self) -> tuple[str, ...]:
@@ -92,9 +90,19 @@ class Field:
             return (self.ref,)
         return tuple(self.ref_map.values())
 
+    @property
+    def plain_text(self) -> bool:
+        """Text that names or locates something (客户名称, 卖场地址, 联系人 ...): not a code,
+        not free text, not held to a named check, a pattern, a list it refers to, or a name
+        on file. Such text travels into titles, sheet names and mail, so a value a
+        spreadsheet would take for a formula is worth a warning here."""
+        return (self.type == "text" and not self.code and not self.free_text and not self.check
+                and not self.pattern and not self.targets() and not self.label_of)
+
 
 @dataclass(frozen=True, eq=False)
 class SheetSpec:
+    """One template sheet: its name, fields in order, key and the field naming a row."""
     id: str
     name: str
     workbook: str
@@ -105,32 +113,39 @@ class SheetSpec:
     _by_id: Mapping[str, Field] = _empty()
 
     def field(self, field_id: str) -> Field:
+        """The field with this id (KeyError naming the sheet when there is none)."""
         try:
             return self._by_id[field_id]
         except KeyError:
             raise KeyError(f"{self.id} has no field {field_id!r}") from None
 
     def has(self, field_id: str) -> bool:
+        """Whether the sheet has a field with this id."""
         return field_id in self._by_id
 
     def header(self, field_id: str) -> str:
+        """The header users see for a field id."""
         return self.field(field_id).header
 
     @property
     def ids(self) -> tuple[str, ...]:
+        """Field ids in template order."""
         return tuple(f.id for f in self.fields)
 
     @property
     def headers(self) -> tuple[str, ...]:
+        """Headers in template order."""
         return tuple(f.header for f in self.fields)
 
     @property
     def required_ids(self) -> tuple[str, ...]:
+        """Ids of the required fields."""
         return tuple(f.id for f in self.fields if f.required)
 
 
 @dataclass(frozen=True, eq=False)
 class TemplateSpec:
+    """One template workbook (one spec file) and its sheets."""
     id: str
     workbook: str
     order: int
@@ -142,11 +157,35 @@ class TemplateSpec:
 
     @property
     def filename(self) -> str:
+        """The template's file name, 总部档案.xlsx."""
         return f"{self.workbook}.xlsx"
+
+
+@dataclass(frozen=True)
+class NamedCheck:
+    """One entry of specs/checks.toml: a named check's rule in words, and the fixed length
+    of the identifier it checks (None when the length varies)."""
+    name: str
+    rule: str
+    length: int | None = None
+
+
+@functools.cache
+def named_checks() -> Mapping[str, NamedCheck]:
+    """The named checks a field may use (check = "..."), as specs/checks.toml lists them:
+    the one list, which checks/identifiers.py implements."""
+    out = {}
+    for name, raw in _read_toml("checks.toml").items():
+        unknown = set(raw) - {"rule", "length"}
+        if unknown or "rule" not in raw:
+            raise SpecError(f"checks.toml [{name}]: 需要 rule，未知的键 {sorted(unknown)}")
+        out[name] = NamedCheck(name, raw["rule"], raw.get("length"))
+    return MappingProxyType(out)
 
 
 @dataclass(frozen=True, eq=False)
 class Specs:
+    """Every template, and the named checks' rules in words."""
     templates: tuple[TemplateSpec, ...]
     check_rules: Mapping[str, str]
 
@@ -161,6 +200,7 @@ class Specs:
         return MappingProxyType({s.name: s for s in self.sheets.values()})
 
     def sheet(self, sheet_id: str) -> SheetSpec:
+        """The sheet spec with this id."""
         try:
             return self.sheets[sheet_id]
         except KeyError:
@@ -171,12 +211,14 @@ class Specs:
         return self.sheet(sheet_id).field(field_id).label(value_id)
 
     def template(self, template_id: str) -> TemplateSpec:
+        """The template spec with this id."""
         for t in self.templates:
             if t.id == template_id:
                 return t
         raise KeyError(template_id)
 
     def resolve(self, target: str) -> tuple[SheetSpec, Field]:
+        """The sheet and field of a "sheet.field" reference."""
         sheet_id, _, field_id = target.partition(".")
         spec = self.sheet(sheet_id)
         return spec, spec.field(field_id)
@@ -209,7 +251,7 @@ def _field(raw: dict, where: str) -> Field:
         raise SpecError(f"{where}: 类型 {f.type!r} 不在 {TYPES} 中")
     if (f.type == "enum") != bool(f.options):
         raise SpecError(f"{where}: enum 类型必须且只有它能给出 values")
-    if f.check and f.check not in NAMED_CHECKS:
+    if f.check and f.check not in named_checks():
         raise SpecError(f"{where}: 未知的校验 {f.check!r}")
     if f.pattern:
         re.compile(f.pattern)
@@ -219,6 +261,8 @@ def _field(raw: dict, where: str) -> Field:
         raise SpecError(f"{where}: ref_by 和 ref_map 要一起给")
     if bool(f.when) != bool(f.must_be):
         raise SpecError(f"{where}: when 和 must_be 要一起给")
+    if f.free_text and (f.type != "text" or f.code or f.check or f.pattern):
+        raise SpecError(f"{where}: free_text 只用于不是编码、没有校验和格式的文本")
     return f
 
 
@@ -282,9 +326,6 @@ def _check_coherence(specs: Specs) -> None:
                 raise SpecError(f"{t.id}: references 里的 {ref} 不存在")
     if len(specs.by_name) != len(sheets):
         raise SpecError("工作表名称重复")
-    for name in NAMED_CHECKS:
-        if name not in specs.check_rules:
-            raise SpecError(f"checks.toml 缺少 {name} 的说明")
 
 
 def _read_toml(name: str) -> dict:
@@ -297,6 +338,7 @@ def _read_toml(name: str) -> dict:
 
 @functools.cache
 def load_specs() -> Specs:
+    """Every template spec, loaded once and checked for coherence (SpecError if not)."""
     files = sorted(
         p.name for p in resources.files("gcs_excel.specs").iterdir()
         if p.name.endswith(".toml") and p.name != "checks.toml"
@@ -313,7 +355,7 @@ def load_specs() -> Specs:
                                       sheets, name, tuple(raw.get("references", ())),
                                       bool(raw.get("live_quotas", False))))
     templates.sort(key=lambda t: t.order)
-    rules = {k: v["rule"] for k, v in _read_toml("checks.toml").items()}
+    rules = {name: c.rule for name, c in named_checks().items()}
     specs = Specs(tuple(templates), MappingProxyType(rules))
     _check_coherence(specs)
     return specs

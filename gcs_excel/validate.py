@@ -14,7 +14,7 @@ from bisect import bisect_left, bisect_right
 
 import numpy as np
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
@@ -27,6 +27,7 @@ from .checks.tables import check_keys
 from .errors import ConfigError, ReadError
 from .problems import FileInfo, Problem, Report, SheetInfo, finding, make_problem
 from .readers import Sheet, Workbook, read
+from .readers.styles import cell_formats
 from .spec import Specs, load_specs
 from .a1 import a1, col_letter, parse_a1
 from .table import Table
@@ -37,11 +38,13 @@ _FIRST = itemgetter(0)
 
 @dataclass
 class Validation:
+    """What validate returns: the report, the recognised tables, the kept read results."""
     report: Report
     tables: list[Table] = field(default_factory=list)
     workbooks: dict[str, Workbook] = field(default_factory=dict)   # the read results asked to be kept
 
     def tables_of(self, sheet_id: str) -> list[Table]:
+        """The recognised tables of one template sheet, in file order."""
         return [t for t in self.tables if t.spec.id == sheet_id]
 
     def frame(self, sheet_id: str, include_errors: bool = False):
@@ -64,13 +67,16 @@ class Collector:
         self.problems: list[Problem] = []
         self.order: dict[tuple[str, str], tuple[int, int]] = {}
         self._flagged: dict[tuple[int, str], set[int]] = {}
+        self._errors: dict[tuple[str, str, str | None], int] = {}    # first error per cell -> index
 
     def sheet_problem(self, located: Located, file: str, sheet: str | None) -> None:
+        """Report a problem of a sheet or its headers (not of a table's cell)."""
         cell = a1(located.col, located.row) if located.col is not None and located.row else None
         self.problems.append(make_problem(located.finding, file=file, sheet=sheet, row=located.row,
                                           column=located.column, cell=cell))
 
     def cell_problem(self, table: Table, field_id: str, i: int, f, related: Iterable[str] = ()) -> Problem:
+        """Report a finding at one cell of a table (data index i); errors mark the row."""
         p = make_problem(f, file=table.file, sheet=table.sheet, row=table.rows[i],
                          column=table.spec.header(field_id), cell=table.cell(field_id, i),
                          related=related)
@@ -78,6 +84,7 @@ class Collector:
         self._flagged.setdefault((id(table), field_id), set()).add(i)
         if p.severity == "error":
             table.field_errors.setdefault(field_id, set()).add(i)
+            self._errors.setdefault((p.file, p.sheet or "", p.cell), len(self.problems) - 1)
         return p
 
     def flag(self, table: Table, field_id: str, rows: Iterable[int], error: bool) -> None:
@@ -88,7 +95,18 @@ class Collector:
             table.field_errors.setdefault(field_id, set()).update(rows)
 
     def flagged(self, table: Table, field_id: str) -> set[int]:
+        """Rows of a table with a problem reported in this field."""
         return self._flagged.get((id(table), field_id), set())
+
+    def error_at(self, table: Table, field_id: str, i: int) -> Problem | None:
+        """The first error reported at one cell, if any."""
+        k = self._errors.get((table.file, table.sheet, table.cell(field_id, i)))
+        return None if k is None else self.problems[k]
+
+    def amend(self, problem: Problem, more: str) -> None:
+        """Add a sentence to an error already reported (the same mistake seen elsewhere)."""
+        k = self._errors[(problem.file, problem.sheet or "", problem.cell)]
+        self.problems[k] = replace(problem, message=problem.message + more)
 
 
 @contextmanager
@@ -145,13 +163,17 @@ def _validate(paths, today, progress, specs, keep: set[str]) -> Validation:
         if name in keep:
             kept[name] = workbook
         info.notes.extend(workbook.notes)
+        others: list[tuple[Sheet, Located | None]] = []     # sheets that are no template's
+        found = 0
         for s_index, sheet in enumerate(workbook.sheets):
             out.order[(name, sheet.name)] = (n, s_index)
-            table = _recognised_table(sheet, name, workbook.kind == "csv", specs, info, out)
+            table = _recognised_table(sheet, name, workbook.kind == "csv", specs, info, out, others)
             if table is not None:
                 _check_cells(table, sheet, out, today)
                 check_rows(table, out)
                 tables.append(table)
+                found += 1
+        _other_sheets(others, found, name, info, out)
     if progress:
         progress(len(paths), len(paths), "")
     check_keys(tables, out)
@@ -167,15 +189,15 @@ def _sort_key(p: Problem, order: dict) -> tuple:
 
 
 def _recognised_table(sheet: Sheet, file: str, csv: bool, specs: Specs, info: FileInfo,
-                      out: Collector) -> Table | None:
+                      out: Collector, others: list) -> Table | None:
     result = recognise(sheet, specs)
     if result is None:      # our own auxiliary sheets, or an empty sheet
         if not len(sheet):
-            info.notes.append(f"工作表「{sheet.name}」是空的，已跳过")
+            others.append((sheet, None))
         return None
     if isinstance(result, Located):
-        if sheet.hidden and result.finding.code == "sheet_unrecognised":
-            info.notes.append(f"隐藏的工作表「{sheet.name}」认不出是哪种表，已跳过")
+        if result.finding.code == "sheet_unrecognised" and (sheet.hidden or result.finding.params["matches"] < 2):
+            others.append((sheet, result))      # decided once the whole file is read
         else:
             out.sheet_problem(result, file, sheet.name)
         info.sheets.append(SheetInfo(sheet.name, None))
@@ -197,6 +219,22 @@ def _recognised_table(sheet: Sheet, file: str, csv: bool, specs: Specs, info: Fi
     info.sheets.append(SheetInfo(sheet.name, rec.spec.name, rec.header_row, len(rows)))
     _report_headerless(sheet, rec, out, file)
     return table
+
+
+def _other_sheets(others: list[tuple[Sheet, Located | None]], found: int, file: str,
+                  info: FileInfo, out: Collector) -> None:
+    """Sheets a clerk added beside the data (备注, 说明, an empty Sheet2) are no problem: one
+    note lists them. In a file where no sheet is a template's, nothing was checked: that
+    is a problem for each sheet with content."""
+    if not found:
+        for sheet, located in others:
+            if located is not None and not sheet.hidden:
+                out.sheet_problem(located, file, sheet.name)
+        others = [(s, loc) for s, loc in others if loc is None or s.hidden]
+    if others:
+        names = "、".join(f"{s.name}（{'空的' if loc is None else '隐藏' if s.hidden else '不是模板的表'}）"
+                         for s, loc in others)
+        info.notes.append(f"没有校验这些工作表：{names}")
 
 
 def _data_rows(index, columns, ids, idxs, rec: Recognised, file: str, sheet: Sheet, out) -> list[int] | None:
@@ -296,22 +334,46 @@ def _report_headerless(sheet: Sheet, rec: Recognised, out: Collector, file: str)
 
 def _check_cells(table: Table, sheet: Sheet, out: Collector, today: dt.date) -> None:
     specials = _special_cells(table, sheet, out)
+    checked = []
     for fid, raws in table.raw.items():
-        field_ = table.spec.field(fid)
-        check = CellChecker(field_, csv=table.csv, today=today)
+        check = CellChecker(table.spec.field(fid), csv=table.csv, today=today)
+        checked.append((fid, check, *_check_column(raws, check)))
+    shown = _as_shown(table, checked)
+    for fid, check, values, findings, empties in checked:
         skip = specials.get(table.columns[fid], {})
-        values, findings, empties = _check_column(raws, check)
         for i in skip:
             values[i] = None    # merged-over or error cells hold no usable value
         for i, found in findings:
             if i not in skip:
-                for f in found:
+                for f in shown.get((fid, i), found):
                     out.cell_problem(table, fid, i, f)
-        if field_.required:
+        if check.field.required:
             for i in empties:
                 if i not in skip:
                     out.cell_problem(table, fid, i, finding("required_missing", detail=""))
         table.values[fid] = values
+
+
+def _as_shown(table: Table, checked: list) -> dict[tuple[str, int], tuple]:
+    """Numbers in code columns whose message depends on what their cells show (digits
+    lost, leading zeros perhaps shown by a format), checked again knowing the number
+    format and column width: looked up in the file for these few cells only. Updates the
+    values; returns the findings by (field id, data index)."""
+    if table.csv:
+        return {}
+    wanted: dict[tuple[int, int], tuple] = {}
+    for fid, check, values, findings, _ in checked:
+        raws, col = table.raw[fid], table.columns[fid]
+        for i, found in findings:
+            if check.needs_format(raws[i], found):
+                wanted[(table.rows[i] - 1, col)] = (fid, check, values, i)
+    if not wanted:
+        return {}
+    out = {}
+    for cell, fmt in cell_formats(table.file, table.sheet, wanted).items():
+        fid, check, values, i = wanted[cell]
+        values[i], out[(fid, i)] = check.with_format(table.raw[fid][i], fmt)
+    return out
 
 
 def _check_column(raws: list[Any], check: CellChecker):

@@ -1,5 +1,5 @@
 """Reading what people type: full-width characters, text dates, months, numbers as text,
-Excel serial dates and how Excel displays long numbers. Pure functions."""
+Excel serial dates and the digits Excel keeps of long numbers. Pure functions."""
 
 from __future__ import annotations
 
@@ -139,15 +139,6 @@ _SCI_RE = re.compile(r"^[+-]?\d(?:\.\d+)?[eE]\+?\d{1,3}$")
 def is_scientific(s: str) -> bool:
     """Text like 1.10105E+17: a long number Excel displayed, then stored as text."""
     return bool(_SCI_RE.match(s))
-
-
-def excel_display(x: float) -> str:
-    """How Excel's General format shows a large number in a standard-width column."""
-    if abs(x) < 1e11:
-        return str(int(x)) if float(x).is_integer() else repr(x)
-    mantissa, exp = f"{x:.5E}".split("E")
-    mantissa = mantissa.rstrip("0").rstrip(".")
-    return f"{mantissa}E+{int(exp):02d}"
 
 
 def excel_digits(x: float) -> str:

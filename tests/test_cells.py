@@ -47,10 +47,31 @@ CASES = [
     ("stores", "status", "正常\u3000", "正常", ["fullwidth_chars", "stray_whitespace"], "正常"),
     # stray spaces and line breaks
     ("stores", "licence", " 430102200045", "430102200045", ["stray_whitespace"], "430102200045"),
-    ("stores", "phone", "0731 8456 1234", "073184561234", ["stray_whitespace"], "073184561234"),
+    # phones as people write them are valid; the value is the plain form, which fix writes
+    ("stores", "phone", "0731 8456 1234", "0731-84561234", [], None),
+    ("stores", "phone", "（0731）85123456", "0731-85123456", [], None),
+    ("stores", "phone", "139-0731-1234", "13907311234", [], None),
+    ("stores", "phone", "0731-85123456转801", "0731-85123456-801", [], None),
+    ("stores", "phone", "１３９０７３１１２３４", "13907311234", ["fullwidth_chars"], "13907311234"),
+    ("stores", "phone", " 139 0731 1234", "13907311234", ["stray_whitespace"], "13907311234"),
+    ("stores", "phone", "0731-8512\n3456", "0731-85123456", ["line_break"], "0731-85123456"),
+    ("staff", "mobile", "139 0731 1234", "13907311234", [], None),
     ("stores", "name", "步步高超市 ", "步步高超市", ["stray_whitespace"], "步步高超市"),
     ("stores", "address", "长沙市芙蓉区\n五一大道", "长沙市芙蓉区五一大道", ["line_break"], "长沙市芙蓉区五一大道"),
     ("stores", "contact", "Li\nMing", "Li Ming", ["line_break"], "Li Ming"),
+    # free text (the spec's free_text): line breaks are normal, even at its ends
+    ("visits", "content", "看了陈列\n递交了告知书", "看了陈列\n递交了告知书", [], None),
+    ("visits", "issues", "1. 缺货\r\n2. 价格偏高\n", "1. 缺货\r\n2. 价格偏高", [], None),
+    ("plan", "purpose", "预约总部\n带上新品资料", "预约总部\n带上新品资料", [], None),
+    ("visits", "content", "- 缺货\n- 价格偏高", "- 缺货\n- 价格偏高", [], None),     # bullets are no formula
+    ("visits", "content", "  看了陈列\n递交了告知书", "看了陈列\n递交了告知书", ["stray_whitespace"],
+     "看了陈列\n递交了告知书"),
+    # names and addresses a spreadsheet would run as a formula
+    ("stores", "name", "=步步高", "=步步高", ["formula_like_text"], None),
+    ("hq", "name", "=cmd|'/c calc'!A1", "=cmd|'/c calc'!A1", ["formula_like_text"], None),
+    ("stores", "address", "@长沙市", "@长沙市", ["formula_like_text"], None),
+    ("stores", "contact", "+陈静", "+陈静", ["formula_like_text"], None),
+    ("stores", "area", "-5", "-5", [], None),
     ("stores", "status", "   ", None, ["required_missing"], None),
     ("hq", "legal_rep_id", "  ", None, ["stray_whitespace"], ""),
     # dates typed as text, and numbers where dates belong
@@ -134,6 +155,70 @@ def test_message_of_digits_lost_shows_what_excel_shows():
     _, (found,) = CellChecker(f)(1.1010519491231002e17)
     p = make_problem(found, file="x.xlsx", column="法人身份证号")
     assert "110105194912310000" in p.message and "1.10105E+17" in p.message
+
+
+ID_18 = 4.3010419810722001e17       # 430104198107220011 typed into a number cell
+
+
+@pytest.mark.parametrize("code, width, seen", [
+    ("General", 21, "单元格显示为 4.30104E+17，编辑栏里是 430104198107220000"),
+    ("General", 8.43, "单元格显示为 4.3E+17，编辑栏里是 430104198107220000"),      # default column width
+    ("@", 21, "单元格显示为 4.30104E+17，编辑栏里是 430104198107220000"),
+    ("0", 21, "单元格按数字格式「0」显示为 430104198107220000，看上去位数齐全"),
+    ("0", 8.43, "列宽不够，单元格显示为 ########，编辑栏里是 430104198107220000"),
+    ("0.00", 25, "单元格显示为 430104198107220000.00，编辑栏里是 430104198107220000"),
+    ("#,##0", 25, "单元格显示为 430,104,198,107,220,000，编辑栏里是 430104198107220000"),
+    ('[Red]"ID "0', 25, "单元格显示为 ID 430104198107220000，编辑栏里是 430104198107220000"),
+    ("yyyy-mm-dd", 12, "列宽不够，单元格显示为 ############，编辑栏里是 430104198107220000"),
+    ("# ?/?", 25, "单元格按数字格式「# ?/?」显示，编辑栏里是 430104198107220000"),
+])
+def test_a_long_number_is_described_as_its_cell_shows_it(code, width, seen):
+    """Format 0 shows an 18-digit ID digit for digit (the last 3 already zeros), General
+    as 4.30104E+17, a narrow column as ####: the message says what the user sees."""
+    from gcs_excel.readers.styles import CellFormat
+    check = CellChecker(load_specs().sheet("hq").field("legal_rep_id"))
+    _, found = check(ID_18)
+    assert check.needs_format(ID_18, found)
+    value, (f,) = check.with_format(ID_18, CellFormat(code, width))
+    assert (value, f.code, f.params["seen"], f.params["lost"]) == (None, "digits_lost", seen, 3)
+
+
+@pytest.mark.parametrize("raw, code, width, value, codes, seen", [
+    # a 12-digit licence: General shows it in scientific notation, format 0 digit for digit
+    (430102200045.0, "General", 14, "430102200045", ["stored_as_number"], "（单元格显示为 4.30102E+11）"),
+    (430102200045.0, "0", 14, "430102200045", ["stored_as_number"], ""),
+    (430102200045.0, "0", 8.43, "430102200045", ["stored_as_number"], "（列宽不够，单元格显示为 ########）"),
+    # a format that shows the leading zero: nothing is lost, the shown text is the value
+    (73184561234.0, "000000000000", 14, "073184561234", ["stored_as_number"],
+     "（单元格按数字格式「000000000000」显示为 073184561234）"),
+    (73184561234.0, "General", 14, None, ["leading_zeros_lost"], ""),
+])
+def test_codes_stored_as_numbers_say_how_they_look(raw, code, width, value, codes, seen):
+    from gcs_excel.readers.styles import CellFormat
+    check = CellChecker(load_specs().sheet("stores").field("licence" if raw > 1e11 and raw != 73184561234.0 else "phone"))
+    got, found = check.with_format(raw, CellFormat(code, width))
+    assert (got, [f.code for f in found], found[0].params["seen"]) == (value, codes, seen)
+
+
+@pytest.mark.parametrize("sheet, field, raw, needed", [
+    ("hq", "legal_rep_id", ID_18, True),             # digits lost: what does the cell show?
+    ("stores", "phone", 73184561234.0, True),        # a format may still show the leading 0
+    ("staff", "staff_no", 12.0, True),               # no fixed format: zeros may be lost, or shown
+    ("stores", "phone", 13800138000.0, False),       # whole, fixed format: nothing to look up
+    ("stores", "licence", 430102200045.0, False),
+    ("stores", "monthly_volume", 320.0, False),      # not a code
+])
+def test_which_numbers_need_their_cell_format(sheet, field, raw, needed):
+    check = CellChecker(load_specs().sheet(sheet).field(field))
+    assert check.needs_format(raw, check(raw)[1]) is needed
+
+
+def test_a_zero_padded_format_keeps_the_zeros_it_shows():
+    from gcs_excel.readers.styles import CellFormat
+    check = CellChecker(load_specs().sheet("staff").field("staff_no"))
+    value, (f,) = check.with_format(12.0, CellFormat("0000", 8.43))
+    assert (value, f.code, f.suggestion, f.params["detail"]) == (
+        "0012", "stored_as_number", "0012", "（开头的 0 还显示在屏幕上，按显示的样子改成文本）")
 
 
 def test_a_birth_date_is_judged_against_the_day_given():

@@ -7,8 +7,9 @@ import re
 
 import pytest
 
+from gcs_excel.checks import identifiers
 from gcs_excel.errors import SpecError
-from gcs_excel.spec import _field, load_specs
+from gcs_excel.spec import _field, load_specs, named_checks
 
 from .conftest import ROOT
 
@@ -67,7 +68,32 @@ def test_every_sheet_has_an_id_and_every_reference_resolves():
     ({"id": "x", "header": "X", "type": "text", "check": "iban"}, "未知的校验"),
     ({"id": "x", "header": "X", "type": "text", "pattern": "^a$"}, "pattern_text"),
     ({"id": "x", "header": "X", "type": "text", "ref_by": "y"}, "ref_map"),
+    ({"id": "x", "header": "X", "type": "int", "free_text": True}, "free_text"),
+    ({"id": "x", "header": "X", "type": "text", "code": True, "free_text": True}, "free_text"),
 ])
 def test_bad_spec_fields_are_refused(raw, message):
     with pytest.raises(SpecError, match=message):
         _field(raw, "test")
+
+
+def test_the_named_checks_in_code_and_data_agree():
+    """checks.toml is the one list: every entry has an implementation, a fast path and
+    written forms only for checks it lists, lengths only where it gives them."""
+    names = set(named_checks())
+    assert set(identifiers.CHECKS) == names
+    assert set(identifiers.CLEAN) <= names and set(identifiers.WRITTEN) <= names
+    assert identifiers.LENGTHS == {"uscc": 18, "resident_id": 18, "licence": 12}
+    assert load_specs().check_rules.keys() == names
+    used = {f.check for s in load_specs().sheets.values() for f in s.fields if f.check}
+    assert used <= names
+
+
+def test_free_text_and_plain_text_fields():
+    specs = load_specs()
+    free = {(s.id, f.id) for s in specs.sheets.values() for f in s.fields if f.free_text}
+    assert free == {("visits", "content"), ("visits", "issues"), ("plan", "purpose")}
+    plain = {(s.id, f.id) for s in specs.sheets.values() for f in s.fields if f.plain_text}
+    assert {("hq", "name"), ("hq", "address"), ("stores", "name"), ("stores", "address"),
+            ("stores", "contact"), ("catalogue", "sku")} <= plain
+    assert not plain & free
+    assert ("hq", "code") not in plain and ("plan", "target_name") not in plain and ("hq", "mm") not in plain

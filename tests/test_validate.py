@@ -98,6 +98,33 @@ def test_unrecognised_sheet(tmp_path):
     assert any("空表" in n for n in report.files[0].notes)
 
 
+def test_sheets_a_clerk_added_beside_the_data_are_one_note(tmp_path, write, specs):
+    """备注, 说明 and an empty Sheet2 next to the store list: no problem, one note."""
+    import openpyxl
+    p = write("stores", stores(2))
+    wb = openpyxl.load_workbook(p)
+    wb.create_sheet("备注").append(["10 月新开了两家店，地址见下"])
+    ws = wb.create_sheet("说明")
+    ws.append(["填表人", "日期"])
+    ws.append(["陈静", "2026-10-09"])
+    wb.create_sheet("Sheet2")
+    wb.save(p)
+    report = validate([p], today=TODAY).report
+    assert flat(report) == [] and report.exit_code == 0
+    assert report.files[0].notes == ["没有校验这些工作表：备注（不是模板的表）、说明（不是模板的表）、Sheet2（空的）"]
+
+
+def test_an_unrecognised_sheet_that_looks_like_data_is_still_a_problem(tmp_path, write, specs):
+    import openpyxl
+    p = write("stores", stores(2))
+    wb = openpyxl.load_workbook(p)
+    wb.create_sheet("名单").append(["客户名称", "法人代表", "备注"])      # two 总部档案 headers of 18
+    wb.save(p)
+    report = validate([p], today=TODAY).report
+    assert flat(report) == [("名单", None, "sheet_unrecognised")]
+    assert "最像「总部档案」，但只有 2 个表头对得上" in report.problems[0].message
+
+
 def test_sheet_named_like_a_template_without_its_headers(tmp_path):
     import xlsxwriter
     p = tmp_path / "a.xlsx"
@@ -116,6 +143,31 @@ def test_header_problems(write):
         ("卖场明细表", "A1", "header_renamed"),
         ("卖场明细表", "F1", "header_unknown"),
     ]
+
+
+@pytest.mark.parametrize("header, detail", [
+    ("计划销量（条/月）", "（用了全角字符「（）」）"),
+    ("计划销量 (条/月)", "（多了空格）"),
+    ("计划销量(条每月)", "（单位写法不同）"),
+    ("计划销量【条/月】", "（括号写法不同）"),
+    ("计划销量\n(条/月)", "（有换行）"),
+    ("计划销量(条/月)*", None),         # the required marker is no rewording
+    ("*计划销量(条/月) *", None),
+    ("计划销量(条/月) ", "（多了空格）"),
+])
+def test_a_header_written_another_way_is_read_and_said_once(write, header, detail):
+    p = write("hq", [_hq(), _hq("JT0002")], headers={"planned_volume": header})
+    report = validate([p, write("staff", STAFF)]).report
+    if detail is None:
+        assert flat(report) == []
+        return
+    assert flat(report) == [("总部档案", "K1", "header_renamed")]
+    assert report.problems[0].message.startswith(f"表头「{header.replace(chr(10), '⏎')}」应写作「计划销量(条/月)」{detail}。")
+
+
+def test_a_header_with_another_unit_is_not_taken_for_it(write):
+    p = write("stores", stores(1), headers={"monthly_volume": "月销量(箱)"})
+    assert ("卖场明细表", None, "header_missing") in flat(validate([p]).report)
 
 
 def test_reworded_header_is_matched_and_reported(write):
@@ -185,9 +237,11 @@ def test_formula_and_error_cells(write):
     assert "#DIV/0!" in report.problems[1].message
 
 
-def test_text_that_looks_like_a_formula_is_just_text(write):
-    p = write("stores", stores(1, r0={"name": "=步步高"}))
-    assert flat(validate([p]).report) == []
+def test_text_that_looks_like_a_formula_is_warned_about(write):
+    p = write("stores", stores(2, r0={"name": "=步步高"}, r1={"address": "=cmd|'/c calc'!A1"}))
+    report = validate([p]).report
+    assert flat(report) == [("卖场明细表", "C2", "formula_like_text"), ("卖场明细表", "E3", "formula_like_text")]
+    assert report.problems[0].severity == "warning" and "「=」开头" in report.problems[0].message
 
 
 def test_cross_field_rules(write):
@@ -308,6 +362,66 @@ def test_reference_that_differs_only_in_width_gets_the_catalogue_spelling(write)
     assert report.problems[0].suggestion == "芙蓉王(硬)"
 
 
+def test_a_mistyped_code_is_said_once_with_its_near_match(tmp_path, write):
+    """JT003 for JT0003 in the store list and again in the sales data: one problem at the
+    first cell, naming JT0003 and where it is; the other cells listed under it."""
+    from gcs_excel.demo import write_sales_csv
+    hq = write("hq", [_hq("JT0001"), _hq("JT0003", name="家润多")])
+    st = write("stores", stores(3, r1={"customer": "JT003"}, r2={"customer": "JT003"}))
+    sales = write_sales_csv([{"month": "2026-10", "customer": "JT003", "licence": "430102200001",
+                              "sku": "中华(硬)", "volume": 10, "amount": 3816}], tmp_path / "销售数据.csv")
+    report = validate([hq, st, write("staff", STAFF), sales]).report
+    assert flat(report) == [("卖场明细表", "B3", "ref_missing")]
+    p = report.problems[0]
+    assert p.related == ("B4",) and p.suggestion == "JT0003"
+    assert "是不是「JT0003」（总部档案.xlsx「总部档案」A3，少了一位「0」）？" in p.message
+    assert "同样的值还在：销售数据.csv「销售数据」B2。" in p.message
+
+
+def _visit_files(write, code: str, stores_rows):
+    plan = [{"date": dt.date(2026, 10, 9), "person": "刘洋", "role": "客户经理", "target_type": "卖场",
+             "target_code": code, "period": "2026-10上"}]
+    visit = [{"date": dt.date(2026, 10, 9), "person": "刘洋", "role": "客户经理", "target_type": "卖场",
+              "target_code": code}]
+    obs = [{"date": dt.date(2026, 10, 9), "person": "刘洋", "licence": code, "sku": "中华(硬)", "on_shelf": "是"}]
+    from gcs_excel.templates import write_workbook
+    from gcs_excel.spec import load_specs
+    log = write_workbook(load_specs().template("visits"), write("staff", STAFF).parent / "拜访记录.xlsx",
+                         data={"visits": visit, "observations": obs})
+    return [write("stores", stores_rows), write("plan", plan), log]
+
+
+def test_a_licence_one_digit_short_in_plan_log_and_brand_sheet_is_one_problem(write):
+    files = _visit_files(write, "43010220001", stores(2))
+    report = validate(files, today=TODAY).report
+    assert flat(report) == [("品牌采集", "C2", "licence_invalid")]
+    message = report.problems[0].message
+    assert "「卖场明细表」里也没有它。是不是「430102200001」（卖场明细表.xlsx「卖场明细表」A3，少了一位「0」）？" in message
+    assert "同样的值还在：拜访计划.xlsx「拜访计划」E2；拜访记录.xlsx「拜访记录」E2。" in message
+
+
+def test_a_licence_mistyped_in_the_store_list_is_said_there_only(write):
+    rows = stores(2, r1={"licence": "43010220001"})
+    report = validate(_visit_files(write, "430102200001", rows), today=TODAY).report
+    assert flat(report) == [("卖场明细表", "A3", "licence_invalid")]
+    assert "另有 3 处引用写的是「430102200001」，与这里只差一处（这里少了一位「0」）" in report.problems[0].message
+
+
+def test_near_matches_are_looked_up_never_scanned():
+    """Cheap on 100,000 keys: every candidate is a dictionary lookup of a variant."""
+    from gcs_excel.checks.references import near
+
+    class Keys(dict):
+        def __iter__(self):
+            raise AssertionError("the keys were scanned")
+
+    keys = Keys({f"4301022{k:05d}": None for k in range(0, 100_000, 2)})     # even serials
+    assert near("430102300458", keys, "0123456789") == ["430102200458"]
+    assert len(near("430102200459", keys, "0123456789")) == 5     # dense serials: such a match says nothing
+    assert near("JT003", {"JT0003": 0, "JT0030": 0, "JT3": 0}, "JT03") == ["JT0003", "JT0030"]
+    assert near("12", {"0012": 0}, "012") == ["0012"]          # leading zeros lost
+
+
 def test_missing_reference_files_are_noted_not_reported(write):
     report = validate([write("stores", stores(2))]).report
     assert flat(report) == []
@@ -399,3 +513,25 @@ def test_total_row_in_a_column_of_its_own(tmp_path, specs):
     v = validate([p])
     assert flat(v.report) == [("卖场明细表", "A1", "header_unknown"), ("卖场明细表", "A4", "total_row")]
     assert len(v.tables[0]) == 2 and not v.tables[0].bad_rows()
+
+
+# --- what the cell shows ---------------------------------------------------------------------
+@pytest.mark.parametrize("number_format, width, seen", [
+    ("0", 24, "单元格按数字格式「0」显示为 110105194912310000，看上去位数齐全"),
+    ("0", 10, "列宽不够，单元格显示为 #########，编辑栏里是 110105194912310000"),
+    ("General", 24, "单元格显示为 1.10105E+17，编辑栏里是 110105194912310000"),
+    ("@", 24, "单元格显示为 1.10105E+17，编辑栏里是 110105194912310000"),
+])
+def test_a_long_id_stored_as_a_number_is_described_as_shown(write, number_format, width, seen):
+    import openpyxl
+    p = write("hq", [_hq()])
+    wb = openpyxl.load_workbook(p)
+    ws = wb["总部档案"]
+    ws["E2"].value, ws["E2"].number_format = 110105194912310021, number_format
+    ws.column_dimensions["E"].width = width
+    wb.save(p)
+    report = validate([p]).report
+    assert flat(report) == [("总部档案", "E2", "digits_lost")]
+    assert report.problems[0].message == (f"「法人身份证号」存成了数字：{seen}。Excel 只保留 15 位有效数字，"
+                                          "最后 3 位已经变成 0，原来的号码无法恢复。请先把这一列设为文本，"
+                                          "再对照原件重新录入完整号码。")

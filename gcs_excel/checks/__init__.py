@@ -1,2 +1,3 @@
-"""The checks, one small module per family: identifiers, cells (types and Excel traps),
-rows (rules across the fields of a row), tables (keys) and references (across files)."""
+"""The checks, one small module per family: identifiers (the named checks of
+specs/checks.toml), cells (types and Excel traps), structure (sheets and headers), rows
+(rules across the fields of a row), tables (keys) and references (across files)."""

@@ -2,15 +2,22 @@
 对象类型, person -> staff list with the matching 岗位, SKU -> catalogue, a sales row's store
 belongs to its 客户编码, and a name written beside a code matches the name on file.
 
-No cascades: a missing or mismatched value is one problem per distinct value (at its first
-cell, the others listed as related), and a value that differs from the target only in
+No cascades: a missing value is one problem however many files use it (at its first cell;
+the same sheet's other cells listed as related, other sheets named in the message); a
+mismatched value is one problem per sheet; a value that differs from the target only in
 width, case or spaces resolves silently when either side is already reported.
+
+A mistyped key is said once, at its root, with the near match and where it is: a missing
+code one edit away from a code on file (a digit changed, dropped, doubled, two swapped, or
+leading zeros lost) is reported as "is it …?" naming that code's cell. When the code on
+file is itself the mistyped one (already reported there), the references join that problem.
 """
 
 from __future__ import annotations
 
 import functools
 from collections import defaultdict
+from pathlib import Path
 
 from ..problems import finding, show
 from ..values import is_scientific
@@ -19,17 +26,74 @@ from .structure import norm_name
 from ..table import Table
 
 MAX_RELATED = 500
+MAX_NEAR_SEARCHES = 2000    # distinct missing values looked up per target; more are no typos
+MAX_NEAR = 3                # more near matches than this say nothing about which was meant
+MAX_ALPHABET = 64           # characters of a code column; more is text, not codes
+MAX_PLACES = 8
 
 
 @functools.lru_cache(maxsize=200_000)
 def loose(value) -> str:
+    """A value as compared loosely: NFKC, no whitespace, upper case."""
     return norm_name(str(value)).upper()
+
+
+def near(value: str, keys, alphabet: str) -> list[str]:
+    """The keys one edit away from value: a character changed, dropped or added (a digit
+    doubled), two neighbours swapped, or leading zeros lost. Dictionary lookups of every
+    such variant (a few hundred for a 12-digit code), never a scan of the keys."""
+    found: dict[str, None] = {}
+
+    def hit(candidate: str) -> None:
+        if candidate != value and candidate in keys:
+            found.setdefault(candidate)
+
+    n = len(value)
+    for i in range(n + 1):
+        head, tail = value[:i], value[i:]
+        for ch in alphabet:
+            hit(head + ch + tail)                       # value dropped ch here
+        if i < n:
+            hit(head + tail[1:])                        # value has an extra character here
+            for ch in alphabet:
+                if ch != value[i]:
+                    hit(head + ch + tail[1:])           # one character changed
+            if i + 1 < n:
+                hit(head + tail[1] + tail[0] + tail[2:])    # two neighbours swapped
+    for zeros in (2, 3):
+        hit("0" * zeros + value)
+    return list(found)
+
+
+def how_near(value: str, key: str) -> str:
+    """What tells value from a near key, in words: 少了一位「0」, 第 5 位「3」应为「8」 ..."""
+    if key.endswith(value) and set(key[:len(key) - len(value)]) == {"0"}:
+        return "开头的 0 丢了"
+    if len(key) == len(value) + 1:
+        i = next((k for k in range(len(value)) if value[k] != key[k]), len(value))
+        return f"少了一位「{key[i]}」"
+    if len(key) + 1 == len(value):
+        i = next((k for k in range(len(key)) if value[k] != key[k]), len(key))
+        return f"多了一位「{value[i]}」"
+    diff = [k for k in range(len(key)) if value[k] != key[k]]
+    if len(diff) == 2:
+        return f"第 {diff[0] + 1}、{diff[1] + 1} 位颠倒了"
+    return f"第 {diff[0] + 1} 位「{value[diff[0]]}」应为「{key[diff[0]]}」"
+
+
+def place(t: Table, field_id: str, i: int) -> str:
+    """Where a cell is, for a message: 总部档案.xlsx「总部档案」A4."""
+    return f"{Path(t.file).name}「{t.sheet}」{t.cell(field_id, i)}"
 
 
 class _Target:
     """Lookup of one "sheet.field" over every table of that sheet."""
 
-    def __init__(self, tables: list[Table], field_id: str):
+    def __init__(self, tables: list[Table], field_id: str, code: bool = False):
+        self.field_id = field_id
+        self.code = code
+        self.searches = 0
+        self._alphabet: str | None = None
         self.exact: dict = {}
         self.loose: dict = {}
         self.broken: dict[int, set[str]] = defaultdict(set)     # length -> known leading digits
@@ -48,6 +112,18 @@ class _Target:
         s = str(value)
         return any(s.startswith(prefix) for prefix in self.broken.get(len(s), ()))
 
+    def near(self, value) -> list[tuple[str, Table, int]]:
+        """Codes on file one edit away from a missing value, with where each is; none
+        for text (names differ by one character and are other people) or past the cap."""
+        if not self.code or not isinstance(value, str) or self.searches >= MAX_NEAR_SEARCHES:
+            return []
+        self.searches += 1
+        if self._alphabet is None:
+            chars = set("".join(k for k in self.exact if isinstance(k, str)))
+            self._alphabet = "".join(sorted(chars)) if len(chars) <= MAX_ALPHABET else ""
+        keys = near(value, self.exact, self._alphabet) if self._alphabet else []
+        return [(k, *self.exact[k]) for k in keys] if len(keys) <= MAX_NEAR else []
+
 
 def known_digits(raw) -> tuple[str, int] | None:
     """What survives of a long number Excel damaged: its leading digits and length."""
@@ -61,6 +137,8 @@ def known_digits(raw) -> tuple[str, int] | None:
 
 
 def check_references(tables: list[Table], out, specs: Specs) -> list[str]:
+    """Check every reference among the tables; report into out. Returns notes on the
+    references that could not be checked (their target file was not given)."""
     by_sheet: dict[str, list[Table]] = defaultdict(list)
     for t in tables:
         by_sheet[t.spec.id].append(t)
@@ -71,10 +149,11 @@ def check_references(tables: list[Table], out, specs: Specs) -> list[str]:
         if sheet not in by_sheet:
             return None
         if ref not in cache:
-            cache[ref] = _Target(by_sheet[sheet], field_id)
+            cache[ref] = _Target(by_sheet[sheet], field_id, specs.resolve(ref)[1].code)
         return cache[ref]
 
     notes: dict[str, None] = {}
+    missing: dict[tuple, list] = defaultdict(list)   # (ref, value) -> [(table, field id, rows, hint, reported rows)]
     for t in tables:
         for f in t.spec.fields:
             if not f.targets() or f.id not in t.values:
@@ -83,11 +162,13 @@ def check_references(tables: list[Table], out, specs: Specs) -> list[str]:
                 if ref.partition(".")[0] not in by_sheet:
                     name = specs.sheet(ref.partition(".")[0]).name
                     notes.setdefault(f"没有提供「{name}」，没有检查「{t.spec.name}」的「{f.header}」是否在其中")
-            _check_field(t, f, target, specs, out)
+            _check_field(t, f, target, specs, out, missing)
+    for (ref, value), uses in missing.items():
+        _emit_missing(ref, value, uses, target(ref), specs, out)
     return list(notes)
 
 
-def _check_field(t: Table, f, target, specs: Specs, out) -> None:
+def _check_field(t: Table, f, target, specs: Specs, out, missing) -> None:
     """Check one referencing column. A row's outcome depends only on its values (the code,
     the column choosing the target, the columns it must match, the names beside it) and on
     whether its own cells are already reported: each distinct combination is checked once,
@@ -119,7 +200,12 @@ def _check_field(t: Table, f, target, specs: Specs, out) -> None:
                 if hint is not None:
                     hints[group] = hint
     for key, rows in groups.items():
-        _emit(t, f.id, key, rows, hints.get(key), specs, out)
+        if key[0] == "ref_missing":         # said once over all files, after every table is seen
+            reported = [i for i in rows if i in t.field_errors.get(f.id, ())]
+            missing[key[1:]].append((t, f.id, rows, hints.get(key), reported))
+            out.flag(t, f.id, rows, error=True)     # no cascade into this row's other checks
+        else:
+            _emit(t, f.id, key, rows, specs, out)
 
 
 def _outcome(key, f, t: Table, target, by_label, own, labels, out, *, self_flagged: bool,
@@ -170,14 +256,59 @@ def _at(t: Table, field_id: str, i: int):
     return None if col is None else col[i]
 
 
-def _emit(t: Table, field_id: str, key: tuple, rows: list[int], hint, specs: Specs, out) -> None:
+def _emit_missing(ref: str, value, uses: list, tgt: _Target, specs: Specs, out) -> None:
+    """One missing value, wherever it is used: one problem at its root."""
+    hint = next((h for _, _, _, h, _ in uses if h is not None), None)
+    cells = [(t, fid, i) for t, fid, rows, _, _ in uses for i in rows]
+    candidates = [] if hint is not None else tgt.near(value)
+    for key, tt, j in candidates:        # the code on file is the mistyped one, reported there
+        root = out.error_at(tt, tgt.field_id, j) if j in tt.field_errors.get(tgt.field_id, ()) else None
+        if root is not None:
+            out.amend(root, f"另有 {len(cells)} 处引用写的是「{show(value)}」，与这里只差一处（这里"
+                            f"{how_near(key, show(value))}），多半指的就是它：{_places(cells, None)}。")
+            return
+    near_text = "".join(f"{'或' if k else ''}「{key}」（{place(tt, tgt.field_id, j)}，{how_near(show(value), key)}）"
+                        for k, (key, tt, j) in enumerate(candidates))
+    near_text = f"是不是{near_text}？" if near_text else ""
+    sheet, header = specs.describe_target(ref)
+    root = next((p for t, fid, _, _, reported in uses for i in reported if (p := out.error_at(t, fid, i))), None)
+    if root is not None:                # the cell is reported already (专卖证号 one digit short)
+        out.amend(root, f"「{sheet}」里也没有它。{near_text}{_elsewhere(cells, root)}")
+        return
+    t, fid, rows, _, _ = uses[0]
+    count = f"（本表共 {len(rows)} 行）" if len(rows) > 1 else ""
+    suggestion = hint if hint is not None else candidates[0][0] if len(candidates) == 1 else None
+    f = finding("ref_missing", suggestion, value=show(value), target=f"「{sheet}」的「{header}」", count=count,
+                hint=f"，那里写作「{hint}」" if hint is not None else "", near=near_text,
+                more=_elsewhere(cells[len(rows):], None))
+    out.cell_problem(t, fid, rows[0], f, related=[t.cell(fid, i) for i in rows[1:MAX_RELATED + 1]])
+
+
+def _places(cells: list, root) -> str:
+    """Cells by file and sheet: 拜访计划.xlsx「拜访计划」E3、E9；拜访记录.xlsx「品牌采集」C4."""
+    by_sheet: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for t, fid, i in cells:
+        ref = t.cell(fid, i)
+        if root is None or (t.file, t.sheet, ref) != (root.file, root.sheet, root.cell):
+            by_sheet[(t.file, t.sheet)].append(ref)
+    parts = []
+    for (file, sheet), refs in by_sheet.items():
+        more = f" 等 {len(refs)} 处" if len(refs) > MAX_PLACES else ""
+        parts.append(f"{Path(file).name}「{sheet}」{'、'.join(refs[:MAX_PLACES])}{more}")
+    return "；".join(parts)
+
+
+def _elsewhere(cells: list, root) -> str:
+    """The same value's other uses, as a sentence (nothing when there are none)."""
+    text = _places(cells, root)
+    return f"同样的值还在：{text}。" if text else ""
+
+
+def _emit(t: Table, field_id: str, key: tuple, rows: list[int], specs: Specs, out) -> None:
     code, ref = key[0], key[1]
     sheet, header = specs.describe_target(ref)
     count = f"（本表共 {len(rows)} 行）" if len(rows) > 1 else ""
-    if code == "ref_missing":
-        f = finding("ref_missing", hint, value=show(key[2]), target=f"「{sheet}」的「{header}」",
-                    count=count, hint=f"，那里写作「{hint}」" if hint is not None else "")
-    elif code == "ref_mismatch":
+    if code == "ref_mismatch":
         _, _, v, t_field, actual, wanted = key
         f = finding("ref_mismatch", value=show(v), target=f"「{sheet}」",
                     field=f"「{specs.sheet(ref.partition('.')[0]).header(t_field)}」",

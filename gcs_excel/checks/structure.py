@@ -2,7 +2,9 @@
 
 A sheet is recognised by its name, failing that by its headers (a title row above the
 headers is allowed). Missing, renamed, unknown, duplicate and reordered headers are
-reported; the columns that can be read are read by header, never by position.
+reported; the columns that can be read are read by header, never by position. A header
+written another way (full-width brackets, spaces, 条每月 for 条/月, an alias) is read
+and reported once; a header with another unit (箱 for 条) is never taken for it.
 """
 
 from __future__ import annotations
@@ -34,7 +36,54 @@ def norm_header(value: Any) -> str:
     return _SPACE_RE.sub("", s).strip("*")
 
 
+_BRACKETS = str.maketrans({"【": "(", "】": ")", "[": "(", "]": ")", "〔": "(", "〕": ")"})
+_UNIT_RE = re.compile(r"\(([^()]*)\)$")
+
+
+def _unit_words(unit: str) -> str:
+    return unit.replace("每", "/")
+
+
+def header_key(value: Any) -> str:
+    """Header text as matched: norm_header, any bracket as (), a unit's 每 as / (条每月 is
+    条/月). Two headers with one key differ only in how they are written."""
+    s = norm_header(value).translate(_BRACKETS)
+    return _UNIT_RE.sub(lambda m: f"({_unit_words(m.group(1))})", s)
+
+
+def _unit_of(key: str) -> str | None:
+    m = _UNIT_RE.search(key)
+    return m.group(1) if m else None
+
+
+_MARK = re.compile(r"^\s*\*+\s*|\s*\*+\s*$")
+
+
+def unmarked(raw: Any) -> str:
+    """A header as typed, without a required-marker asterisk (客户编码*, 客户编码 *)."""
+    return _MARK.sub("", str(raw))
+
+
+def how_written(raw: Any) -> str:
+    """What sets a header apart from the contract's spelling when both have one key:
+    "（多了空格、用了全角字符「（）」）"."""
+    s = unmarked(raw)
+    parts = [what for what, rx in (("有换行", r"[\r\n]"), ("多了空格", r"[^\S\r\n]")) if re.search(rx, s)]
+    s = _SPACE_RE.sub("", s)
+    wide = "".join(dict.fromkeys(c for c in s if unicodedata.normalize("NFKC", c) != c))
+    if wide:
+        parts.append(f"用了全角字符「{wide}」")
+    s = unicodedata.normalize("NFKC", s)
+    if s.translate(_BRACKETS) != s:
+        parts.append("括号写法不同")
+        s = s.translate(_BRACKETS)
+    if _UNIT_RE.sub(lambda m: f"({_unit_words(m.group(1))})", s) != s:
+        parts.append("单位写法不同")
+    return f"（{'、'.join(parts)}）" if parts else ""
+
+
 def norm_name(value: str) -> str:
+    """A sheet name as compared: NFKC, no whitespace."""
     return _SPACE_RE.sub("", unicodedata.normalize("NFKC", value))
 
 
@@ -49,6 +98,7 @@ class Located:
 
 @dataclass
 class Recognised:
+    """A sheet recognised as one template sheet: where its header is and its columns."""
     spec: SheetSpec
     header_index: int           # index into sheet.rows
     header_row: int             # Excel row number
@@ -58,22 +108,24 @@ class Recognised:
 
 
 class _Vocabulary:
-    """Normalised header (and alias) -> field id, per spec sheet."""
+    """Header as written, header key and alias key -> field id, per spec sheet."""
 
     def __init__(self, spec: SheetSpec):
         self.spec = spec
-        self.exact = {norm_header(f.header): f.id for f in spec.fields}
-        self.alias = {norm_header(a): f.id for f in spec.fields for a in f.aliases}
+        self.exact = {header_key(f.header): f.id for f in spec.fields}
+        self.alias = {header_key(a): f.id for f in spec.fields for a in f.aliases}
 
     def match(self, text: str) -> tuple[str, bool] | None:
+        """(field id, by alias) for a header key."""
         if text in self.exact:
             return self.exact[text], False
         if text in self.alias:
             return self.alias[text], True
         return None
 
-    def score(self, normalised: list[str]) -> int:
-        hits = {self.match(c) for c in normalised if c}
+    def score(self, keys: list[str]) -> int:
+        """How many fields of this sheet a row of header keys names."""
+        hits = {self.match(c) for c in keys if c}
         hits.discard(None)
         return len({h for h, _ in hits})
 
@@ -95,7 +147,7 @@ def recognise(sheet: Sheet, specs: Specs) -> Recognised | Located | None:
     if not head:
         return None
     vocab = {name: _Vocabulary(s) for name, s in specs.sheets.items()}
-    normalised = [[norm_header(c) for c in values[:MAX_HEADER_COLUMNS]] for _, values in head]
+    normalised = [[header_key(c) for c in values[:MAX_HEADER_COLUMNS]] for _, values in head]
     scores = [(v.score(cells), sheet_id, i) for sheet_id, v in vocab.items()
               for i, cells in enumerate(normalised)]
     by_name = _name_spec(sheet.name, specs)
@@ -123,7 +175,10 @@ def recognise(sheet: Sheet, specs: Specs) -> Recognised | Located | None:
             return Located(finding("headers_not_found", sheet=sheet.name, template=by_name.name,
                                    rows=HEADER_SEARCH_ROWS, expected="、".join(by_name.headers)))
         else:
-            return Located(finding("sheet_unrecognised", sheet=sheet.name))
+            score, sheet_id, _ = max(scores, default=(0, "", 0))
+            detail = (f"；最像「{specs.sheets[sheet_id].name}」，但只有 {score} 个表头对得上"
+                      if score >= 2 else "")
+            return Located(finding("sheet_unrecognised", sheet=sheet.name, detail=detail, matches=score))
     _, sheet_id, index = choice
     header_idx, header_values = head[index]
     columns, found = map_headers(header_values, specs.sheets[sheet_id], vocab[sheet_id], header_idx + 1)
@@ -137,7 +192,7 @@ def map_headers(values: list[Any], spec: SheetSpec, vocab: _Vocabulary,
     found: list[Located] = []
     unknown: dict[int, str] = {}
     for col, raw in enumerate(values):
-        text = norm_header(raw)
+        text = header_key(raw)
         if not text:
             continue
         m = vocab.match(text)
@@ -151,17 +206,23 @@ def map_headers(values: list[Any], spec: SheetSpec, vocab: _Vocabulary,
                                          second=col_letter(col)), header_row, col, header))
             continue
         columns[fid] = col
-        if by_alias:
-            found.append(Located(finding("header_renamed", found=str(raw).strip()), header_row, col, header))
-    # A missing header may have been reworded: match it to the closest unknown one.
+        if by_alias or unmarked(raw) != header:
+            found.append(Located(finding("header_renamed", found=_shown_header(raw),
+                                         detail="" if by_alias else how_written(raw)), header_row, col, header))
+    # A missing header may have been reworded: match it to the closest unknown one, but
+    # never across units (销量(箱) is not 销量(条)).
     for f in spec.fields:
         if f.id in columns or not unknown:
             continue
-        target = norm_header(f.header)
-        best = max(unknown, key=lambda c: _similar(target, norm_header(unknown[c])))
-        if _similar(target, norm_header(unknown[best])) >= 0.8:     # 负责人微信 is not 负责人邮箱
+        target = header_key(f.header)
+        candidates = [c for c in unknown if _same_unit(target, header_key(unknown[c]))]
+        if not candidates:
+            continue
+        best = max(candidates, key=lambda c: _similar(target, header_key(unknown[c])))
+        if _similar(target, header_key(unknown[best])) >= 0.8:     # 负责人微信 is not 负责人邮箱
             columns[f.id] = best
-            found.append(Located(finding("header_renamed", found=unknown.pop(best)), header_row, best, f.header))
+            found.append(Located(finding("header_renamed", found=_shown_header(unknown.pop(best))),
+                                 header_row, best, f.header))
     for f in spec.fields:
         if f.id not in columns:
             code = "header_missing" if f.required else "optional_header_missing"
@@ -174,6 +235,17 @@ def map_headers(values: list[Any], spec: SheetSpec, vocab: _Vocabulary,
     if order != sorted(order, key=columns.get):
         found.append(Located(finding("header_order", expected="、".join(spec.headers)), header_row, None, None))
     return columns, found
+
+
+def _shown_header(raw: Any) -> str:
+    """A header as a message quotes it: line breaks made visible, nothing else changed."""
+    return str(raw).replace("\r\n", "⏎").replace("\n", "⏎").replace("\r", "⏎")
+
+
+def _same_unit(a: str, b: str) -> bool:
+    """False when both header keys name a unit and the units differ."""
+    ua, ub = _unit_of(a), _unit_of(b)
+    return ua is None or ub is None or ua == ub
 
 
 def _similar(a: str, b: str) -> float:
