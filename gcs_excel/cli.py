@@ -24,6 +24,7 @@ class _Group(click.Group):
     """Turns the library's exceptions into one line (a traceback only with --debug)."""
 
     def invoke(self, ctx: click.Context):
+        """Run the command; a GcsError is one line (exit 2), a bug one line (exit 3)."""
         try:
             return super().invoke(ctx)
         except GcsError as e:
@@ -71,6 +72,7 @@ class _Progress:
             self.bar = None
 
     def step(self, message: str) -> None:
+        """One line for a step of a run made of named steps (the demo)."""
         click.echo(f"· {message}……", err=True)
 
 

@@ -84,6 +84,8 @@ def fix_file(path: str | Path, out: str | Path, *, today: dt.date | None = None)
     """The `gcs fix` command: the safe fixes of path, written to out (same format)."""
     path, out = Path(path), Path(out)
     v = validate_readable([path], today=today, keep=[path])
+    if str(path) not in v.workbooks:        # skipped, with the reason in a note (a ~$ lock file)
+        raise ConfigError(f"{path} 不是数据文件：{v.report.notes[0] if v.report.notes else '没有读取'}")
     before, grid = v.report, v.workbooks[str(path)]
     changes = _changes([p for p in before.problems if p.file == str(path)], grid)
     notes: list[str] = []

@@ -292,13 +292,13 @@ def _letter(hq: HQ, review: Path, month: str, settings: MailSettings, cc: list[s
     values = {"客户名称": hq.name, "客户编码": hq.code, "购销负责人": hq.buyer or "负责人", "月份": month,
               "月份文字": month_words(month), "附件名": review.name, "落款": settings.signature, **managers}
     try:
-        subject = settings.subject.format(**values)
+        subject = " ".join(settings.subject.format(**values).split())     # a header is one line
         body = settings.body.format(**values)
     except (KeyError, IndexError, ValueError) as e:
         raise ConfigError(f"邮件模板里的占位 {e} 不认识（可用：{'、'.join('{' + k + '}' for k in values)}）") from None
     msg = EmailMessage()
     msg["From"] = formataddr((settings.sender_name, settings.sender)) if settings.sender else settings.sender_name
-    msg["To"] = formataddr((hq.buyer, hq.email)) if hq.buyer else hq.email
+    msg["To"] = formataddr((" ".join(hq.buyer.split()), hq.email)) if hq.buyer else hq.email
     if cc:
         msg["Cc"] = ", ".join(cc)
     msg["Subject"] = subject
@@ -316,6 +316,7 @@ class _Tracking:
     in_data = False
 
     def data(self, msg):
+        """smtplib's DATA, remembered."""
         self.in_data = True
         return super().data(msg)
 
@@ -349,6 +350,7 @@ def _connect(settings: MailSettings) -> smtplib.SMTP:
 
 
 class _Held:
+    """The signal received while a message was with the server, if any."""
     signum: int | None = None
 
 
@@ -362,6 +364,7 @@ def _finish_first() -> Iterator[_Held]:
         return
 
     def hold(signum, frame):
+        """The first signal is held until the message is done; a second acts at once."""
         if held.signum is not None:
             raise KeyboardInterrupt
         held.signum = signum
@@ -423,7 +426,7 @@ def send_reviews(paths: Sequence[str | Path], month: str, reports: str | Path, *
             for role, who in (("客户经理", hq.cm), ("市场经理", hq.mm)):
                 address = people[f"{role}邮箱"]
                 if address:
-                    cc.append(formataddr((who, address)))
+                    cc.append(formataddr((" ".join(who.split()), address)))
                 elif who:
                     result.notes.append(f"{hq.code} {hq.name}：{role}{who} 在人员名单里没有邮箱，未抄送")
         letter = _letter(hq, file, month, settings, cc, people)

@@ -142,6 +142,9 @@ def open_copy(grid: Grid) -> Copy:
         return Copy(wb, {sheet.name: ws.title})
     try:
         data, runs = set_aside(grid.path)
+    except Exception:       # only a shortcut: where it cannot tell, openpyxl gets the file as it is
+        data, runs = None, []
+    try:
         # openpyxl warns about extensions it drops and even print()s on some damaged
         # styles: neither belongs on the user's terminal. A file object, not the name:
         # openpyxl refuses names not ending in .xlsx or .xlsm, whatever the content.

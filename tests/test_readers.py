@@ -302,6 +302,10 @@ def test_office_lock_files_are_skipped_with_a_note(tmp_path):
     report = validate([book, lock, real]).report
     assert [f.file for f in report.files] == [str(book), str(real)] and not report.unreadable
     assert any("跳过了" in n and "锁文件" in n and lock.name in n for n in report.notes)
+    from gcs_excel.errors import ConfigError
+    from gcs_excel.fix import fix_file
+    with pytest.raises(ConfigError, match="锁文件"):
+        fix_file(lock, tmp_path / "out.xlsx")
 
 
 def test_workbook_named_csv(tmp_path):
