@@ -130,7 +130,7 @@ class Letter:
     name: str
     file: Path
     to: str
-    cc: list[str]                   # as written in the Cc header: 名字 <地址>
+    cc: list[tuple[str, str]]       # (name, address) of each copy
     message: EmailMessage
     message_id: str
     digest: str
@@ -140,7 +140,7 @@ class Letter:
     @property
     def recipients(self) -> list[str]:
         """Every address of the message: the customer's, then the copied managers'."""
-        return list(dict.fromkeys([self.to, *(addr for _, addr in getaddresses(self.cc))]))
+        return list(dict.fromkeys([self.to, *(addr for _, addr in self.cc)]))
 
 
 @dataclass
@@ -283,7 +283,7 @@ def _set_message_id(letter: Letter, message_id: str) -> None:
 
 
 # --- the message --------------------------------------------------------------------------
-def _letter(hq: HQ, review: Path, month: str, settings: MailSettings, cc: list[str],
+def _letter(hq: HQ, review: Path, month: str, settings: MailSettings, cc: list[tuple[str, str]],
             managers: dict[str, Any]) -> Letter:
     data = review.read_bytes()
     digest = hashlib.sha256(data).hexdigest()
@@ -300,7 +300,7 @@ def _letter(hq: HQ, review: Path, month: str, settings: MailSettings, cc: list[s
     msg["From"] = formataddr((settings.sender_name, settings.sender)) if settings.sender else settings.sender_name
     msg["To"] = formataddr((" ".join(hq.buyer.split()), hq.email)) if hq.buyer else hq.email
     if cc:
-        msg["Cc"] = ", ".join(cc)
+        msg["Cc"] = ", ".join(map(formataddr, cc))
     msg["Subject"] = subject
     msg["Date"] = format_datetime(dt.datetime.now().astimezone())
     msg["Message-ID"] = message_id
@@ -426,7 +426,7 @@ def send_reviews(paths: Sequence[str | Path], month: str, reports: str | Path, *
             for role, who in (("客户经理", hq.cm), ("市场经理", hq.mm)):
                 address = people[f"{role}邮箱"]
                 if address:
-                    cc.append(formataddr((" ".join(who.split()), address)))
+                    cc.append((" ".join(who.split()), address))
                 elif who:
                     result.notes.append(f"{hq.code} {hq.name}：{role}{who} 在人员名单里没有邮箱，未抄送")
         letter = _letter(hq, file, month, settings, cc, people)

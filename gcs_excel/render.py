@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from email.utils import getaddresses
 from typing import Any
 
 from .problems import Problem, Report, problem_types, show
@@ -190,7 +189,7 @@ def render_monthly(result) -> str:
 def _recipients(letter) -> str:
     """Who a letter goes to in this run, as its headers name them."""
     envelope = {a.lower() for a in letter.envelope}
-    copies = [c for c, (_, addr) in zip(letter.cc, getaddresses(letter.cc)) if addr.lower() in envelope]
+    copies = [f"{name} <{addr}>" if name else addr for name, addr in letter.cc if addr.lower() in envelope]
     main = letter.to if letter.to.lower() in envelope else ""
     if not main:
         return "只抄送 " + ", ".join(copies)

@@ -210,6 +210,21 @@ def test_a_connection_dropped_before_250_is_never_resent_silently(server, folder
     assert send_reviews(monthly_files, MONTHLY_MONTH, folder, settings=settings(server(Inbox()))).exit_code == 0
 
 
+def test_a_connection_lost_before_the_content_went_out_is_sent_next_run(server, folder, monthly_files):
+    class Cutting(Inbox):
+        async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+            if address == "buyer2@example.cn":
+                server.transport.abort()        # before DATA: the message cannot have arrived
+            envelope.rcpt_tos.append(address)
+            return "250 OK"
+    with pytest.raises(SendError, match="这一封没有发出"):
+        send_reviews(monthly_files, MONTHLY_MONTH, folder, settings=settings(server(Cutting())))
+    assert [(e["customer"], e["status"]) for e in log_entries(folder)][-1] == ("JT0002", "failed")
+    inbox = Inbox()
+    again = send_reviews(monthly_files, MONTHLY_MONTH, folder, settings=settings(server(inbox)))
+    assert [x.customer for x in again.sent] == ["JT0002", "JT0003"] and again.unconfirmed == []
+
+
 class Interrupting(Inbox):
     """Presses Ctrl-C on a process while its n-th message is with the server, then accepts it."""
 
