@@ -7,12 +7,11 @@ copies are written atomically into DIR.
 
 from __future__ import annotations
 
-import datetime as dt
 import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Sequence
 
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
@@ -23,7 +22,7 @@ from .problems import Problem, problem_types, show
 from .readers import read
 from .render import SEVERITY_WORDS
 from .sheetnames import RESULTS
-from .validate import Validation, gc_paused, validate
+from .validate import Validation, gc_paused
 from .writing import atomic_output
 from .xlsx_edit import not_kept, open_copy, output_name, text_sheet, writable
 from .xlsx_style import FONT
@@ -39,6 +38,7 @@ RESULT_COLUMNS = (("序号", 6), ("级别", 6), ("代码", 26), ("问题类型",
 
 @dataclass
 class Annotated:
+    """One input's marked-up copy: where it went, or why there is none."""
     file: str
     output: Path | None = None
     error: str | None = None
@@ -46,22 +46,10 @@ class Annotated:
     lacks: list[str] = field(default_factory=list)      # what the copy does not keep
 
 
-@dataclass
-class ValidateRun:
-    validation: Validation
-    annotated: list[Annotated]
-
-
-def validate_files(paths: Sequence[str | Path], *, annotate_dir: str | Path | None = None,
-                   today: dt.date | None = None,
-                   progress: Callable[[int, int, str], None] | None = None) -> ValidateRun:
-    """The `gcs validate` command: validate all files together, optionally annotate."""
-    validation = validate(paths, today=today, progress=progress)
-    annotated = annotate(validation, annotate_dir, inputs=paths) if annotate_dir else []
-    return ValidateRun(validation, annotated)
-
-
 def annotate(validation: Validation, out_dir: str | Path, *, inputs: Sequence[str | Path] = ()) -> list[Annotated]:
+    """A marked-up copy of every readable input in out_dir. Uses the read results the
+    validation kept (validate(keep=...)), releasing each once its copy is written, and
+    reads a file again only when none was kept."""
     out_dir = Path(out_dir)
     by_file: dict[str, list[Problem]] = defaultdict(list)
     for p in validation.report.problems:
@@ -74,14 +62,14 @@ def annotate(validation: Validation, out_dir: str | Path, *, inputs: Sequence[st
             continue
         try:
             with gc_paused():
-                grid = read(info.file)
-                wb, names = open_copy(grid)
+                grid = validation.workbooks.pop(info.file, None) or read(info.file)
+                copy = open_copy(grid)
             name = _unique(output_name(info.file, grid.kind), used)
             target = out_dir / name
             with atomic_output(target, inputs=inputs) as tmp:   # refuses an open or input file first
                 _not_someone_elses(target)
-                marked = mark(wb, by_file.get(info.file, []), names)
-                wb.save(tmp)
+                marked = mark(copy.wb, by_file.get(info.file, []), copy.names)
+                copy.save(tmp)
             results.append(Annotated(info.file, target, marked=marked, lacks=not_kept(grid)))
         except ReadError as e:
             results.append(Annotated(info.file, error=e.reason))

@@ -7,6 +7,7 @@ found, 2 input unreadable or the work could not be done, 3 internal error.
 from __future__ import annotations
 
 import datetime as dt
+import signal
 import sys
 from pathlib import Path
 
@@ -16,13 +17,14 @@ from . import __version__
 from .errors import GcsError
 from .values import shift_month
 
-EXIT_PROBLEMS, EXIT_FAILED, EXIT_BUG = 1, 2, 3
+EXIT_PROBLEMS, EXIT_FAILED, EXIT_BUG, EXIT_INTERRUPTED = 1, 2, 3, 130
 
 
 class _Group(click.Group):
     """Turns the library's exceptions into one line (a traceback only with --debug)."""
 
     def invoke(self, ctx: click.Context):
+        """Run the command; a GcsError is one line (exit 2), a bug one line (exit 3)."""
         try:
             return super().invoke(ctx)
         except GcsError as e:
@@ -34,7 +36,7 @@ class _Group(click.Group):
             raise
         except KeyboardInterrupt:
             click.echo("已中断。", err=True)
-            ctx.exit(130)
+            ctx.exit(EXIT_INTERRUPTED)
         except Exception as e:  # a bug: say so plainly, keep the details for --debug
             if ctx.obj and ctx.obj.get("debug"):
                 raise
@@ -51,17 +53,38 @@ def _today(value: str | None) -> dt.date | None:
         raise click.BadParameter("请写成 YYYY-MM-DD，如 2026-10-31") from None
 
 
-def _progress_printer():
-    """Progress on stderr, only when someone is watching."""
-    if not sys.stderr.isatty():
-        return None
+class _Progress:
+    """Progress on stderr for a long run: a bar for counted work (called with done,
+    total and the item's name, as the core's progress callbacks are) and a line per step
+    (step). Made only when someone is watching (see _progress)."""
 
-    def show(done: int, total: int, name: str) -> None:
-        if name:
-            click.echo(f"\r[{done + 1}/{total}] 读取 {Path(name).name} ……\033[K", err=True, nl=False)
-        else:
-            click.echo("\r\033[K", err=True, nl=False)
-    return show
+    def __init__(self, label: str):
+        self.label, self.bar = label, None
+
+    def __call__(self, done: int, total: int, name: str) -> None:
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr,
+                                         item_show_func=lambda n: n, show_pos=True)
+            self.bar.__enter__()
+        self.bar.update(done - self.bar.pos, name or None)
+        if done >= total:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+    def step(self, message: str) -> None:
+        """One line for a step of a run made of named steps (the demo)."""
+        click.echo(f"· {message}……", err=True)
+
+
+def _progress(label: str) -> _Progress | None:
+    """A progress display, or None when stderr is not a terminal (a pipe, a log file)."""
+    return _Progress(label) if sys.stderr.isatty() else None
+
+
+def _terminate(signum, frame) -> None:
+    """SIGTERM ends the run like Ctrl-C does: outputs half-written are removed on the
+    way out (the default would kill the process where it stands)."""
+    raise SystemExit(128 + signum)
 
 
 HELP = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -121,11 +144,11 @@ def validate(files: tuple[Path, ...], as_json: bool, annotate_dir: Path | None, 
 
     示例：gcs validate 总部档案.xlsx 卖场明细表.xlsx 人员名单.xlsx --annotate 标注
     """
-    from .annotate import validate_files
     from .render import render_validation, to_json
+    from .validate import validate_files
 
     run = validate_files(list(files), annotate_dir=annotate_dir, today=_today(today),
-                         progress=None if as_json else _progress_printer())
+                         progress=None if as_json else _progress("校验"))
     report = run.validation.report
     if as_json:
         data = report.as_dict()
@@ -175,6 +198,8 @@ def fix(file: Path, out: Path, today: str | None) -> None:
         click.echo("没有可以安全修正的内容。")
     where = f"「{result.change_log}」" if result.change_log else f"「{result.output}」的“修改记录”工作表"
     click.echo(f"已写出 {result.output}；每一处修改都列在{where}。")
+    for note in result.notes:
+        click.echo(f"· {note}")
     if result.lacks:
         click.echo(f"注意：原文件里的{'、'.join(result.lacks)}没有带到新文件里，请用新文件的数据替换原文件中的数据，而不是整个替换原文件。")
     left = result.after
@@ -261,24 +286,6 @@ def plan(files: tuple[Path, ...], month: str, person: str | None, everyone: bool
         click.echo(f"· {note}")
 
 
-class _Bar:
-    """A progress bar on stderr for long runs, only when someone is watching."""
-
-    def __init__(self, label: str):
-        self.label, self.bar = label, None
-
-    def __call__(self, done: int, total: int, name: str) -> None:
-        if not sys.stderr.isatty():
-            return
-        if self.bar is None:
-            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr,
-                                         item_show_func=lambda n: n, show_pos=True)
-            self.bar.__enter__()
-        self.bar.update(done - self.bar.pos, name or None)
-        if done >= total:
-            self.bar.__exit__(None, None, None)
-
-
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--month", required=True, help=MONTH_HELP)
@@ -300,7 +307,7 @@ def monthly(files: tuple[Path, ...], month: str, out_dir: Path, customers: tuple
     from .monthly.run import monthly as run
     from .render import render_monthly, to_json
 
-    result = run(list(files), month, out_dir, customers=customers, progress=_Bar("写销售回顾"))
+    result = run(list(files), month, out_dir, customers=customers, progress=_progress("写销售回顾"))
     click.echo(to_json(result.as_dict()) if as_json else render_monthly(result))
     sys.exit(result.exit_code)
 
@@ -321,49 +328,33 @@ def monthly(files: tuple[Path, ...], month: str, out_dir: Path, customers: tuple
 @click.option("--eml", "eml_dir", type=click.Path(file_okay=False, path_type=Path),
               help="不发送，把每封邮件写成 .eml 草稿放到这个文件夹（Outlook、Foxmail 可打开）。")
 @click.option("--dry-run", is_flag=True, help="只列出会发给谁，什么也不发、不写。")
+@click.option("--resend-unconfirmed", is_flag=True,
+              help="也重发状态不明的邮件（上次发送时连接断了、没等到服务器确认的；用同一个 Message-ID）。")
 @_help
 def mail(files: tuple[Path, ...], month: str, reports: Path, smtp: str | None, security: str | None,
          user: str | None, sender: str | None, config: Path | None, cc_managers: bool, eml_dir: Path | None,
-         dry_run: bool) -> None:
+         dry_run: bool, resend_unconfirmed: bool) -> None:
     """把每个客户的销售回顾发到它的负责人邮箱（总部档案），一个客户一封。
 
     FILE 是部门的文件（至少要有总部档案；--cc-managers 还要人员名单），用到什么取什么。
-    发送记录写在 REPORTS 文件夹里：再运行一次不会重复发送已发出的邮件；中途断掉的，再运行会从断处接着发。
-    没有邮箱的客户会列出来，不会悄悄跳过。密码只从环境变量 GCS_SMTP_PASSWORD 读取。
+    发送记录写在 REPORTS 文件夹里，逐个收件人记下结果：再运行一次只发给还没收到的人，绝不重复发送；
+    发送时连接断了、没等到服务器确认的，列为“状态不明”，确认对方没收到后用 --resend-unconfirmed 重发。
+    按 Ctrl-C 会等正在发的那封发完、记下后再停。没有邮箱的客户会列出来，不会悄悄跳过。
+    密码只从环境变量 GCS_SMTP_PASSWORD 读取。
+
+    退出码：0 全部送达，1 有收件人没有收到（被拒收、状态不明、没有邮箱……），2 无法完成。
 
     示例：gcs mail --month 2026-10 --reports 销售回顾 --smtp smtp.example.cn:465 --ssl --user jtkh@example.cn --from jtkh@example.cn --cc-managers 总部档案.xlsx 人员名单.xlsx
     """
     from .mail import load_settings, send_reviews
+    from .render import render_mail
 
     settings = load_settings(config, smtp=smtp, security=security, user=user, sender=sender)
     result = send_reviews(list(files), month, reports, settings=settings, cc_managers=cc_managers,
-                          eml_dir=eml_dir, dry_run=dry_run, progress=_Bar("发送销售回顾"))
-    if dry_run:
-        click.echo(f"将发送 {len(result.planned)} 封（没有发送）：")
-        for letter in result.planned:
-            click.echo(f"  {letter.customer} {letter.name} → {letter.to}"
-                       + (f"，抄送 {', '.join(letter.cc)}" if letter.cc else "") + f"（{letter.file.name}）")
-    elif eml_dir:
-        click.echo(f"写出 {len(result.drafts)} 封邮件草稿到 {eml_dir}/（没有发送）")
-    else:
-        click.echo(f"已发送 {len(result.sent) + len(result.resent)} 封，发送记录在 {result.log}")
-        for letter in result.sent + result.resent:
-            click.echo(f"  ✓ {letter.customer} {letter.name} → {letter.to}" + (f"，抄送 {', '.join(letter.cc)}" if letter.cc else ""))
-        if result.resent:
-            click.echo(f"  其中 {len(result.resent)} 封上次发送时中断、没有确认，已用相同的 Message-ID 重发（收件方会去重）")
-    if result.already:
-        click.echo(f"之前已发送、这次跳过 {len(result.already)} 个客户：{'、'.join(result.already)}"
-                   f"（要重发请删掉 {result.log.name} 里对应的行）")
-    for code, name in result.no_address:
-        click.echo(f"没有负责人邮箱，未发送：{code} {name}（请在总部档案里补上负责人邮箱）")
-    for code, name in result.unknown:
-        click.echo(f"总部档案里没有这个客户，未发送：{code} {name}")
-    for code, name in result.missing_files:
-        click.echo(f"找不到销售回顾文件，未发送：{code} {name}")
-    for code, name, address, why in result.refused:
-        click.echo(f"邮件服务器拒收了负责人邮箱，未送达：{code} {name} {address}（{why}）；再运行一次会重试")
-    for note in result.notes:
-        click.echo(f"· {note}")
+                          eml_dir=eml_dir, dry_run=dry_run, resend_unconfirmed=resend_unconfirmed,
+                          progress=_progress("发送销售回顾"))
+    click.echo(render_mail(result))
+    sys.exit(EXIT_INTERRUPTED if result.interrupted else result.exit_code)
 
 
 @cli.command()
@@ -387,8 +378,8 @@ def demo(folder: Path, month: str | None, seed: int) -> None:
         from .values import MONTH_RE
         if not MONTH_RE.match(month):
             raise click.BadParameter("请写成 YYYY-MM，如 2026-10", param_hint="--month")
-    say = (lambda msg: click.echo(f"· {msg}……", err=True)) if sys.stderr.isatty() else None
-    r = run_demo(folder, month=month, seed=seed, progress=say)
+    shown = _progress("示例")
+    r = run_demo(folder, month=month, seed=seed, progress=shown.step if shown else None)
     c = r.counts
     click.echo(f"示例营销部（{r.month}）已生成在 {r.folder}/：")
     click.echo(f"  人员 {c['staff']} 人，集团客户 {c['hq']} 个，卖场 {c['stores']} 个，"
@@ -466,4 +457,6 @@ def cli_reference() -> str:
 
 
 def main() -> None:
+    """The `gcs` console script."""
+    signal.signal(signal.SIGTERM, _terminate)
     cli(prog_name="gcs")

@@ -20,7 +20,9 @@ class ReadError(GcsError):
 
 
 class WriteError(GcsError):
-    """An output could not be written (held open in Excel, would overwrite an input ...)."""
+    """An output could not be written: held open in Excel, one of the inputs, or refused
+    by the system (no permission, read-only, disk full, name too long); the message says
+    which in Chinese (writing.write_reason)."""
 
 
 class ConfigError(GcsError):

@@ -267,8 +267,8 @@ def _append(grid, table, rows: list[dict], target: Path, inputs) -> None:
     (table: that sheet as validated, grid: the workbook as read)."""
     from .xlsx_edit import open_copy, set_value
 
-    wb, names = open_copy(grid)
-    ws = wb[names[table.sheet]]
+    copy = open_copy(grid)
+    ws = copy.wb[copy.names[table.sheet]]
     last = max([table.header_row, *table.rows])
     for k, row in enumerate(rows, start=1):
         for fid, col in table.columns.items():
@@ -276,4 +276,4 @@ def _append(grid, table, rows: list[dict], target: Path, inputs) -> None:
             if value is not None:
                 set_value(ws.cell(row=last + k, column=col + 1), value)
     with atomic_output(target, inputs=inputs) as tmp:
-        wb.save(tmp)
+        copy.save(tmp)

@@ -13,6 +13,7 @@ SEVERITY_WORDS = {"error": "错误", "warning": "警告"}
 
 
 def to_json(data: Any) -> str:
+    """JSON for --json: Chinese kept readable, values we do not know shown as text."""
     return json.dumps(data, ensure_ascii=False, indent=2, default=show)
 
 
@@ -36,6 +37,7 @@ def _problem_line(p: Problem) -> list[str]:
 
 
 def render_validation(report: Report, max_per_file: int = 100) -> str:
+    """A validation report for the terminal: a summary line, then each file's problems."""
     kinds = problem_types()
     out: list[str] = []
     files = report.files
@@ -83,6 +85,7 @@ def pct(x: float | None) -> str:
 
 
 def signed_pct(x: float | None) -> str:
+    """A change as a signed percentage; — where the ratio has no base."""
     return "—" if x is None else f"{x:+.1%}"
 
 
@@ -113,6 +116,7 @@ def item_need(r, item: dict) -> str:
 
 
 def render_quotas(report, max_lines: int = 30) -> str:
+    """A quota report for the terminal: each person's rules, what is short, plan execution."""
     from .quotas import role_labels
 
     labels = role_labels()
@@ -181,5 +185,46 @@ def render_monthly(result) -> str:
     return "\n".join(out)
 
 
+# --- mail ----------------------------------------------------------------------------------
+def _recipients(letter) -> str:
+    """Who a letter goes to in this run, as its headers name them."""
+    envelope = {a.lower() for a in letter.envelope}
+    copies = [f"{name} <{addr}>" if name else addr for name, addr in letter.cc if addr.lower() in envelope]
+    main = letter.to if letter.to.lower() in envelope else ""
+    if not main:
+        return "只抄送 " + ", ".join(copies)
+    return main + (f"，抄送 {', '.join(copies)}" if copies else "")
 
 
+def render_mail(result) -> str:
+    """A `gcs mail` run for the terminal: what went to whom, and every review that did not
+    reach someone, with what to do about it."""
+    out = []
+    if result.mode == "dry-run":
+        out.append(f"将发送 {len(result.planned)} 封（没有发送）：")
+        out += [f"  {x.customer} {x.name} → {_recipients(x)}（{x.file.name}）" for x in result.planned]
+    elif result.mode == "eml":
+        out.append(f"写出 {len(result.drafts)} 封邮件草稿到 {result.eml_dir}/（没有发送）")
+    else:
+        out.append(f"已发送 {len(result.sent) + len(result.resent)} 封，发送记录在 {result.log}")
+        out += [f"  ✓ {x.customer} {x.name} → {_recipients(x)}" for x in result.sent + result.resent]
+        if result.resent:
+            out.append(f"  其中 {len(result.resent)} 封上次状态不明，这次按 --resend-unconfirmed 用相同的 Message-ID 重发"
+                       "（收件方可据此去重）")
+    if result.already:
+        out.append(f"之前已发送、这次跳过 {len(result.already)} 个客户：{'、'.join(result.already)}"
+                   f"（要重发请删掉 {result.log.name} 里对应的行）")
+    if result.unconfirmed:
+        out.append(f"状态不明、这次没有发送 {len(result.unconfirmed)} 封（上次发送时连接断了，没等到服务器确认，可能已经送达）：")
+        out += [f"  ? {x.customer} {x.name} → {'、'.join(addresses)}" for x, addresses in result.unconfirmed]
+        out.append("  请向收件人确认；确实没收到的，用 --resend-unconfirmed 重发（用同一个 Message-ID，收件方可据此去重）")
+    out += [f"没有负责人邮箱，未发送：{code} {name}（请在总部档案里补上负责人邮箱）" for code, name in result.no_address]
+    out += [f"总部档案里没有这个客户，未发送：{code} {name}" for code, name in result.unknown]
+    out += [f"找不到销售回顾文件，未发送：{code} {name}" for code, name in result.missing_files]
+    out += [f"邮件服务器拒收，未送达：{code} {name} {address}（{why}）；再运行一次会重试（只发给还没收到的人）"
+            for code, name, address, why in result.refused]
+    out += [f"邮件服务器没有接收，未送达：{code} {name}（{why}）；再运行一次会重试" for code, name, why in result.failed]
+    if result.interrupted:
+        out.append(f"已中断：正在发送的那封已发完并记下，其余的没有发送；再运行一次会接着发（记录在 {result.log.name}）")
+    out += [f"· {note}" for note in result.notes]
+    return "\n".join(out)

@@ -28,6 +28,7 @@ from .errors import ConfigError, ReadError
 from .problems import FileInfo, Problem, Report, SheetInfo, finding, make_problem
 from .readers import Sheet, Workbook, read
 from .readers.styles import cell_formats
+from .readers.sniff import is_office_lock
 from .spec import Specs, load_specs
 from .a1 import a1, col_letter, parse_a1
 from .table import Table
@@ -131,6 +132,25 @@ def validate(paths: Sequence[str | Path], *, today: dt.date | None = None,
         return _validate(paths, today, progress, specs, {str(k) for k in keep})
 
 
+@dataclass
+class ValidateRun:
+    """What `gcs validate` did: the validation and, with --annotate, each marked-up copy."""
+    validation: Validation
+    annotated: list = field(default_factory=list)      # annotate.Annotated
+
+
+def validate_files(paths: Sequence[str | Path], *, annotate_dir: str | Path | None = None,
+                   today: dt.date | None = None, progress: Progress | None = None) -> ValidateRun:
+    """The `gcs validate` command: validate all files together; with annotate_dir, write
+    a marked-up copy of each from the grids already read (kept only then)."""
+    validation = validate(paths, today=today, progress=progress, keep=paths if annotate_dir else ())
+    if not annotate_dir:
+        return ValidateRun(validation)
+    from .annotate import annotate      # openpyxl: only when copies are asked for
+
+    return ValidateRun(validation, annotate(validation, annotate_dir, inputs=paths))
+
+
 def validate_readable(paths: Sequence[str | Path], **kwargs) -> Validation:
     """validate, for the commands that cannot work without every file: an unreadable one
     stops them with its reason."""
@@ -152,6 +172,9 @@ def _validate(paths, today, progress, specs, keep: set[str]) -> Validation:
         name = str(path)
         if progress:
             progress(n, len(paths), name)
+        if is_office_lock(Path(path)):
+            report.notes.append(f"跳过了 {name}：这是 Excel 或 WPS 打开工作簿时留下的锁文件（~$ 开头），不是数据")
+            continue
         info = FileInfo(file=name)
         report.files.append(info)
         try:

@@ -2,7 +2,9 @@
 
 openpyxl turns any string assigned to a cell that starts with "=" into a live formula;
 ``set_text`` keeps text as text. ``open_copy`` loads a workbook (or a CSV as a fresh one)
-for writing to a new file; the input is never written to.
+for writing to a new file, ``Copy.save`` writes it; the input is never written to. Long
+runs of formatted empty rows are set aside while openpyxl holds the copy (styled_rows.py)
+and put back when it is saved; openpyxl's failures become one line in Chinese.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import datetime as dt
 import io
 import warnings
 import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +28,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from .errors import ReadError
 from .readers import Workbook as Grid
+from .styled_rows import Run, put_back, set_aside
 from .textsafe import header_footer, sheet_name
 from .textwidth import fit_width, row_height, wrapped_lines
 from .xlsx_style import A4, DATE_FORMAT, FONT, HEADER_FILL, PAGE_FOOTER, layout
@@ -33,8 +37,8 @@ PRINT_MARGINS = {"left": 0.4, "right": 0.4, "top": 0.75, "bottom": 0.75}
 CSV_WIDEST = 30
 
 
-
 def set_text(cell: Cell, value: str) -> None:
+    """Store text as text, whatever it starts with."""
     cell.value = value
     cell.data_type = "s"     # never a formula, whatever the text starts with
 
@@ -162,10 +166,38 @@ def writable(ws: Worksheet, ref: str) -> Cell:
     return cell
 
 
-def open_copy(grid: Grid) -> tuple[openpyxl.Workbook, dict[str, str]]:
-    """The workbook behind a read result, loaded for editing (CSV: rebuilt as text), and
-    the name each sheet has in it. Refuses when openpyxl would not see every sheet (it
-    opens Strict OOXML as empty)."""
+@dataclass
+class Copy:
+    """A user's workbook loaded for editing into a new file: the openpyxl workbook, the
+    name each sheet of the read result has in it (CSV sheets are renamed), and the rows
+    set aside while it is loaded (put back by save)."""
+    wb: openpyxl.Workbook
+    names: dict[str, str]
+    runs: list[Run] = field(default_factory=list)
+
+    def save(self, path: str | Path) -> None:
+        """Write the copy to path (atomic_output's temporary file), set-aside rows back."""
+        if not self.runs:
+            _save(self.wb, path)
+            return
+        buf = io.BytesIO()
+        _save(self.wb, buf)
+        put_back(buf.getvalue(), self.runs, self.names, path)
+
+
+def _save(wb: openpyxl.Workbook, target) -> None:
+    """openpyxl's save with its archive closed whatever happens: left open on a full disk,
+    the archive's finaliser would print "Exception ignored in ZipFile.__del__"."""
+    from openpyxl.writer.excel import ExcelWriter
+
+    wb.properties.modified = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        ExcelWriter(wb, archive).write_data()
+
+
+def open_copy(grid: Grid) -> Copy:
+    """The workbook behind a read result, loaded for editing (CSV: rebuilt as text).
+    Refuses when openpyxl would not see every sheet (it opens Strict OOXML as empty)."""
     if grid.kind == "csv":
         wb = openpyxl.Workbook()
         _default_font(wb)
@@ -179,22 +211,47 @@ def open_copy(grid: Grid) -> tuple[openpyxl.Workbook, dict[str, str]]:
                     set_text(ws.cell(row=row_idx + 1, column=c + 1), v)
                     columns.setdefault(c, []).append(v)
         _fit_columns(ws, columns)
-        return wb, {sheet.name: ws.title}
+        return Copy(wb, {sheet.name: ws.title})
+    try:
+        data, runs = set_aside(grid.path)
+    except Exception:       # only a shortcut: where it cannot tell, openpyxl gets the file as it is
+        data, runs = None, []
     try:
         # openpyxl warns about extensions it drops and even print()s on some damaged
-        # styles: neither belongs on the user's terminal.
-        with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
+        # styles: neither belongs on the user's terminal. A file object, not the name:
+        # openpyxl refuses names not ending in .xlsx or .xlsm, whatever the content.
+        with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()), \
+                (contextlib.nullcontext(io.BytesIO(data)) if data else open(grid.path, "rb")) as fh:
             warnings.simplefilter("ignore")
-            wb = openpyxl.load_workbook(grid.path, keep_vba=grid.kind == "xlsm", rich_text=True)
+            wb = openpyxl.load_workbook(fh, keep_vba=grid.kind == "xlsm", rich_text=True)
     except Exception as e:  # openpyxl raises many kinds on files calamine accepts
-        raise ReadError(grid.path, f"无法在副本里编辑这个工作簿（{type(e).__name__}: {str(e)[:100]}）") from None
+        raise ReadError(grid.path, _cannot_copy(e)) from e
     missing = [s.name for s in grid.sheets if s.name not in wb.sheetnames]
     if missing:
         raise ReadError(grid.path, f"这个工作簿（可能是 Strict OOXML 格式）无法完整复制，工作表「{missing[0]}」会丢失，"
                                    "所以没有写副本；请在 Excel 中另存为普通 .xlsx 后再试")
-    return wb, {s.name: s.name for s in grid.sheets}
+    return Copy(wb, {s.name: s.name for s in grid.sheets}, runs)
+
+
+def _cannot_copy(e: Exception) -> str:
+    """Why openpyxl could not load a workbook that was read, in Chinese."""
+    from defusedxml import DefusedXmlException
+
+    cause: BaseException | None = e
+    while cause is not None and not isinstance(cause, DefusedXmlException):
+        cause = cause.__cause__ or cause.__context__
+    if cause is not None:
+        return ("工作簿的 XML 里声明了实体（<!DOCTYPE …[<!ENTITY …>]>），为安全起见不展开它们，所以不能复制编辑；"
+                "数据已经校验。请在 Excel 或 WPS 中打开后另存为 .xlsx，再标注或修正")
+    if isinstance(e, MemoryError):
+        return "工作簿太大，内存不够复制编辑"
+    return (f"这个工作簿能读取，但无法复制编辑（openpyxl 无法打开它：{type(e).__name__}）；"
+            "请在 Excel 或 WPS 中打开后另存为 .xlsx 再试")
 
 
 def output_name(path: str | Path, kind: str) -> str:
+    """The name of an edited copy of path: the input's name, with the extension that
+    says what the copy is (a CSV or an .xlsx named .et becomes .xlsx, macros .xlsm)."""
     p = Path(path)
-    return p.stem + ".xlsx" if kind == "csv" else p.name
+    suffix = ".xlsm" if kind == "xlsm" else ".xlsx"
+    return p.name if p.suffix.lower() == suffix else p.stem + suffix

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from gcs_excel.annotate import validate_files
+from gcs_excel.validate import validate_files
 from gcs_excel.demo import write_department, write_sales_csv
 from gcs_excel.demo.department import generate
 from gcs_excel.demo.mistakes import inject

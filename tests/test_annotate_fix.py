@@ -6,8 +6,11 @@ import zipfile
 
 import openpyxl
 import pytest
+from click.testing import CliRunner
 
-from gcs_excel.annotate import FILLS, validate_files
+from gcs_excel.annotate import FILLS
+from gcs_excel.cli import cli
+from gcs_excel.validate import validate_files
 from gcs_excel.errors import WriteError
 from gcs_excel.fix import fix_file
 from gcs_excel.sheetnames import CHANGES, RESULTS
@@ -227,3 +230,91 @@ def test_fix_csv_keeps_blank_lines(tmp_path):
     fix_file(src, tmp_path / "out.csv")
     assert (tmp_path / "out.csv").read_text("utf-8-sig").splitlines() == [
         "月份,客户编码,专卖证号,卷烟规格,销量(条),销售额(元)", "", "2026-10,JT0001,430102200045,中华(硬),10,3816"]
+
+
+# --- CSV: text stays text in what a spreadsheet opens (OWASP's CSV injection) ---------------------
+CSV_HEAD = "专卖证号,客户编码,卖场名称,客户类别,卖场地址,所属片区,联系人,联系电话,月销量(条),客户经理,状态\n"
+
+
+def test_fix_csv_never_turns_text_into_a_formula(tmp_path):
+    import csv
+    src = tmp_path / "卖场明细表.csv"
+    rows = [' =HYPERLINK("http://evil.example","点这里")', "\t=1+1", "=cmd|'/c calc'!A1", "@SUM(A1)", "+86 1380"]
+    src.write_text(CSV_HEAD + "".join(
+        f'43010220000{k},JT0001,"{name.replace(chr(34), chr(34) * 2)}",便利店,长沙市八一路{k}号,芙蓉片区,陈,13807315678,'
+        f"{-5 if k == 0 else 10},刘洋,正常\n" for k, name in enumerate(rows)), "utf-8")
+    result = fix_file(src, tmp_path / "out.csv", today=TODAY)
+    with open(tmp_path / "out.csv", encoding="utf-8-sig", newline="") as fh:
+        out = list(csv.reader(fh))
+    names = [r[2] for r in out[1:]]
+    # the space that keeps " =HYPERLINK" text is not trimmed; what would run gets an apostrophe
+    assert names == [' =HYPERLINK("http://evil.example","点这里")', "'\t=1+1", "'=cmd|'/c calc'!A1",
+                     "'@SUM(A1)", "'+86 1380"]
+    assert [r[8] for r in out[1:]] == ["-5", "10", "10", "10", "10"]        # numbers stay numbers
+    assert any("C2 没有改" in n and "公式" in n for n in result.notes)
+    escaped = [(c.cell, c.column) for c in result.changes if "加了 '" in "、".join(c.reasons)]
+    assert escaped == [("C3", "卖场名称"), ("C4", "卖场名称"), ("C5", "卖场名称"), ("C6", "卖场名称")]
+    with open(result.change_log, encoding="utf-8-sig", newline="") as fh:
+        log = list(csv.reader(fh))
+    for field in (f for row in log for f in row):       # no cell of the change log runs either
+        assert not field.startswith(("=", "+", "-", "@", "\t", "\r")), field
+
+
+# --- the copy of a workbook openpyxl cannot load, and a million formatted rows --------------------
+def test_a_doctype_with_entities_gives_a_chinese_line_not_openpyxls_english(tmp_path, write):
+    src = write("stores", stores(1, r0={"status": "关"}))
+    doctype = tmp_path / "doctype.xlsx"
+    with zipfile.ZipFile(src) as zi, zipfile.ZipFile(doctype, "w") as zo:
+        for info in zi.infolist():
+            data = zi.read(info)
+            if info.filename == "xl/styles.xml":
+                head, sep, rest = data.partition(b"?>")
+                data = head + sep + b'<!DOCTYPE x [<!ENTITY nbsp "&#160;">]>' + rest
+            zo.writestr(info, data)
+    for reason in (validate_files([doctype], annotate_dir=tmp_path / "out").annotated[0].error,
+                   CliRunner().invoke(cli, ["fix", str(doctype), "--out", str(tmp_path / "f.xlsx")]).output):
+        assert "声明了实体" in reason and "openpyxl" not in reason and "Unable" not in reason
+
+
+def test_a_real_xlsx_renamed_xls_gets_a_chinese_line(tmp_path, write):
+    renamed = tmp_path / "卖场明细表.xls"
+    renamed.write_bytes(write("stores", stores(1)).read_bytes())
+    r = CliRunner().invoke(cli, ["fix", str(renamed), "--out", str(tmp_path / "f.xlsx")])
+    assert r.exit_code == 2 and "扩展名是 .xls，内容却是 .xlsx 工作簿" in r.output
+    assert "openpyxl" not in r.output and "xlrd" not in r.output
+
+
+def test_an_edited_copy_keeps_a_million_formatted_rows_without_loading_them(tmp_path):
+    """Rows 4..1,048,576 are formatted and empty: openpyxl holds two data rows, and the
+    copy has every formatted row again."""
+    from gcs_excel.readers import Sheet, Workbook
+    from gcs_excel.xlsx_edit import open_copy
+
+    from .faults import sheet_rows, styled_rows_workbook
+    src = styled_rows_workbook(tmp_path / "卖场明细表.xlsx")
+    copy = open_copy(Workbook(str(src), "xlsx", [Sheet("卖场明细表")]))   # what validate read, without its rows
+    assert len(copy.wb["卖场明细表"].row_dimensions) < 10 and [(r.first, r.last) for r in copy.runs] == [(4, 1048576)]
+    copy.save(tmp_path / "copy.xlsx")
+    before, after = sheet_rows(src, "卖场明细表"), sheet_rows(tmp_path / "copy.xlsx", "卖场明细表")
+    assert len(after) == len(before) == 1048576
+    assert after[-1].startswith(b'<row r="1048576"') and b'customFormat="1"' in after[-1]
+    assert len({row.split(b'"', 2)[2].rstrip(b"/>") for row in after[3:]}) == 1    # alike but for the number
+
+
+def test_fix_and_annotate_keep_formatted_rows_and_rows_added_among_them(tmp_path):
+    from .faults import sheet_rows, styled_rows_workbook
+    src = styled_rows_workbook(tmp_path / "卖场明细表.xlsx", rows=30_000)
+    result = fix_file(src, tmp_path / "fixed.xlsx", today=TODAY)
+    assert [int(row.split(b'"')[1]) for row in sheet_rows(result.output, "卖场明细表")] == list(range(1, 30_001))
+    run = validate_files([src], annotate_dir=tmp_path / "out")
+    copy = sheet_rows(run.annotated[0].output, "卖场明细表")
+    assert len(copy) == 30_000 and run.annotated[0].marked > 0
+    # rows written into the set-aside range (a plan appended under the data) merge in order
+    from gcs_excel.readers import read
+    from gcs_excel.xlsx_edit import open_copy, set_text
+    c = open_copy(read(src))
+    set_text(c.wb["卖场明细表"].cell(row=5, column=1), "新行")
+    c.save(tmp_path / "added.xlsx")
+    rows = sheet_rows(tmp_path / "added.xlsx", "卖场明细表")
+    assert [int(row.split(b'"')[1]) for row in rows] == list(range(1, 30_001))
+    assert openpyxl.load_workbook(tmp_path / "added.xlsx")["卖场明细表"]["A5"].value == "新行"

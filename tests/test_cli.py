@@ -93,11 +93,11 @@ def test_demo_rejects_a_bad_month(tmp_path):
 
 
 def test_errors_are_one_line_and_debug_shows_the_traceback(write, monkeypatch):
-    import gcs_excel.annotate as annotate
+    import gcs_excel.validate as validate
 
     def boom(*a, **k):
         raise RuntimeError("出乎意料")
-    monkeypatch.setattr(annotate, "validate_files", boom)
+    monkeypatch.setattr(validate, "validate_files", boom)
     src = write("stores", stores(1))
     r = run("validate", src)
     assert r.exit_code == 3 and "内部错误" in r.output and "--debug" in r.output

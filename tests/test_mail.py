@@ -1,16 +1,22 @@
 """gcs mail against a real SMTP server (aiosmtpd) on localhost: what arrives, to whom, with
-which attachment; resuming after a failure without loss or duplicates; SSL, STARTTLS and
-login; .eml drafts; customers without an address."""
+which attachment; exactly once per recipient through refusals, dropped connections,
+Ctrl-C and a damaged send log; SSL, STARTTLS and login; .eml drafts; customers without
+an address."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import email
 import io
 import json
+import os
 import shutil
+import signal
 import socket
 import ssl
+import subprocess
+import sys
 from email import policy
 from pathlib import Path
 
@@ -23,8 +29,10 @@ from click.testing import CliRunner
 from gcs_excel.cli import cli
 from gcs_excel.errors import ConfigError
 from gcs_excel.mail import SendError, load_settings, log_name, send_reviews
+from gcs_excel.render import render_mail
 
 from .conftest import HQ, MONTHLY_MONTH
+from .faults import one_line_error, read_only
 
 
 def free_port() -> int:
@@ -109,24 +117,188 @@ def test_a_rerun_sends_nothing_already_sent(server, folder, monthly_files):
     assert len(inbox.messages) == 3
 
 
-def test_a_run_that_failed_midway_resumes_without_loss_or_duplicates(server, folder, monthly_files):
-    flaky = Inbox(fail_at=2)
-    port = server(flaky)
-    with pytest.raises(SendError, match="再运行一次会从这里接着发"):
-        send_reviews(monthly_files, MONTHLY_MONTH, folder, settings=settings(port))
-    assert len(flaky.messages) == 1
-    log = [json.loads(line) for line in (folder / log_name(MONTHLY_MONTH)).read_text("utf-8").splitlines()]
-    assert [(e["customer"], e["status"]) for e in log] == [("JT0001", "sending"), ("JT0001", "sent"),
-                                                           ("JT0002", "sending")]
+def log_entries(folder) -> list[dict]:
+    return [json.loads(line) for line in (folder / log_name(MONTHLY_MONTH)).read_text("utf-8").splitlines()]
+
+
+def test_a_message_the_server_refuses_is_sent_again_next_run_and_only_it(server, folder, monthly_files):
+    flaky = Inbox(fail_at=2)             # 451 to the second message's DATA: a definite "not accepted"
+    result = send_reviews(monthly_files, MONTHLY_MONTH, folder, settings=settings(server(flaky)))
+    assert [x.customer for x in result.sent] == ["JT0001", "JT0003"] and result.exit_code == 1
+    assert [f[0] for f in result.failed] == ["JT0002"] and "451" in result.failed[0][2]
+    log = log_entries(folder)
+    assert [(e["customer"], e["status"]) for e in log] == [
+        ("JT0001", "sending"), ("JT0001", "sent"), ("JT0002", "sending"), ("JT0002", "failed"),
+        ("JT0003", "sending"), ("JT0003", "sent")]
     inbox = Inbox()
-    port = server(inbox)
-    resumed = send_reviews(monthly_files, MONTHLY_MONTH, folder, settings=settings(port))
-    assert [x.customer for x in resumed.resent] == ["JT0002"] and [x.customer for x in resumed.sent] == ["JT0003"]
-    assert resumed.already == ["JT0001"]
-    # the retried message keeps the Message-ID of the attempt, so a receiver can drop a duplicate
+    again = send_reviews(monthly_files, MONTHLY_MONTH, folder, settings=settings(server(inbox)))
+    assert [x.customer for x in again.sent] == ["JT0002"] and sorted(again.already) == ["JT0001", "JT0003"]
+    assert again.exit_code == 0
     assert inbox.messages[0][2]["Message-ID"] == log[2]["message_id"]
     delivered = [m["To"].addresses[0].addr_spec for _, _, m in flaky.messages + inbox.messages]
     assert sorted(delivered) == ["buyer1@example.cn", "buyer2@example.cn", "buyer3@example.cn"]
+
+
+def received(*inboxes) -> list[tuple[str, str]]:
+    """(recipient, subject) of every copy delivered, envelope by envelope."""
+    return sorted((rcpt, msg["Subject"]) for inbox in inboxes for _, rcpts, msg in inbox.messages for rcpt in rcpts)
+
+
+class Refusing(Inbox):
+    """Refuses some recipients at RCPT with a given reply (451: try later; 550: no such user)."""
+
+    def __init__(self, refuse: dict[str, str], **kw):
+        super().__init__(**kw)
+        self.refuse = refuse
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return self.refuse[address]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+def test_451_for_the_customer_does_not_send_the_managers_a_second_copy(server, folder, monthly_files):
+    first = Refusing({"buyer1@example.cn": "451 4.7.1 greylisted, try again later"})
+    result = send_reviews(monthly_files, MONTHLY_MONTH, folder, settings=settings(server(first)), cc_managers=True)
+    assert [(r[0], r[2]) for r in result.refused] == [("JT0001", "buyer1@example.cn")] and result.exit_code == 1
+    assert ("ly@cs-tobacco.cn", "甲连锁有限公司 2026年1月销售回顾") in received(first)
+    second = Inbox()
+    again = send_reviews(monthly_files, MONTHLY_MONTH, folder, settings=settings(server(second)), cc_managers=True)
+    assert [(x.customer, x.envelope) for x in again.sent] == [("JT0001", ["buyer1@example.cn"])]
+    assert received(second) == [("buyer1@example.cn", "甲连锁有限公司 2026年1月销售回顾")]
+    assert any("这次只发给 buyer1@example.cn" in n for n in again.notes)
+    both = received(first, second)
+    assert len(both) == len(set(both))               # nobody got the same review twice
+    assert {r for r, _ in both} == {"buyer1@example.cn", "buyer2@example.cn", "buyer3@example.cn",
+                                   "ly@cs-tobacco.cn", "cj@cs-tobacco.cn", "wjg@cs-tobacco.cn"}
+    third = Inbox()
+    last = send_reviews(monthly_files, MONTHLY_MONTH, folder, settings=settings(server(third)), cc_managers=True)
+    assert third.messages == [] and sorted(last.already) == ["JT0001", "JT0002", "JT0003"]
+
+
+class Dropping(Inbox):
+    """Takes the n-th message and drops the connection before answering 250 (the reply is
+    lost: the message arrived, the sender cannot know)."""
+
+    async def handle_DATA(self, server, session, envelope):
+        self.seen += 1
+        msg = email.message_from_bytes(envelope.content, policy=policy.default)
+        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), msg))
+        if self.seen == self.fail_at:
+            server.transport.abort()
+        return "250 OK"
+
+
+def test_a_connection_dropped_before_250_is_never_resent_silently(server, folder, monthly_files):
+    dropping = Dropping(fail_at=2)
+    with pytest.raises(SendError, match="状态不明"):
+        send_reviews(monthly_files, MONTHLY_MONTH, folder, settings=settings(server(dropping)))
+    assert [(e["customer"], e["status"]) for e in log_entries(folder)][-1] == ("JT0002", "sending")
+    attempt_id = log_entries(folder)[-1]["message_id"]
+    inbox = Inbox()
+    again = send_reviews(monthly_files, MONTHLY_MONTH, folder, settings=settings(server(inbox)))
+    assert [x.customer for x in again.sent] == ["JT0003"]           # the rest, not the unconfirmed one
+    assert [(x.customer, addresses) for x, addresses in again.unconfirmed] == [("JT0002", ["buyer2@example.cn"])]
+    assert again.exit_code == 1 and again.already == ["JT0001"]
+    assert "状态不明" in render_mail(again) and "--resend-unconfirmed" in render_mail(again)
+    resend = Inbox()
+    last = send_reviews(monthly_files, MONTHLY_MONTH, folder, settings=settings(server(resend)),
+                        resend_unconfirmed=True)
+    assert [x.customer for x in last.resent] == ["JT0002"] and last.unconfirmed == [] and last.exit_code == 0
+    assert resend.messages[0][2]["Message-ID"] == attempt_id      # the receiver can drop the duplicate
+    assert send_reviews(monthly_files, MONTHLY_MONTH, folder, settings=settings(server(Inbox()))).exit_code == 0
+
+
+def test_a_connection_lost_before_the_content_went_out_is_sent_next_run(server, folder, monthly_files):
+    class Cutting(Inbox):
+        async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+            if address == "buyer2@example.cn":
+                server.transport.abort()        # before DATA: the message cannot have arrived
+            envelope.rcpt_tos.append(address)
+            return "250 OK"
+    with pytest.raises(SendError, match="这一封没有发出"):
+        send_reviews(monthly_files, MONTHLY_MONTH, folder, settings=settings(server(Cutting())))
+    assert [(e["customer"], e["status"]) for e in log_entries(folder)][-1] == ("JT0002", "failed")
+    inbox = Inbox()
+    again = send_reviews(monthly_files, MONTHLY_MONTH, folder, settings=settings(server(inbox)))
+    assert [x.customer for x in again.sent] == ["JT0002", "JT0003"] and again.unconfirmed == []
+
+
+class Interrupting(Inbox):
+    """Presses Ctrl-C on a process while its n-th message is with the server, then accepts it."""
+
+    def __init__(self, pid: int, at: int):
+        super().__init__()
+        self.pid, self.at = pid, at
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.seen + 1 == self.at:
+            os.kill(self.pid, signal.SIGINT)
+            await asyncio.sleep(0.3)           # the signal arrives while the sender waits for 250
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_ctrl_c_while_sending_finishes_that_message_and_stops(server, folder, monthly_files):
+    inbox = Interrupting(os.getpid(), at=2)
+    result = send_reviews(monthly_files, MONTHLY_MONTH, folder, settings=settings(server(inbox)))
+    assert result.interrupted and [x.customer for x in result.sent] == ["JT0001", "JT0002"]
+    assert [(e["customer"], e["status"]) for e in log_entries(folder)][-1] == ("JT0002", "sent")
+    rest = Inbox()
+    again = send_reviews(monthly_files, MONTHLY_MONTH, folder, settings=settings(server(rest)))
+    assert [x.customer for x in again.sent] == ["JT0003"] and again.unconfirmed == []
+    assert sorted(m["To"].addresses[0].addr_spec for _, _, m in inbox.messages + rest.messages) == [
+        "buyer1@example.cn", "buyer2@example.cn", "buyer3@example.cn"]
+
+
+def test_ctrl_c_on_the_real_command(server, folder, monthly_files):
+    """The same, as a user sees it: a gcs process, a real SIGINT, exit 130 and one line."""
+    inbox = Interrupting(0, at=2)
+    port = server(inbox)
+    proc = subprocess.Popen([sys.executable, "-m", "gcs_excel", "mail", "--month", MONTHLY_MONTH, "--reports",
+                             str(folder), "--smtp", f"127.0.0.1:{port}", "--from", "jtkh@cs-tobacco.cn",
+                             *map(str, monthly_files)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    inbox.pid = proc.pid
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, out + err
+    assert "已中断" in out and "Traceback" not in out + err
+    assert len(inbox.messages) == 2 and [e["status"] for e in log_entries(folder)].count("sent") == 2
+
+
+def test_a_refused_recipient_makes_the_command_exit_1(server, folder, monthly_files):
+    port = server(Refusing({"buyer2@example.cn": "550 5.1.1 no such user"}))
+    r = CliRunner().invoke(cli, ["mail", "--month", MONTHLY_MONTH, "--reports", str(folder),
+                                 "--smtp", f"127.0.0.1:{port}", "--from", "jtkh@cs-tobacco.cn",
+                                 *map(str, monthly_files)])
+    assert r.exit_code == 1, r.output
+    assert "拒收" in r.output and "buyer2@example.cn" in r.output and "550" in r.output
+
+
+def test_a_log_cut_mid_line_is_reported_and_the_log_stays_usable(server, folder, monthly_files):
+    first = Refusing({"buyer3@example.cn": "550 5.1.1 no such user"})
+    send_reviews(monthly_files, MONTHLY_MONTH, folder, settings=settings(server(first)))
+    log = folder / log_name(MONTHLY_MONTH)
+    whole = json.dumps({"status": "sent", "customer": "JT0003", "name": "丙便利有限公司"}, ensure_ascii=False).encode()
+    with open(log, "ab") as fh:                       # the disk filled up inside a character
+        fh.write(whole[:whole.index("丙".encode()) + 1])
+    inbox = Inbox()
+    again = send_reviews(monthly_files, MONTHLY_MONTH, folder, settings=settings(server(inbox)))
+    assert any("第 7 行不完整" in n for n in again.notes)
+    assert [x.customer for x in again.sent] == ["JT0003"] and len(inbox.messages) == 1
+    lines = log.read_bytes().split(b"\n")
+    assert lines[6] == whole[:whole.index("丙".encode()) + 1]        # append-only: the damaged line stays
+    assert [json.loads(x)["status"] for x in lines[7:] if x] == ["sending", "sent"]   # each record on its own line
+
+
+def test_a_read_only_reports_folder_stops_before_anything_is_sent(server, folder, monthly_files):
+    inbox = Inbox()
+    port = server(inbox)
+    with read_only(folder):
+        r = CliRunner().invoke(cli, ["mail", "--month", MONTHLY_MONTH, "--reports", str(folder),
+                                     "--smtp", f"127.0.0.1:{port}", "--from", "jtkh@cs-tobacco.cn",
+                                     *map(str, monthly_files)])
+    assert r.exit_code == 2, r.output
+    assert one_line_error(r.output) and "没有发送任何邮件" in r.output and inbox.messages == []
 
 
 def test_customers_without_an_address_are_listed(server, folder, write):
@@ -256,29 +428,23 @@ def test_cli_without_reviews(tmp_path, monthly_files):
 
 
 def test_a_changed_review_is_not_hidden_behind_the_old_message_id(server, folder, monthly_files):
-    flaky = Inbox(fail_at=1)
     with pytest.raises(SendError):
-        send_reviews(monthly_files, MONTHLY_MONTH, folder, settings=settings(server(flaky)))
-    first_id = json.loads((folder / log_name(MONTHLY_MONTH)).read_text("utf-8").splitlines()[0])["message_id"]
+        send_reviews(monthly_files, MONTHLY_MONTH, folder, settings=settings(server(Dropping(fail_at=1))))
+    first_id = log_entries(folder)[0]["message_id"]
     review = next(folder.glob("销售回顾_甲*.xlsx"))
     review.write_bytes(review.read_bytes() + b"\0")         # regenerated since the attempt
     inbox = Inbox()
-    result = send_reviews(monthly_files, MONTHLY_MONTH, folder, settings=settings(server(inbox)))
-    assert result.resent == [] and any("旧版本" in n for n in result.notes)
+    result = send_reviews(monthly_files, MONTHLY_MONTH, folder, settings=settings(server(inbox)),
+                          resend_unconfirmed=True)
+    assert [x.customer for x in result.resent] == ["JT0001"] and any("旧版本" in n for n in result.notes)
     assert all(m["Message-ID"] != first_id for _, _, m in inbox.messages)
 
 
 def test_a_refused_customer_address_is_not_logged_as_sent(server, folder, monthly_files):
-    class Picky(Inbox):
-        async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-            if address == "buyer2@example.cn":
-                return "550 5.1.1 no such user"
-            envelope.rcpt_tos.append(address)
-            return "250 OK"
-    result = send_reviews(monthly_files, MONTHLY_MONTH, folder, settings=settings(server(Picky())))
+    result = send_reviews(monthly_files, MONTHLY_MONTH, folder,
+                          settings=settings(server(Refusing({"buyer2@example.cn": "550 5.1.1 no such user"}))))
     assert [r[0] for r in result.refused] == ["JT0002"] and len(result.sent) == 2
-    log = [json.loads(line) for line in (folder / log_name(MONTHLY_MONTH)).read_text("utf-8").splitlines()]
-    assert ("JT0002", "sent") not in {(e["customer"], e["status"]) for e in log}
+    assert ("JT0002", "sent") not in {(e["customer"], e["status"]) for e in log_entries(folder)}
 
 
 def test_sender_must_be_an_address(folder, monthly_files):

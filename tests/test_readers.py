@@ -262,7 +262,50 @@ def test_utf16_unicode_text_is_read(tmp_path):
 def test_binary_named_csv(tmp_path):
     p = tmp_path / "a.csv"
     p.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
-    assert "二进制" in reason(p)
+    assert "PNG 图片" in reason(p)
+
+
+PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
+
+
+@pytest.mark.parametrize("name", ["报表.xlsx", "报表.csv", "报表.xls"])
+def test_a_pdf_is_called_a_pdf_not_a_csv_export(tmp_path, name):
+    p = tmp_path / name
+    p.write_bytes(PDF)
+    r = reason(p)
+    assert r.startswith("这是 PDF 文件") and "CSV）导出" not in r and "文本" not in r
+
+
+@pytest.mark.parametrize("magic, what", [(b"\x89PNG\r\n\x1a\n", "PNG"), (b"\xff\xd8\xff\xe0", "JPEG"),
+                                         (b"Rar!\x1a\x07\x00", "RAR"), (b"\x1f\x8b\x08", "gzip")])
+def test_other_files_are_named(tmp_path, magic, what):
+    p = tmp_path / "数据.csv"
+    p.write_bytes(magic + b"\x00" * 64)
+    assert what in reason(p)
+
+
+@pytest.mark.parametrize("suffix", [".xls", ".xlsb", ".ods"])
+def test_a_real_xlsx_renamed_is_told_in_chinese(tmp_path, suffix):
+    p = xlsx(tmp_path / "a.xlsx", {"A1": "客户编码"}).rename(tmp_path / f"a{suffix}")
+    r = reason(p)
+    assert f"扩展名是 {suffix}，内容却是 .xlsx 工作簿" in r and "openpyxl" not in r
+
+
+def test_office_lock_files_are_skipped_with_a_note(tmp_path):
+    from gcs_excel.validate import validate
+
+    book = xlsx(tmp_path / "卖场明细表.xlsx", {"A1": "专卖证号", "A2": "430102200045"}, sheet="卖场明细表")
+    lock = tmp_path / "~$卖场明细表.xlsx"                  # what Excel keeps while the book is open
+    lock.write_bytes(b"\x04jtkh" + b" " * 50 + b"\x00" * 110)
+    real = tmp_path / "~$备份.xlsx"                        # a real workbook with such a name is read
+    real.write_bytes(book.read_bytes())
+    report = validate([book, lock, real]).report
+    assert [f.file for f in report.files] == [str(book), str(real)] and not report.unreadable
+    assert any("跳过了" in n and "锁文件" in n and lock.name in n for n in report.notes)
+    from gcs_excel.errors import ConfigError
+    from gcs_excel.fix import fix_file
+    with pytest.raises(ConfigError, match="锁文件"):
+        fix_file(lock, tmp_path / "out.xlsx")
 
 
 def test_workbook_named_csv(tmp_path):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
+from itertools import chain
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping
@@ -17,7 +17,7 @@ from ..quotas import QuotaReport, quotas
 from ..spec import Specs, load_specs
 from ..templates import write_workbook
 from ..validate import validate
-from ..writing import atomic_output
+from ..writing import atomic_output, write_csv
 from .department import Department, generate, previous_month
 from .mistakes import Mistakes, inject
 
@@ -68,11 +68,7 @@ def write_sales_csv(rows: list[dict[str, Any]], path: Path, *, encoding: str = "
                     specs: Specs | None = None) -> Path:
     spec = (specs or load_specs()).sheet("sales")
     with atomic_output(path) as tmp:
-        with open(tmp, "w", encoding=encoding, newline="") as fh:
-            w = csv.writer(fh)
-            w.writerow(spec.headers)
-            for r in rows:
-                w.writerow([show(r.get(f)) for f in spec.ids])
+        write_csv(tmp, chain([spec.headers], ([show(r.get(f)) for f in spec.ids] for r in rows)), encoding=encoding)
     return path
 
 
@@ -93,7 +89,7 @@ def run_demo(folder: str | Path = "gcs_demo", *, month: str | None = None, seed:
     say("校验标准数据")
     clean_report = validate(clean, today=today).report
     say("校验错误示例")
-    checked = validate(mistakes, today=today)
+    checked = validate(mistakes, today=today, keep=mistakes)     # annotate edits what was read
     say("标注错误示例")
     annotated = annotate(checked, folder / ANNOTATED_DIR, inputs=mistakes)
     say("检查拜访指标")

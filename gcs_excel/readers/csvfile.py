@@ -16,6 +16,7 @@ _DELIMITERS = ",\t;|"
 
 
 def decode(path: Path, data: bytes) -> tuple[str, str]:
+    """The text of a CSV file and its encoding (utf-16 / utf-8 / gbk), or a ReadError."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):    # Excel's "Unicode text" (UTF-16)
         try:
             return data.decode("utf-16"), "utf-16"
@@ -58,6 +59,8 @@ def _columns(utf8: bytes, delimiter: str) -> tuple[list[int], list[list[str]]] |
 
 
 def read_csv(path: Path) -> Workbook:
+    """A CSV file as a one-sheet Workbook of text, every value kept as typed (leading
+    spaces and tabs too: they are what keeps " =HYPERLINK(...)" from running)."""
     data = path.read_bytes()
     text, encoding = decode(path, data)
     if "\x00" in text[:65536]:

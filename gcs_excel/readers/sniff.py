@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import zipfile
 from pathlib import Path
 
 from ..errors import ReadError
@@ -20,6 +21,34 @@ XLSB = "这是 .xlsb 二进制工作簿，请在 Excel 中另存为 .xlsx"
 MAX_FILE_BYTES = 2 << 30   # 2 GiB: far beyond any real workbook or monthly export
 
 CSV_SUFFIXES = (".csv", ".txt")
+# Extensions by which calamine and openpyxl decide a format, whatever the content.
+_OTHER_FORMAT_SUFFIXES = (".xls", ".xla", ".xlsb", ".ods")
+LOCK_MAX_BYTES = 4096      # Excel's and WPS's owner files (~$name.xlsx) are 162-165 bytes
+
+# Files that are plainly something else, by their first bytes (a PDF has text enough in
+# its head to pass for a CSV export).
+_OTHER_FILES = (
+    (b"%PDF-", "PDF 文件", "表格请从原来的系统导出为 Excel（.xlsx）或 CSV"),
+    (b"\x89PNG\r\n\x1a\n", "PNG 图片", ""), (b"\xff\xd8\xff", "JPEG 图片", ""),
+    (b"GIF87a", "GIF 图片", ""), (b"GIF89a", "GIF 图片", ""),
+    (b"II*\x00", "TIFF 图片", ""), (b"MM\x00*", "TIFF 图片", ""),
+    (b"Rar!\x1a\x07", "RAR 压缩包", "请先解压"), (b"7z\xbc\xaf\x27\x1c", "7z 压缩包", "请先解压"),
+    (b"\x1f\x8b", "gzip 压缩文件", "请先解压"), (b"{\\rtf", "RTF 文档", ""), (b"\x7fELF", "程序文件", ""),
+)
+
+
+def is_office_lock(path: Path) -> bool:
+    """Whether path is the owner file Excel or WPS keeps beside a workbook it has open
+    (~$name.xlsx, a few bytes; picked up by a *.xlsx wildcard). Not a data file."""
+    if not path.name.startswith("~$"):
+        return False
+    try:
+        if path.stat().st_size > LOCK_MAX_BYTES:
+            return False
+        with open(path, "rb") as fh:
+            return not fh.read(4).startswith((ZIP_MAGIC[:2], OLE2_MAGIC[:4]))
+    except OSError:
+        return False
 
 
 def sniff(path: Path) -> str:
@@ -47,7 +76,14 @@ def sniff(path: Path) -> str:
     if head.startswith(ZIP_MAGIC) or head.startswith(EMPTY_ZIP_MAGIC):
         if suffix in CSV_SUFFIXES:
             raise ReadError(path, "扩展名是 .csv，内容却是 Excel 工作簿（压缩包），请改成 .xlsx")
+        if suffix in _OTHER_FORMAT_SUFFIXES and _is_ooxml_workbook(path):
+            raise ReadError(path, f"扩展名是 {suffix}，内容却是 .xlsx 工作簿（被改过扩展名）；"
+                                  "请把扩展名改回 .xlsx 再处理")
         return "zip"
+    for magic, what, advice in _OTHER_FILES:
+        if head.startswith(magic):
+            space = " " if what[0].isascii() else ""
+            raise ReadError(path, f"这是{space}{what}，不是 Excel 工作簿，也不是 CSV" + (f"；{advice}" if advice else ""))
     text_kind = _text_kind(head)
     if suffix in CSV_SUFFIXES:
         if text_kind in ("html", "xml2003"):
@@ -67,6 +103,17 @@ _TEXT_REASONS = {
     "xml2003": "这是“XML 电子表格 2003”格式，请用 Excel 或 WPS 打开后另存为 .xlsx",
     "text": "这是文本（CSV/制表符分隔）导出文件，扩展名却是 {suffix}；请改名为 .csv，或用 Excel 打开后另存为 .xlsx",
 }
+
+
+def _is_ooxml_workbook(path: Path) -> bool:
+    """Whether a zip holds an Excel 2007+ workbook (its directory only; the guards of
+    ooxml.py come later for what is read)."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            names = set(z.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
+    return "xl/workbook.xml" in names
 
 
 def _text_kind(head: bytes) -> str | None:
