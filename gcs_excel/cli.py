@@ -15,7 +15,6 @@ import click
 
 from . import __version__
 from .errors import GcsError
-from .values import shift_month
 
 EXIT_PROBLEMS, EXIT_FAILED, EXIT_BUG, EXIT_INTERRUPTED = 1, 2, 3, 130
 
@@ -370,9 +369,8 @@ def demo(folder: Path, month: str | None, seed: int) -> None:
 
     示例：gcs demo gcs_demo
     """
-    from .demo import ANNOTATED_DIR, DRAFTS_DIR, run_demo
-    from .problems import problem_types
-    from .render import signed_pct
+    from .demo import run_demo
+    from .render import render_demo
 
     if month:
         from .values import MONTH_RE
@@ -380,52 +378,8 @@ def demo(folder: Path, month: str | None, seed: int) -> None:
             raise click.BadParameter("请写成 YYYY-MM，如 2026-10", param_hint="--month")
     shown = _progress("示例")
     r = run_demo(folder, month=month, seed=seed, progress=shown.step if shown else None)
-    c = r.counts
-    click.echo(f"示例营销部（{r.month}）已生成在 {r.folder}/：")
-    click.echo(f"  人员 {c['staff']} 人，集团客户 {c['hq']} 个，卖场 {c['stores']} 个，"
-               f"拜访计划 {c['plan']} 条，拜访记录 {c['visits']} 条（品牌采集 {c['observations']} 条），"
-               f"销售数据 {c['sales']:,} 行（13 个月），销售目标 {c['targets']} 条")
-    click.echo("")
-    click.echo("标准数据：")
-    for p in r.clean:
-        click.echo(f"  {p}")
-    ok = r.clean_report
-    click.echo(f"  校验结果：{ok.count('error')} 个错误，{ok.count('warning')} 个警告"
-               + (" ✓" if not ok.problems else ""))
-    click.echo("")
-    bad = r.mistakes_report
-    titles = problem_types()
-    click.echo(f"错误示例（{len(r.expected)} 处典型错误）：")
-    for p in r.mistakes:
-        click.echo(f"  {p}")
-    click.echo(f"  校验结果：{bad.count('error')} 个错误，{bad.count('warning')} 个警告 —— "
-               + "、".join(f"{titles[k].title} {n}" for k, n in bad.by_code().most_common()))
-    click.echo(f"  标注副本：{r.folder / ANNOTATED_DIR}/（红色=错误，橙色=警告，第一页“校验结果”可点击跳转）")
-    click.echo("")
-    q = r.quotas
-    short = [x for x in q.results if not x.ok]
-    click.echo(f"拜访指标（{r.month}，按标准数据）：{len(q.people)} 人 {len(q.results)} 项，"
-               f"未达标 {len(short)} 项：" + "、".join(f"{x.person}·{q.rules.title(x.rule)} {x.actual}/{x.required}"
-                                                  for x in short))
-    click.echo(f"  指标工作簿：{r.quota_workbook}；拜访记录工作簿的“指标”页用公式实时显示同样的数字")
-    click.echo("")
-    m = r.reviews.market
-    click.echo(f"销售回顾（{r.month}）：{len(r.reviews.reviews)} 个集团客户各一本，在 {r.reviews.folder}/；"
-               f"部门销售报表 {r.reviews.report.name}")
-    click.echo(f"  全部门销量 {m['volume']:,.0f} 条" + (f"，环比 {signed_pct(m['mom'])}" if m["mom"] is not None else ""))
-    click.echo(f"  邮件草稿：{len(r.drafts.drafts)} 封（抄送客户经理和市场经理），在 {r.folder / DRAFTS_DIR}/，"
-               f"可用 Outlook 或 Foxmail 打开")
-    click.echo("")
-    click.echo("下一步：")
-    click.echo(f"  gcs validate {r.folder}/错误示例/*.xlsx {r.folder}/错误示例/*.csv")
-    click.echo(f"  gcs fix {r.folder}/错误示例/卖场明细表.xlsx --out {r.folder}/卖场明细表_已修正.xlsx")
-    click.echo(f"  gcs quotas --month {r.month} {r.folder}/标准数据/*.xlsx")
-    click.echo(f"  gcs monthly --month {r.month} --out 销售回顾 {r.folder}/标准数据/*")
-    click.echo(f"  gcs mail --month {r.month} --reports {r.reviews.folder} --dry-run {r.folder}/标准数据/总部档案.xlsx")
-    click.echo(f"  gcs plan --month {shift_month(r.month, 1)} --all {r.folder}/标准数据/人员名单.xlsx "
-               f"{r.folder}/标准数据/总部档案.xlsx {r.folder}/标准数据/卖场明细表.xlsx")
-    click.echo("  gcs templates --out 模板")
-    sys.exit(0 if not ok.problems else EXIT_PROBLEMS)
+    click.echo(render_demo(r))
+    sys.exit(0 if not r.clean_report.problems else EXIT_PROBLEMS)
 
 
 @cli.command(hidden=True)

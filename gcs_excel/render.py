@@ -228,3 +228,58 @@ def render_mail(result) -> str:
         out.append(f"已中断：正在发送的那封已发完并记下，其余的没有发送；再运行一次会接着发（记录在 {result.log.name}）")
     out += [f"· {note}" for note in result.notes]
     return "\n".join(out)
+
+
+# --- gcs demo ----------------------------------------------------------------------------------
+def render_demo(r) -> str:
+    """What `gcs demo` made and found, and the commands to try next."""
+    from .demo import ANNOTATED_DIR, DRAFTS_DIR
+    from .values import shift_month
+
+    out: list[str] = []
+    c = r.counts
+    out.append(f"示例营销部（{r.month}）已生成在 {r.folder}/：")
+    out.append(f"  人员 {c['staff']} 人，集团客户 {c['hq']} 个，卖场 {c['stores']} 个，"
+               f"拜访计划 {c['plan']} 条，拜访记录 {c['visits']} 条（品牌采集 {c['observations']} 条），"
+               f"销售数据 {c['sales']:,} 行（13 个月），销售目标 {c['targets']} 条")
+    out.append("")
+    out.append("标准数据：")
+    for p in r.clean:
+        out.append(f"  {p}")
+    ok = r.clean_report
+    out.append(f"  校验结果：{ok.count('error')} 个错误，{ok.count('warning')} 个警告"
+               + (" ✓" if not ok.problems else ""))
+    out.append("")
+    bad = r.mistakes_report
+    titles = problem_types()
+    out.append(f"错误示例（{len(r.expected)} 处典型错误）：")
+    for p in r.mistakes:
+        out.append(f"  {p}")
+    out.append(f"  校验结果：{bad.count('error')} 个错误，{bad.count('warning')} 个警告 —— "
+               + "、".join(f"{titles[k].title} {n}" for k, n in bad.by_code().most_common()))
+    out.append(f"  标注副本：{r.folder / ANNOTATED_DIR}/（红色=错误，橙色=警告，第一页“校验结果”可点击跳转）")
+    out.append("")
+    q = r.quotas
+    short = [x for x in q.results if not x.ok]
+    out.append(f"拜访指标（{r.month}，按标准数据）：{len(q.people)} 人 {len(q.results)} 项，"
+               f"未达标 {len(short)} 项：" + "、".join(f"{x.person}·{q.rules.title(x.rule)} {x.actual}/{x.required}"
+                                                  for x in short))
+    out.append(f"  指标工作簿：{r.quota_workbook}；拜访记录工作簿的“指标”页用公式实时显示同样的数字")
+    out.append("")
+    m = r.reviews.market
+    out.append(f"销售回顾（{r.month}）：{len(r.reviews.reviews)} 个集团客户各一本，在 {r.reviews.folder}/；"
+               f"部门销售报表 {r.reviews.report.name}")
+    out.append(f"  全部门销量 {m['volume']:,.0f} 条" + (f"，环比 {signed_pct(m['mom'])}" if m["mom"] is not None else ""))
+    out.append(f"  邮件草稿：{len(r.drafts.drafts)} 封（抄送客户经理和市场经理），在 {r.folder / DRAFTS_DIR}/，"
+               f"可用 Outlook 或 Foxmail 打开")
+    out.append("")
+    out.append("下一步：")
+    out.append(f"  gcs validate {r.folder}/错误示例/*.xlsx {r.folder}/错误示例/*.csv")
+    out.append(f"  gcs fix {r.folder}/错误示例/卖场明细表.xlsx --out {r.folder}/卖场明细表_已修正.xlsx")
+    out.append(f"  gcs quotas --month {r.month} {r.folder}/标准数据/*.xlsx")
+    out.append(f"  gcs monthly --month {r.month} --out 销售回顾 {r.folder}/标准数据/*")
+    out.append(f"  gcs mail --month {r.month} --reports {r.reviews.folder} --dry-run {r.folder}/标准数据/总部档案.xlsx")
+    out.append(f"  gcs plan --month {shift_month(r.month, 1)} --all {r.folder}/标准数据/人员名单.xlsx "
+               f"{r.folder}/标准数据/总部档案.xlsx {r.folder}/标准数据/卖场明细表.xlsx")
+    out.append("  gcs templates --out 模板")
+    return "\n".join(out)
