@@ -27,6 +27,8 @@ class MonthlyInputs:
     observations: dict[str, list[Observation]] = field(default_factory=dict)     # customer -> list
     visited: set[str] | None = None        # licences visited this month; None without a visit log
     has_terminal: bool = False             # visit data was given
+    hq_status: dict[str, str] = field(default_factory=dict)       # customer code -> 状态 label
+    store_status: dict[str, str] = field(default_factory=dict)    # licence -> 状态 label
 
 
 def load_inputs(v: Validation, month: str) -> MonthlyInputs:
@@ -69,4 +71,9 @@ def load_inputs(v: Validation, month: str) -> MonthlyInputs:
     visited = ({x.code for x in dept.visits if x.kind == "store" and month_of(x.date) == month}
                if any(len(t) for t in v.tables_of("visits")) else None)
     has_terminal = "visits" in dept.present or "observations" in dept.present
-    return MonthlyInputs(month, sales, catalogue, dept, targets, dict(observations), visited, has_terminal)
+    hq_status = {r["code"]: r["status"] for t in v.tables_of("hq") for r in t.records(needed=NEEDED["hq"])
+                 if r.get("code") and r.get("status")}
+    store_status = {r["licence"]: r["status"] for t in v.tables_of("stores") for r in t.records(needed=NEEDED["stores"])
+                    if r.get("licence") and r.get("status")}
+    return MonthlyInputs(month, sales, catalogue, dept, targets, dict(observations), visited, has_terminal,
+                         hq_status, store_status)
