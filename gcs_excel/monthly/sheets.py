@@ -126,6 +126,7 @@ class ReportSheet:
         self.pages = 1
         self.spans.append((0, title, fmt.get(bold=True, font_size=16, text_wrap=True, valign="top")))
         self.row = 2
+        self.end = 1                      # rows before this hold something; after it, blank
         self._heading: int | None = None
 
     # -- content ----------------------------------------------------------------------------
@@ -145,6 +146,7 @@ class ReportSheet:
             self.spans.append((self.row, note, self.fmt.get(font_color="#595959", italic=True, text_wrap=True,
                                                             valign="top")))
             self.row += 1
+        self.end = self.row
 
     def facts(self, facts: Sequence[tuple[str, Any, str]], *, col: int = 0) -> None:
         """Label / value pairs, one per row (value None shows as "—")."""
@@ -154,6 +156,7 @@ class ReportSheet:
             self.ws.write_string(self.row + k, col, label, self.fmt.cell("text"))
             self._value(self.row + k, col + 1, v, kind)
         self.row += len(facts) + 1
+        self.end = self.row - 1
 
     def _text(self, row: int, col: int, text: str, limit: float) -> None:
         need = excel_width(text) + 1.5
@@ -198,6 +201,7 @@ class ReportSheet:
                     self._value(r, c, v, kind, f, column.wrap)
         last = first + len(rows) - 1
         self.row = max(last, first - 1) + 2
+        self.end = self.row - 1
         return first, last
 
     def paragraphs(self, texts: Sequence[str]) -> None:
@@ -207,12 +211,14 @@ class ReportSheet:
         for text in texts:
             self.spans.append((self.row, text, fmt))
             self.row += 1
+        self.end = self.row
         self.row += 1
 
     def text_row(self, text: str, *, bold: bool = False) -> None:
         """A line of text across the sheet (wrapping when longer)."""
         self.spans.append((self.row, text, self.fmt.get(text_wrap=True, valign="top", bold=bold)))
         self.row += 1
+        self.end = self.row
 
     def chart(self, kind: str, title: str, series: list[dict], *, subtype: str | None = None,
               rows: int = CHART_ROWS, value_title: str | None = None, category_title: str | None = None,
@@ -253,6 +259,7 @@ class ReportSheet:
         self._block(self.row, "whole")
         self.charts.append((self.row, chart, rows))
         self.row += rows + 1
+        self.end = self.row - 1
 
     def ref(self, first_row: int, last_row: int, col: int) -> list:
         """A column range of this sheet, for a chart series."""
@@ -290,7 +297,7 @@ class ReportSheet:
         for row, chart, rows in self.charts:
             chart.set_size({"width": pixels, "height": int(rows * ROW * 4 / 3)})
             ws.insert_chart(row, 0, chart, {"object_position": 3})
-        last = self.row
+        last = self.end
         for r in range(last):
             ws.set_row(r, self.height.get(r, ROW))
         self.scale = print_setup(ws, widths=widths, margins=self.margins, repeat=repeat,
