@@ -13,6 +13,7 @@ import calendar
 import math
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Iterable
 
 import numpy as np
@@ -48,27 +49,28 @@ def _nan(x) -> bool:
 
 @dataclass(frozen=True)
 class Period:
+    """The month under review and the months it is compared with (each worked out once)."""
     month: str
 
-    @property
+    @cached_property
     def prev(self) -> str:
         return shift_month(self.month, -1)
 
-    @property
+    @cached_property
     def last_year(self) -> str:
         return shift_month(self.month, -12)
 
-    @property
+    @cached_property
     def window(self) -> list[str]:
         """The 13 months ending with this one, oldest first."""
         return months_ending(self.month, 13)
 
-    @property
+    @cached_property
     def year_to_date(self) -> list[str]:
         """January to this month of this month's year."""
         return months_ending(self.month, int(self.month[5:]))
 
-    @property
+    @cached_property
     def year(self) -> list[str]:
         """The twelve months of this month's year."""
         return [f"{self.month[:4]}-{m:02d}" for m in range(1, 13)]
@@ -91,59 +93,87 @@ class Sku:
     new: bool
 
 
+def _keys(index: pd.Index) -> list:
+    """The keys of a grouped result as plain Python: scalars, or tuples built from the
+    levels' arrays (MultiIndex.tolist is many times slower)."""
+    if index.nlevels == 1:
+        return index.tolist()
+    return list(zip(*(index.get_level_values(k).tolist() for k in range(index.nlevels))))
+
+
 def _sums(frame: pd.DataFrame, keys: list[str]) -> dict:
     """{key tuple (or scalar): (volume, amount)} of a grouped sum, as plain Python."""
     g = frame.groupby(keys, sort=False, observed=True)[["volume", "amount"]].sum()
-    return dict(zip(g.index.tolist(), zip(g["volume"].tolist(), g["amount"].tolist())))
+    return dict(zip(_keys(g.index), zip(g["volume"].tolist(), g["amount"].tolist())))
 
 
 def _by_customer(frame: pd.DataFrame, keys: list[str], value: str = "volume") -> dict[str, dict]:
-    """{customer: {key tuple (or scalar): value}} of a grouped sum, built per customer from
-    arrays (no Python tuple per group of the whole department at once)."""
+    """{customer: {key tuple (or scalar): value}} of a grouped sum: the index levels taken
+    out as arrays once, each customer's slice made into a dict."""
     g = frame.groupby(["customer", *keys], sort=True, observed=True)[value].sum()
     out: dict[str, dict] = {}
     if not len(g):
         return out
-    codes = np.asarray(g.index.get_level_values(0))
+    codes = g.index.get_level_values(0).to_numpy()
+    levels = [g.index.get_level_values(k + 1).to_numpy() for k in range(len(keys))]
     values = g.to_numpy()
     bounds = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1], True])
-    rest = g.index.droplevel(0)
     for a, b in zip(bounds[:-1], bounds[1:]):
-        out[codes[a]] = dict(zip(rest[a:b].tolist(), values[a:b].tolist()))
+        rows = zip(*(level[a:b].tolist() for level in levels)) if len(levels) > 1 else levels[0][a:b].tolist()
+        out[codes[a]] = dict(zip(rows, values[a:b].tolist()))
     return out
 
 
+def sales_table(months: list, customers: list, licences: list, skus: list, volumes: list, amounts: list) -> pd.DataFrame:
+    """The sales rows as the cube reads them: the keys as categories (each column
+    factorized once), volume and amount as floats (a missing or wrong number is 0)."""
+    def number(values: list) -> np.ndarray:
+        try:
+            return np.asarray(values, dtype=float)
+        except (TypeError, ValueError):
+            return pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").to_numpy(dtype=float)
+    frame = pd.DataFrame({"month": pd.Categorical(months), "customer": pd.Categorical(customers),
+                          "licence": pd.Categorical(licences), "sku": pd.Categorical(skus),
+                          "volume": number(volumes), "amount": number(amounts)})
+    frame[["volume", "amount"]] = frame[["volume", "amount"]].fillna(0.0)
+    return frame
+
+
 class Cube:
-    """Sales aggregated once: by month, customer, SKU, store and price class."""
+    """Sales aggregated once: by month, customer, SKU, store and price class. The rows are
+    grouped once by customer, SKU and month (everything coarser comes from that), and the
+    store-level tables only from the two months that need them."""
 
     def __init__(self, sales: pd.DataFrame, catalogue: dict[str, Sku], period: Period, min_base: int = 5):
         self.period = period
         self.catalogue = catalogue
         self.min_base = min_base
-        window = set(period.window)
-        s = sales.loc[sales["month"].isin(window), ["month", "customer", "licence", "sku"]].copy()
-        s["volume"] = pd.to_numeric(sales.loc[s.index, "volume"], errors="coerce").fillna(0.0)
-        s["amount"] = pd.to_numeric(sales.loc[s.index, "amount"], errors="coerce").fillna(0.0)
-        s["price_class"] = s["sku"].map({k: c.price_class for k, c in catalogue.items()}).fillna("")
-        for col in ("month", "customer", "licence", "sku", "price_class"):
-            s[col] = s[col].astype("category")       # grouping on categories is several times faster
-        self.months_given = set(s["month"].unique().tolist())
-        self.month_total = _sums(s, ["month"])
-        self.cust_month = _sums(s, ["customer", "month"])
-        self.sku_month = _sums(s, ["sku", "month"])
-        self.class_month = _sums(s, ["price_class", "month"])
-        self.cust_class_month = _sums(s, ["customer", "price_class", "month"])
+        if not isinstance(sales["month"].dtype, pd.CategoricalDtype):
+            sales = sales_table(*(sales[c].tolist() for c in ("month", "customer", "licence", "sku", "volume", "amount")))
+        sold = sales.loc[sales["volume"].to_numpy() > 0, ["sku", "month"]]      # months sort as text: 2025-12 < 2026-01
+        firsts = sold.assign(code=sold["month"].cat.codes).groupby("sku", observed=True)["code"].min()
+        months = list(sales["month"].cat.categories)
+        self.first_sold = {sku: months[code] for sku, code in firsts.items()}
+        s = sales[sales["month"].isin(period.window)]
+        fine = s.groupby(["customer", "sku", "month"], sort=False, observed=True)[["volume", "amount"]].sum().reset_index()
+        classes = {k: c.price_class for k, c in catalogue.items()}
+        fine["price_class"] = pd.Categorical(fine["sku"].astype(str).map(classes).fillna(""))
+        self.months_given = set(fine["month"].astype(str).unique().tolist())
+        self.month_total = _sums(fine, ["month"])
+        self.cust_month = _sums(fine, ["customer", "month"])
+        self.sku_month = _sums(fine, ["sku", "month"])
+        self.class_month = _sums(fine, ["price_class", "month"])
+        self.cust_class_month = _sums(fine, ["customer", "price_class", "month"])
         self.cust_sku_month: dict[str, dict] = defaultdict(dict)
-        for (c, sku, m), va in _sums(s, ["customer", "sku", "month"]).items():
+        for (c, sku, m), va in zip(_keys(pd.MultiIndex.from_frame(fine[["customer", "sku", "month"]])),
+                                   zip(fine["volume"].tolist(), fine["amount"].tolist())):
             self.cust_sku_month[c][(sku, m)] = va
-        now, prev = s[s["month"] == period.month], s[s["month"] == period.prev]
-        self.store_month = _by_customer(s[s["month"].isin({period.month, period.prev})], ["licence", "month"])
+        two = s[s["month"].isin([period.month, period.prev])]
+        now, prev = two[two["month"] == period.month], two[two["month"] == period.prev]
+        self.store_month = _by_customer(two, ["licence", "month"])
         self.store_sku = _by_customer(now, ["licence", "sku"])            # customer -> (licence, sku) -> volume
         self.store_sku_prev = _by_customer(prev, ["licence", "sku"])
         self.customers = sorted({c for c, m in self.cust_month if m == period.month})
-        all_volume = pd.to_numeric(sales["volume"], errors="coerce")
-        sold = sales.loc[all_volume > 0, ["sku", "month"]]
-        self.first_sold = sold.groupby("sku")["month"].min().to_dict() if len(sold) else {}
 
     def _classes(self) -> list[str]:
         order = {c.price_class: c.class_order for c in self.catalogue.values()}

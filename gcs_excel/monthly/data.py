@@ -14,7 +14,9 @@ from ..dept import NEEDED, Department, load_department
 from ..spec import load_specs
 from ..validate import Validation
 from ..values import month_of
-from .analysis import Observation, Sku
+from .analysis import Observation, Sku, sales_table
+
+SALES = ("month", "customer", "licence", "sku", "volume", "amount")
 
 
 @dataclass
@@ -46,7 +48,7 @@ def load_inputs(v: Validation, month: str) -> MonthlyInputs:
                     r["sku"], r.get("brand") or "", pc, classes.index(pc) if pc in classes else len(classes),
                     float(r.get("wholesale_price") or 0), float(r.get("retail_guide") or 0),
                     r.get("scarce") == yes["scarce"], r.get("new") == yes["new"])
-    sales = v.frame("sales")
+    sales = _sales(v)
     targets: dict[tuple[str, str], float] = {}
     for t in v.tables_of("targets"):
         for r in t.records():
@@ -77,3 +79,16 @@ def load_inputs(v: Validation, month: str) -> MonthlyInputs:
                     if r.get("licence") and r.get("status")}
     return MonthlyInputs(month, sales, catalogue, dept, targets, dict(observations), visited, has_terminal,
                          hq_status, store_status)
+
+
+def _sales(v: Validation) -> pd.DataFrame:
+    """The valid sales rows of every sales table given, straight from the validated
+    columns into the cube's table (no intermediate frame of Python objects)."""
+    columns: dict[str, list] = {f: [] for f in SALES}
+    for t in v.tables_of("sales"):
+        n = len(t.rows)
+        bad = t.bad_rows()
+        for f in SALES:
+            values = t.values.get(f) or [None] * n
+            columns[f].extend(values if not bad else [x for i, x in enumerate(values) if i not in bad])
+    return sales_table(*(columns[f] for f in SALES))

@@ -211,7 +211,7 @@ def notes_sheet(wb, fmt: Formats, d: ReportData) -> ReportSheet:
 def write_report(path: Path, data: ReportData, inputs=()) -> dict[str, tuple[int, int]]:
     """Write the report; returns each sheet's (print scale, pages)."""
     with atomic_output(path, inputs) as tmp:
-        wb = new_workbook(tmp)
+        wb = new_workbook(tmp, in_memory=True)
         fmt = Formats(wb)
         summary = summary_sheet(wb, fmt, data)
         customers, head = customers_sheet(wb, fmt, data)

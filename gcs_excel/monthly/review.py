@@ -205,7 +205,7 @@ def write_review(path: Path, *, name: str, period: Period, market: dict, custome
     """Write the review; returns each sheet's (print scale, pages)."""
     header = f"{name} · {month_words(period.month)}销售回顾"
     with atomic_output(path, inputs) as tmp:
-        wb = new_workbook(tmp)
+        wb = new_workbook(tmp, in_memory=True)
         fmt = Formats(wb)
         sheets = [market_sheet(wb, fmt, market, period, header),
                   customer_sheet(wb, fmt, customer, name, period, header, store_names)]

@@ -122,11 +122,12 @@ def monthly(paths: Sequence[str | Path], month: str, out_dir: str | Path, *,
         stores_of[s.customer].append({"licence": s.licence, "name": s.name, "address": s.address,
                                       "active": s.active, "status": inputs.store_status.get(s.licence, "")})
     year_targets = {m for m, _ in inputs.targets if m in period.year}
+    market_text = market_part(market, month_words(month), period, cfg)      # the same in every review
     rows = []
     for k, code in enumerate(wanted):
         if progress:
             progress(k, len(wanted), dept.hqs[code].name)
-        row = _customer(code, cube, inputs, cfg, period, stores_of[code], store_names, market)
+        row = _customer(code, cube, inputs, cfg, period, stores_of[code], store_names, market, market_text)
         path = folder / names[code]
         layout = write_review(path, name=row["name"], period=period, market=market, customer=row["data"],
                               terminal=row["terminal"], store_names=store_names, parts=row["parts"], cfg=cfg,
@@ -140,7 +141,7 @@ def monthly(paths: Sequence[str | Path], month: str, out_dir: str | Path, *,
     done = {r["customer"] for r in rows}
     for code in listed:
         if code not in done:
-            row = _customer(code, cube, inputs, cfg, period, stores_of[code], store_names, market, prose=False)
+            row = _customer(code, cube, inputs, cfg, period, stores_of[code], store_names, market)
             row["path"] = None
             rows.append(row)
     rows.sort(key=lambda r: (r["mm"] or "", r["cm"] or "", r["customer"]))
@@ -156,8 +157,11 @@ def monthly(paths: Sequence[str | Path], month: str, out_dir: str | Path, *,
 
 
 def _customer(code: str, cube: Cube, inputs: MonthlyInputs, cfg: MonthlyConfig, period: Period,
-              stores: list[dict], store_names: dict[str, str], market: dict, prose: bool = True) -> dict[str, Any]:
-    """One customer's row of the report, with its review's content when prose is True."""
+              stores: list[dict], store_names: dict[str, str], market: dict,
+              market_text: list[str] | None = None) -> dict[str, Any]:
+    """One customer's row of the report; with market_text (the review's first part), its
+    review's content too."""
+    prose = market_text is not None
     hq = inputs.dept.hqs.get(code)
     status = inputs.hq_status.get(code, NO_FILE)
     c = cube.customer(code, inputs.targets.get((period.month, code)), (s["licence"] for s in stores if s["active"]))
@@ -191,7 +195,7 @@ def _customer(code: str, cube: Cube, inputs: MonthlyInputs, cfg: MonthlyConfig, 
         words = month_words(period.month)
         findings = customer_findings(c, market, t, store_names, inputs.catalogue,
                                      lambda lic: cube.store_changes(code, lic), cfg)
-        row["parts"] = [("一、卷烟市场与品牌动向", market_part(market, words, period, cfg)),
+        row["parts"] = [("一、卷烟市场与品牌动向", market_text),
                         ("二、贵公司上月销售情况", customer_part(c, name, words, period, store_names, t, cfg)),
                         ("三、建议", suggestions(c, t, findings, cfg))]
         row["texts"] = [line for _, lines in row["parts"] for line in lines]

@@ -13,6 +13,7 @@ A sheet is filled top to bottom; nothing about its layout is fixed in advance:
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
@@ -36,12 +37,15 @@ MAX_TEXT = 32                    # text wider than this wraps
 MIN_WIDTH = 6
 
 
+SHOWN = {"int": "{:,.0f}", "box": "{:,.1f}", "yuan": "{:,.2f}", "price": "{:,.2f}", "wan": "{:,.2f}",
+         "pct": "{:.1%}", "signed": "{:+.1%}", "pp": "{:+.1f}"}
+
+
 def shown(v: Any, kind: str) -> str:
     """A value as its number format shows it (to measure the column it needs)."""
     if isinstance(v, str):
         return v
-    return {"int": f"{v:,.0f}", "box": f"{v:,.1f}", "yuan": f"{v:,.2f}", "price": f"{v:,.2f}", "wan": f"{v:,.2f}",
-            "pct": f"{v:.1%}", "signed": f"{v:+.1%}", "pp": f"{v:+.1f}"}.get(kind, f"{v:.1f}")
+    return SHOWN.get(kind, "{:.1f}").format(v)
 
 
 def header_width(title: str) -> float:
@@ -58,11 +62,15 @@ def header_width(title: str) -> float:
     return max(excel_width(half) + 1.5, 6)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def lines(text: str, width: float) -> int:
     """Lines a text takes in a column of this Excel width: the column's pixels (7 per
     width unit and 5 of padding, as Excel counts for an 11-point font) against about 7.35
     pixels per display column (a CJK character is two: 11 points is 14.7 pixels)."""
     return wrapped_lines(text, (width * 7 + 1) / 7.35 + 1)
+
+
+text_width = functools.lru_cache(maxsize=1 << 16)(excel_width)     # the same names recur in every review
 
 
 @dataclass
@@ -159,7 +167,7 @@ class ReportSheet:
         self.end = self.row - 1
 
     def _text(self, row: int, col: int, text: str, limit: float) -> None:
-        need = excel_width(text) + 1.5
+        need = text_width(text) + 1.5
         self.width[col] = max(self.width[col], min(need, limit))
         if need > limit or "\n" in text:
             self.cells[row].append((col, text, 0))
@@ -298,8 +306,10 @@ class ReportSheet:
             chart.set_size({"width": pixels, "height": int(rows * ROW * 4 / 3)})
             ws.insert_chart(row, 0, chart, {"object_position": 3})
         last = self.end
-        for r in range(last):
-            ws.set_row(r, self.height.get(r, ROW))
+        ws.set_default_row(ROW)         # every other row: this height, marked as set (clients keep it)
+        for r, height in self.height.items():
+            if height != ROW:
+                ws.set_row(r, height)
         self.scale = print_setup(ws, widths=widths, margins=self.margins, repeat=repeat,
                                  header=page_header(self.header, "", self.name) if self.header else None)
         breaks = self._breaks(last, A4_INCHES[1] if ws.orientation else A4_INCHES[0])   # 1: portrait
