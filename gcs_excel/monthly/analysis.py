@@ -125,15 +125,16 @@ def _by_customer(frame: pd.DataFrame, keys: list[str], value: str = "volume") ->
 
 
 def sales_table(months: list, customers: list, licences: list, skus: list, volumes: list, amounts: list) -> pd.DataFrame:
-    """The sales rows as the cube reads them: the keys as categories (each column
-    factorized once), volume and amount as floats (a missing or wrong number is 0)."""
+    """The sales rows as the cube reads them: month, customer and SKU as categories (each
+    column factorized once), the licence as it is (the cube factorizes it only for the two
+    months it needs it in), volume and amount as floats (a missing or wrong number is 0)."""
     def number(values: list) -> np.ndarray:
         try:
             return np.asarray(values, dtype=float)
         except (TypeError, ValueError):
             return pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").to_numpy(dtype=float)
     frame = pd.DataFrame({"month": pd.Categorical(months), "customer": pd.Categorical(customers),
-                          "licence": pd.Categorical(licences), "sku": pd.Categorical(skus),
+                          "licence": np.asarray(licences, dtype=object), "sku": pd.Categorical(skus),
                           "volume": number(volumes), "amount": number(amounts)})
     frame[["volume", "amount"]] = frame[["volume", "amount"]].fillna(0.0)
     return frame
@@ -168,7 +169,8 @@ class Cube:
         for (c, sku, m), va in zip(_keys(pd.MultiIndex.from_frame(fine[["customer", "sku", "month"]])),
                                    zip(fine["volume"].tolist(), fine["amount"].tolist())):
             self.cust_sku_month[c][(sku, m)] = va
-        two = s[s["month"].isin([period.month, period.prev])]
+        two = s[s["month"].isin([period.month, period.prev])].assign(
+            licence=lambda f: pd.Categorical(f["licence"]))
         now, prev = two[two["month"] == period.month], two[two["month"] == period.prev]
         self.store_month = _by_customer(two, ["licence", "month"])
         self.store_sku = _by_customer(now, ["licence", "sku"])            # customer -> (licence, sku) -> volume

@@ -83,12 +83,19 @@ def load_inputs(v: Validation, month: str) -> MonthlyInputs:
 
 def _sales(v: Validation) -> pd.DataFrame:
     """The valid sales rows of every sales table given, straight from the validated
-    columns into the cube's table (no intermediate frame of Python objects)."""
+    columns into the cube's table (no intermediate frame of Python objects; one table
+    without errors is read in place, not copied)."""
+    tables = v.tables_of("sales")
     columns: dict[str, list] = {f: [] for f in SALES}
-    for t in v.tables_of("sales"):
+    for t in tables:
         n = len(t.rows)
         bad = t.bad_rows()
         for f in SALES:
             values = t.values.get(f) or [None] * n
-            columns[f].extend(values if not bad else [x for i, x in enumerate(values) if i not in bad])
+            if bad:
+                values = [x for i, x in enumerate(values) if i not in bad]
+            if len(tables) == 1:
+                columns[f] = values
+            else:
+                columns[f].extend(values)
     return sales_table(*(columns[f] for f in SALES))

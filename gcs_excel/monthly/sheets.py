@@ -194,19 +194,30 @@ class ReportSheet:
     def table(self, columns: Sequence[Column], rows: Sequence[Any], *, col: int = 0,
               fill: Callable[[Any], str | None] | None = None, blanks: bool = False) -> tuple[int, int]:
         """Write a table; returns (first data row, last data row), 0-based. A None value
-        shows as "—", or as an empty cell with blanks (a gap in a chart over it)."""
+        shows as "—", or as an empty cell with blanks (a gap in a chart over it). Written
+        a column at a time: a column of numbers is measured once, by its extremes."""
         self._block(self.row, "table")
         self.header_row([c.title for c in columns], col)
         first = self.row + 1
-        for r, row in enumerate(rows, start=first):
-            f = fill(row) if fill else None
-            for c, column in enumerate(columns, start=col):
-                v = column.value(row) if callable(column.value) else row.get(column.value)
-                kind = column.kind(row) if callable(column.kind) else column.kind
+        fills = [fill(row) for row in rows] if fill else [None] * len(rows)
+        ws, cell = self.ws, self.fmt.cell
+        for c, column in enumerate(columns, start=col):
+            get = column.value if callable(column.value) else (lambda row, key=column.value: row.get(key))
+            fixed = None if callable(column.kind) else column.kind
+            numbers: list[float] = []
+            for r, (row, f) in enumerate(zip(rows, fills), start=first):
+                v = get(row)
+                kind = fixed or column.kind(row)
                 if v is None and blanks:
-                    self.ws.write_blank(r, c, None, self.fmt.cell(kind, f))
+                    ws.write_blank(r, c, None, cell(kind, f))
+                elif fixed is not None and isinstance(v, (int, float)) and not isinstance(v, bool):
+                    ws.write_number(r, c, v, cell(kind, f))
+                    numbers.append(v)
                 else:
                     self._value(r, c, v, kind, f, column.wrap)
+            if numbers:
+                need = max(len(shown(max(numbers), fixed)), len(shown(min(numbers), fixed))) + 1.5
+                self.width[c] = max(self.width[c], need)
         last = first + len(rows) - 1
         self.row = max(last, first - 1) + 2
         self.end = self.row - 1
