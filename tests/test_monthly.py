@@ -181,7 +181,7 @@ def test_two_findings_on_one_sku_are_said_as_one(monthly_result):
     one sentence moves the stock, none says 控制进货 or 补上 on its own."""
     advice = dict(row(monthly_result, "JT0001")["parts"])["三、建议"]
     about = [t for t in advice if "甲(硬)：" in t or t.startswith("甲(硬) ")]
-    assert about == ["甲(硬)：店5（310 天）、店1（83 天）库存偏高（按 5 家门店的库存和本月销量算，可销 103 天），"
+    assert about == ["甲(硬)：店5（310 天）、店1（82.7 天）库存偏高（按 5 家门店的库存和本月销量算，可销 103 天），"
                      "而店2、店6、店7采集时没有上柜（铺货率 50.0%，3/6 家）。建议把库存从前者调剂到后者，暂不增加进货。"]
     joined = "\n".join(advice)
     assert "控制进货" not in joined and "建议在" not in joined and "补货" not in joined

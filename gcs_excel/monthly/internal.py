@@ -50,13 +50,13 @@ def customer_notes(code: str, name: str, cm: str, status: str, c: dict[str, Any]
     if 0 < len(active) < cfg.min_base:
         note("基数不足", f"正常营业的门店只有 {len(active)} 家，不足 {cfg.min_base} 家：不写动销率")
     if t:
-        thin = [(f"铺货率（采集门店不足 {cfg.min_base} 家）", [f"{s['sku']} {s['surveyed']} 家" for s in t["skus"]
-                                                    if s["distribution"] is None]),
-                (f"可销天数（库存和销量都知道的门店不足 {cfg.min_base} 家）",
-                 [f"{s['sku']} {s['cover_base']} 家" for s in t["skus"] if s["days_of_cover"] is None and s["cover_base"] < cfg.min_base]),
-                (f"价格执行率（有售价的采集不足 {cfg.min_base} 次）",
-                 [f"{s['sku']} {s['observations']} 次" for s in t["skus"] if s["guide"] and s["compliance"] is None])]
-        for what, items in thin:
-            if items:
-                note("采集不足", f"没有写{what}：{'、'.join(items)}；下月请多采集这些规格")
+        thin = [("铺货率", [f"{s['sku']} {s['surveyed']} 家" for s in t["skus"] if s["distribution"] is None]),
+                ("可销天数", [f"{s['sku']} {s['cover_base']} 家" for s in t["skus"]
+                          if s["days_of_cover"] is None and s["cover_base"] < cfg.min_base]),
+                ("价格执行率", [f"{s['sku']} {s['observations']} 次" for s in t["skus"]
+                           if s["guide"] and s["compliance"] is None])]
+        said = [f"{what}：{'、'.join(items)}" for what, items in thin if items]
+        if said:
+            note("采集不足", f"采集不足 {cfg.min_base} 家门店（次），没有写这些比率——" + "；".join(said)
+                 + "。下月请多采集这些规格")
     return notes

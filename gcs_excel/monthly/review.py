@@ -47,7 +47,7 @@ def _trend(sheet: ReportSheet, trend: list[dict], title: str) -> None:
                                Column("销售额(万元)", lambda r: wan(r["amount"]), "wan")], trend, blanks=True)
     sheet.chart("line", title, [{"name": "销量", "categories": sheet.ref(first, last, 0),
                                  "values": sheet.ref(first, last, 1), "marker": {"type": "circle"}}],
-                value_title="销量（条）", value_format="#,##0", legend=False, slanted=True)
+                value_title="销量（条）", value_format="#,##0", legend=False, slanted=True, with_table=True)
 
 
 def market_sheet(wb, fmt: Formats, m: dict, period: Period, header: str) -> ReportSheet:
@@ -80,7 +80,7 @@ def market_sheet(wb, fmt: Formats, m: dict, period: Period, header: str) -> Repo
                    "values": s.ref(first, last, k + 1), "marker": {"type": "circle", "size": 4}}
                   for k in range(len(lead))]
         s.chart("line", f"前 {len(lead)} 个规格近 13 个月销量", series, value_title="销量（条）", value_format="#,##0",
-                slanted=True)
+                slanted=True, with_table=True)
     s.heading("新品", "是否新品 = 是 的规格：所给销售数据里第一次有销量的月份，以及本月销量")
     s.table([Column("规格", "sku"), Column("首次有销量", lambda r: r["first_month"] or "—"),
              Column("上市第几个月", lambda r: r["months_on_sale"] or None, "int"),

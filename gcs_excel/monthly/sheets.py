@@ -49,12 +49,14 @@ def shown(v: Any, kind: str) -> str:
 
 
 def header_width(title: str) -> float:
-    """The width a column title needs, broken before its unit (本月销量 / (条)) and in the
-    middle of a long word (市场 / 经理), so that a title never makes a column of short
-    values wide."""
+    """The width a column title needs, broken at a space (本月 / 2026-10), before its unit
+    (本月销量 / (条)) and in the middle of a long word (市场 / 经理), so that a title never
+    makes a column of short values wide."""
     full = excel_width(title) + 1.5
     if full <= 7.5:
         return full
+    if " " in title:
+        return max(header_width(part) for part in title.split())
     head, paren, unit = title.partition("(")
     if paren and unit:
         return max(header_width(head), excel_width(paren + unit) + 1.5)
@@ -242,10 +244,11 @@ class ReportSheet:
     def chart(self, kind: str, title: str, series: list[dict], *, subtype: str | None = None,
               rows: int = CHART_ROWS, value_title: str | None = None, category_title: str | None = None,
               value_format: str | None = None, legend: bool | None = None, slanted: bool = False,
-              value_max: float | None = None) -> None:
+              value_max: float | None = None, with_table: bool = False) -> None:
         """A native chart below what is written: titles literal (textsafe), the value axis
         titled with its unit and formatted, bars in the order of the table above; slanted
-        category labels (months) so that they never wrap."""
+        category labels (months) so that they never wrap. with_table: the chart and the
+        table above it are printed on one page together."""
         chart = self.wb.add_chart({"type": kind, **({"subtype": subtype} if subtype else {})})
         font = {"name": FONT}
         for s in series:
@@ -275,7 +278,10 @@ class ReportSheet:
         show = legend if legend is not None else (len(series) > 1 or kind == "pie")
         chart.set_legend({"font": font, "position": "bottom"} if show else {"none": True})
         chart.set_chartarea({"border": {"none": True}})
-        self._block(self.row, "whole")
+        if with_table and self.blocks and self.blocks[-1][1] == "table":
+            self.blocks[-1] = (self.blocks[-1][0], "whole")
+        else:
+            self._block(self.row, "whole")
         self.charts.append((self.row, chart, rows))
         self.row += rows + 1
         self.end = self.row - 1

@@ -31,8 +31,8 @@ def yuan(x: float | None) -> str:
 
 
 def days(x: float) -> str:
-    """Days of cover: whole days, one decimal under ten."""
-    return f"{x:.1f}" if x < 10 else f"{x:.0f}"
+    """Days of cover: one decimal (45.4 is not 45), whole days from a hundred."""
+    return f"{x:.1f}" if x < 100 else f"{x:.0f}"
 
 
 def listing(items: list[str], limit: int) -> str:
