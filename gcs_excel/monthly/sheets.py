@@ -51,17 +51,17 @@ def shown(v: Any, kind: str) -> str:
 def header_width(title: str) -> float:
     """The width a column title needs, broken at a space (本月 / 2026-10), before its unit
     (本月销量 / (条)) and in the middle of a long word (市场 / 经理), so that a title never
-    makes a column of short values wide."""
-    full = excel_width(title) + 1.5
+    makes a column of short values wide. Titles are bold: a tenth wider than plain text."""
+    full = excel_width(title) * 1.1 + 1.5
     if full <= 7.5:
         return full
     if " " in title:
         return max(header_width(part) for part in title.split())
     head, paren, unit = title.partition("(")
     if paren and unit:
-        return max(header_width(head), excel_width(paren + unit) + 1.5)
+        return max(header_width(head), excel_width(paren + unit) * 1.1 + 1.5)
     half = title[: -(-len(title) // 2)]
-    return max(excel_width(half) + 1.5, 6)
+    return max(excel_width(half) * 1.1 + 1.5, 6)
 
 
 @functools.lru_cache(maxsize=1 << 16)
