@@ -54,10 +54,12 @@ class Period:
 
     @cached_property
     def prev(self) -> str:
+        """The previous month (环比)."""
         return shift_month(self.month, -1)
 
     @cached_property
     def last_year(self) -> str:
+        """The same month last year (同比)."""
         return shift_month(self.month, -12)
 
     @cached_property
@@ -77,12 +79,14 @@ class Period:
 
     @property
     def days(self) -> int:
+        """Days in the month (for daily sales)."""
         y, m = map(int, self.month.split("-"))
         return calendar.monthrange(y, m)[1]
 
 
 @dataclass(frozen=True)
 class Sku:
+    """A catalogue entry as the review uses it."""
     sku: str
     brand: str
     price_class: str          # label, e.g. 一类
@@ -129,6 +133,7 @@ def sales_table(months: list, customers: list, licences: list, skus: list, volum
     column factorized once), the licence as it is (the cube factorizes it only for the two
     months it needs it in), volume and amount as floats (a missing or wrong number is 0)."""
     def number(values: list) -> np.ndarray:
+        """Floats from a column of numbers, NaN where a value is not one."""
         try:
             return np.asarray(values, dtype=float)
         except (TypeError, ValueError):
@@ -197,6 +202,7 @@ class Cube:
 
     # -- the department ("market") --------------------------------------------------------
     def market(self) -> dict[str, Any]:
+        """The department's month: totals, changes, price classes, SKUs, new products, trend."""
         p = self.period
         v, a = self.month_total.get(p.month, (0.0, 0.0))
         vp, ap = self.month_total.get(p.prev, (0.0, 0.0))
@@ -341,6 +347,7 @@ def falling(stores: list[dict[str, Any]], n: int = 5, min_drop: float = 0, min_s
 # --- the terminal: brand observations on store visits ------------------------------------
 @dataclass(frozen=True)
 class Observation:
+    """One 品牌采集 row: a SKU seen (or not) on a store's shelf, with its price and stock."""
     date: Any
     licence: str
     sku: str

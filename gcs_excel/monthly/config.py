@@ -30,6 +30,7 @@ def _defaults() -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Rule:
+    """One advice rule of monthly.toml."""
     id: str
     priority: int
     when: tuple[str, ...]
@@ -40,6 +41,7 @@ class Rule:
 
 @dataclass(frozen=True)
 class Finding:
+    """Something the data show, for the advice rules to speak about."""
     kind: str
     subject: str              # what it is about: a SKU, a store's licence, or "" for the customer
     data: Mapping[str, str]   # the rule texts' placeholders, already written as words
@@ -47,6 +49,7 @@ class Finding:
 
 @dataclass(frozen=True)
 class MonthlyConfig:
+    """The thresholds, the finding kinds and the rules (defaults or a department's)."""
     thresholds: Mapping[str, float]
     findings: Mapping[str, Mapping[str, Any]]
     rules: tuple[Rule, ...]            # highest priority first

@@ -21,6 +21,7 @@ SALES = ("month", "customer", "licence", "sku", "volume", "amount")
 
 @dataclass
 class MonthlyInputs:
+    """Everything the monthly review reads, from the validated files."""
     month: str
     sales: pd.DataFrame
     catalogue: dict[str, Sku]
@@ -34,6 +35,7 @@ class MonthlyInputs:
 
 
 def load_inputs(v: Validation, month: str) -> MonthlyInputs:
+    """The review's inputs for month from a validation: rows with errors left out."""
     specs = load_specs()
     dept = load_department(v, specs)
     cat_spec = specs.sheet("catalogue")

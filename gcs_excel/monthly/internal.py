@@ -14,6 +14,7 @@ from .words import cartons
 
 @dataclass(frozen=True)
 class Note:
+    """One internal finding about one customer (a row of the report's 内部提示)."""
     customer: str
     name: str
     cm: str
@@ -30,6 +31,7 @@ def customer_notes(code: str, name: str, cm: str, status: str, c: dict[str, Any]
     notes: list[Note] = []
 
     def note(kind: str, detail: str) -> None:
+        """Add a note of this kind."""
         notes.append(Note(code, name, cm or "", kind, detail))
 
     if status and c["volume"] and not c.get("reviewed", True):

@@ -32,6 +32,7 @@ SUMMED = ("volume", "amount", "volume_prev", "volume_last_year", "amount_prev", 
 
 @dataclass
 class ReportData:
+    """What the department report shows."""
     month: str
     customers: list[dict[str, Any]]       # one row per customer (see run._row)
     market: dict[str, Any]
@@ -101,6 +102,7 @@ NUMBERS = [Column("销量(条)", "volume", "int"), Column("销售额(万元)", l
 
 
 def summary_sheet(wb, fmt: Formats, d: ReportData) -> ReportSheet:
+    """概要: the month, the year so far, how the total is made up (the chart is added later)."""
     t = total(d.customers)
     words = month_words(d.month)
     s = ReportSheet(wb, fmt, "概要", f"{words} 集团客户销售报表", f"{words}集团客户销售报表（部门内部）")
@@ -156,6 +158,7 @@ def customers_sheet(wb, fmt: Formats, d: ReportData) -> tuple[ReportSheet, int]:
 
 
 def classes_sheet(wb, fmt: Formats, d: ReportData) -> ReportSheet:
+    """价类结构: each customer's volume by price class, and the department's."""
     words = month_words(d.month)
     s = ReportSheet(wb, fmt, "价类结构", f"{words} 各客户价类结构", f"{words}集团客户销售报表（部门内部）")
     s.heading("各客户本月销量按价类", "每个价类：销量（条）和它占该客户销量的比例")
@@ -192,6 +195,7 @@ def trend_sheet(wb, fmt: Formats, d: ReportData) -> tuple[ReportSheet, int, int]
 
 
 def notes_sheet(wb, fmt: Formats, d: ReportData) -> ReportSheet:
+    """内部提示: the internal findings, then the sign-off block that ends the report."""
     words = month_words(d.month)
     s = ReportSheet(wb, fmt, "内部提示", f"{words} 内部提示（不发给客户）", f"{words}集团客户销售报表（部门内部）")
     s.heading("各客户的内部提示", "没有拜访的门店、不足以写比率的采集、缺少的数据等：只在本报表里，"

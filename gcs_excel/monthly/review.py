@@ -29,6 +29,7 @@ def _kpi(sheet: ReportSheet, data: dict, trend: list[dict], period: Period) -> N
     by_month = {t["month"]: t for t in trend}
 
     def at(month: str, key: str):
+        """A month's value in the row's unit (None for a month without data)."""
         v = by_month.get(month, {}).get("volume" if key == "boxes" else key)
         return None if v is None else v / {"boxes": CARTONS_PER_CASE, "amount": 10000}.get(key, 1)
     rows = [{"label": label, "now": at(period.month, key), "prev": at(period.prev, key),
@@ -51,6 +52,7 @@ def _trend(sheet: ReportSheet, trend: list[dict], title: str) -> None:
 
 
 def market_sheet(wb, fmt: Formats, m: dict, period: Period, header: str) -> ReportSheet:
+    """市场概况: the department's month (the same in every review)."""
     s = ReportSheet(wb, fmt, "市场概况", f"{month_words(period.month)} 市场概况", header)
     s.heading("全部门销售（全部集团客户合计）")
     _kpi(s, m, m["trend"], period)
@@ -90,6 +92,7 @@ def market_sheet(wb, fmt: Formats, m: dict, period: Period, header: str) -> Repo
 
 def customer_sheet(wb, fmt: Formats, c: dict, name: str, period: Period, header: str,
                    store_names: dict[str, str]) -> ReportSheet:
+    """客户销售: the customer's month, its price classes, SKUs and stores."""
     s = ReportSheet(wb, fmt, "客户销售", f"{name} {month_words(period.month)} 销售情况", header)
     s.heading("本月销售")
     _kpi(s, c, c["trend"], period)
@@ -140,6 +143,7 @@ def customer_sheet(wb, fmt: Formats, c: dict, name: str, period: Period, header:
 
 def terminal_sheet(wb, fmt: Formats, t: dict, c: dict, name: str, period: Period, header: str,
                    store_names: dict[str, str], cfg: MonthlyConfig) -> ReportSheet:
+    """终端情况: distribution, selling, stock and prices from the store observations."""
     s = ReportSheet(wb, fmt, "终端情况", f"{name} {month_words(period.month)} 终端情况", header)
     base = cfg.min_base
     s.heading("采集概况", f"价格执行率 = 售价与零售指导价相差不超过 {cfg.price_tolerance:.0%} 的采集次数 ÷ 有售价的采集次数；"
@@ -191,6 +195,7 @@ def terminal_sheet(wb, fmt: Formats, t: dict, c: dict, name: str, period: Period
 
 def advice_sheet(wb, fmt: Formats, parts: list[tuple[str, list[str]]], name: str, period: Period,
                  header: str) -> ReportSheet:
+    """分析与建议: the prose."""
     s = ReportSheet(wb, fmt, "分析与建议", f"{name} {month_words(period.month)} 销售回顾：分析与建议", header)
     s.width.update({c: 11.0 for c in range(8)})       # prose across a portrait page at full size
     for title, texts in parts:

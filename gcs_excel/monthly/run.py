@@ -37,6 +37,7 @@ JSON_KEYS = ("customer", "name", "status", "cm", "mm", "volume", "boxes", "amoun
 
 @dataclass
 class Review:
+    """One review written: whose, where, and its row of the report."""
     customer: str
     name: str
     path: Path
@@ -45,6 +46,7 @@ class Review:
 
 @dataclass
 class MonthlyResult:
+    """What `gcs monthly` did: the reviews, every customer of the report, the layout."""
     month: str
     folder: Path
     reviews: list[Review] = field(default_factory=list)
@@ -60,6 +62,7 @@ class MonthlyResult:
 
     @property
     def exit_code(self) -> int:
+        """2 when a file could not be read, else 0."""
         return 2 if self.validation is not None and self.validation.unreadable else 0
 
     @property
@@ -69,6 +72,7 @@ class MonthlyResult:
                 "customers": len(self.customers)}
 
     def as_dict(self) -> dict:
+        """The result as --json prints it."""
         market = {k: self.market.get(k) for k in ("volume", "boxes", "amount", "mom", "yoy", "amount_mom",
                                                   "amount_yoy", "ytd")}
         return {

@@ -77,6 +77,7 @@ text_width = functools.lru_cache(maxsize=1 << 16)(excel_width)     # the same na
 
 @dataclass
 class Column:
+    """A table column: its title, where its value comes from, and how it is shown."""
     title: str
     value: Callable[[Any], Any] | str     # a key of the row dict, or a function of the row
     kind: str | Callable[[Any], str] = "text"     # a number format, or a function of the row giving one
@@ -92,6 +93,7 @@ class Formats(_Formats):
         self._cells: dict[tuple[str, str | None], Any] = {}
 
     def cell(self, kind: str, fill: str | None = None):
+        """A table cell's format for a number format kind, on a fill (bold) or not."""
         key = (kind, fill)
         f = self._cells.get(key)
         if f is None:
@@ -105,13 +107,16 @@ class Formats(_Formats):
 
     @property
     def head(self):
+        """A column title's format."""
         return self.header()
 
     @property
     def missing(self):
+        """The format of "—" (no value: a ratio without a base)."""
         return self.get(align="center", valign="top", border=1, border_color="#BFBFBF", font_color="#7F7F7F")
 
     def missing_on(self, fill: str | None):
+        """The format of "—" on a fill."""
         return self.missing if fill is None else self.get(align="center", valign="top", border=1,
                                                           border_color="#BFBFBF", bold=True, bg_color=fill)
 
