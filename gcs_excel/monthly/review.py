@@ -151,7 +151,8 @@ def terminal_sheet(wb, fmt: Formats, t: dict, c: dict, name: str, period: Period
                        f"分母不足 {base}（家门店或次采集）的比率不写，显示“—”")
     s.facts([("采集门店(家)", t["stores_surveyed"], "int"), ("有售价的采集(次)", t["observations"], "int"),
              ("其中偏离指导价(次)", t["off"], "int"), ("价格执行率", t["compliance"], "pct"),
-             ("零售价格指数", t["price_index"], "index")])
+             ("零售价格指数", t["price_index"], "index"),
+             ("指数计入的门店×规格(个)", t["index_base"], "int")])
     if not t["skus"]:
         s.text_row("本月没有采集到贵公司门店的品牌信息。")
         return s
