@@ -6,6 +6,7 @@ a review open in Excel, WPS or LibreOffice stops the run before it has changed a
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -101,6 +102,16 @@ def monthly(paths: Sequence[str | Path], month: str, out_dir: str | Path, *,
     result.validation = v.report
     if v.report.unreadable:
         return result
+    gc.freeze()         # the validated tables live to the end: the collector need not rescan them
+    try:
+        return _monthly(result, v, paths, month, cfg, customers, today, progress)
+    finally:
+        gc.unfreeze()
+
+
+def _monthly(result: MonthlyResult, v, paths, month: str, cfg: MonthlyConfig, customers: Sequence[str],
+             today: dt.date | None, progress: Progress | None) -> MonthlyResult:
+    folder = result.folder
     inputs = load_inputs(v, month)
     result.excluded = inputs.dept.excluded
     inputs.dept.require(("sales", "catalogue", "hq", "stores"), "月度分析", "：请和其他文件一起给出")
