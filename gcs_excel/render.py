@@ -164,21 +164,31 @@ def render_quotas(report, max_lines: int = 30) -> str:
 
 # --- monthly reviews -----------------------------------------------------------------------
 def render_monthly(result) -> str:
+    """The monthly run for the terminal: the department's month, every customer of the
+    report (those without a review marked with their status), and how the total is made up."""
     if result.validation is not None and result.validation.unreadable:
         return "\n".join(f"✗ {f.file}：无法读取 —— {f.read_error}" for f in result.validation.unreadable)
     m = result.market
     out = [f"{result.month} 销售回顾：{len(result.reviews)} 个集团客户，写在 {result.folder}/",
            f"全部门销量 {m['volume']:,.0f} 条（{m['boxes']:,.1f} 箱），环比 {signed_pct(m['mom'])}，"
            f"同比 {signed_pct(m['yoy'])}；销售额 {m['amount']:,.2f} 元", ""]
-    out.append(f"{pad('排名', 5)}{pad('客户编码', 9)}{pad('客户名称', 34)}{pad('销量(条)', 11, right=True)}"
-               f"{pad('环比', 9, right=True)}{pad('同比', 9, right=True)}{pad('达成率', 9, right=True)}")
-    for r in sorted(result.reviews, key=lambda r: r.summary.get("rank") or 0):
-        s = r.summary
+    out.append(f"{pad('排名', 5)}{pad('客户编码', 9)}{pad('客户名称', 34)}{pad('状态', 7)}{pad('销量(条)', 11, right=True)}"
+               f"{pad('环比', 9, right=True)}{pad('同比', 9, right=True)}{pad('达成率', 9, right=True)}  销售回顾")
+    written = {r.customer for r in result.reviews}
+    for s in sorted(result.customers, key=lambda r: (r["rank"], r["customer"])):
         volume = f"{s['volume']:,.0f}"
-        out.append(f"{pad(str(s.get('rank', '')), 5)}{pad(r.customer, 9)}{pad(r.name, 34)}"
+        out.append(f"{pad(str(s['rank']), 5)}{pad(s['customer'], 9)}{pad(s['name'] or '—', 34)}{pad(s['status'], 7)}"
                    f"{pad(volume, 11, right=True)}{pad(signed_pct(s['mom']), 9, right=True)}"
-                   f"{pad(signed_pct(s['yoy']), 9, right=True)}{pad(pct(s['attainment']), 9, right=True)}")
-    out += ["", f"部门销售报表：{result.report}"]
+                   f"{pad(signed_pct(s['yoy']), 9, right=True)}{pad(pct(s['attainment']), 9, right=True)}  "
+                   + ("已写" if s["customer"] in written else "本次没写" if s["review"] else "不写（状态不是正常）"))
+    reviewed = [s for s in result.customers if s["customer"] in written]
+    others = [s for s in result.customers if s["customer"] not in written]
+    d = result.department
+    out += ["", f"部门销售报表：{result.report}",
+            f"  合计 {d['volume']:,.0f} 条 = {len(reviewed)} 本销售回顾 {sum(s['volume'] for s in reviewed):,.0f} 条"
+            + (f" + 其他 {len(others)} 个客户 {sum(s['volume'] for s in others):,.0f} 条" if others else "")]
+    if result.internal:
+        out.append(f"  内部提示 {len(result.internal)} 条（没有拜访的门店、采集不足等）在报表的“内部提示”页，不发给客户")
     if result.excluded:
         out.append(f"有错误、没有计入的行：{len(result.excluded)} 行（用 gcs validate 查看）")
     out += [f"· {n}" for n in result.notes]

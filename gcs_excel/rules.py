@@ -48,24 +48,40 @@ class Rules:
         return frozenset(map(dt.date.fromisoformat, self.data["calendar"]["extra_workdays"]))
 
 
-def _merge(base: dict, override: dict, where: str) -> None:
+def merge_overrides(base: dict, override: dict, what: str = "规则文件", where: str = "") -> None:
+    """Put a department's overrides into base (a copy of the defaults), in place: only
+    keys that exist, each keeping its type; what names the file in messages."""
     for key, value in override.items():
         if key not in base:
-            raise ConfigError(f"规则文件里的「{where}{key}」不是已知的规则或设置（可用：{'、'.join(base)}）")
+            raise ConfigError(f"{what}里的「{where}{key}」不是已知的规则或设置（可用：{'、'.join(base)}）")
         if isinstance(base[key], dict):
             if not isinstance(value, dict):
-                raise ConfigError(f"规则文件里的「{where}{key}」应是一节 [{key}]")
-            _merge(base[key], value, f"{where}{key}.")
+                raise ConfigError(f"{what}里的「{where}{key}」应是一节 [{where}{key}]")
+            merge_overrides(base[key], value, what, f"{where}{key}.")
             continue
         expected = type(base[key])
+        if expected is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)            # 0 for 0.0 is what a person writes
         if expected is int and isinstance(value, bool) or not isinstance(value, expected):
-            raise ConfigError(f"规则文件里的「{where}{key}」应是{_TYPE_WORDS.get(expected, expected.__name__)}")
-        if expected is int and value < 0:
-            raise ConfigError(f"规则文件里的「{where}{key}」不能是负数")
+            raise ConfigError(f"{what}里的「{where}{key}」应是{_TYPE_WORDS.get(expected, expected.__name__)}")
+        if expected in (int, float) and value < 0:
+            raise ConfigError(f"{what}里的「{where}{key}」不能是负数")
         base[key] = value
 
 
-_TYPE_WORDS = {int: "整数", str: "文字", list: "列表", bool: "true 或 false"}
+def read_overrides(path: str | Path, what: str = "规则文件") -> dict[str, Any]:
+    """A department's override file (TOML), with a one-line Chinese error when it is
+    missing or malformed."""
+    path = Path(path)
+    try:
+        return tomllib.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"找不到{what} {path}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        raise ConfigError(f"{what} {path} 格式不对：{e}") from None
+
+
+_TYPE_WORDS = {int: "整数", float: "数字", str: "文字", list: "列表", bool: "true 或 false"}
 
 
 def load_rules(path: str | Path | None = None) -> Rules:
@@ -73,13 +89,7 @@ def load_rules(path: str | Path | None = None) -> Rules:
     if path is None:
         return Rules(data)
     path = Path(path)
-    try:
-        override = tomllib.loads(path.read_text("utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"找不到规则文件 {path}") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-        raise ConfigError(f"规则文件 {path} 格式不对：{e}") from None
-    _merge(data, override, "")
+    merge_overrides(data, read_overrides(path))
     for key in ("extra_holidays", "extra_workdays"):
         for value in data["calendar"][key]:
             try:

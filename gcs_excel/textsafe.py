@@ -52,22 +52,25 @@ def sheet_name(name: str) -> str:
     return _BAD_TITLE.sub("_", name)[:31].strip("'") or "Sheet1"
 
 
-def literal_title(title, text: str) -> None:
+def literal_title(title, text: str, chart=None) -> None:
     """Make an XlsxWriter chart or axis title (a ChartTitle, after set_title or
     set_x_axis) show text exactly: XlsxWriter reads anything like ``Sheet!A1`` as a cell
-    reference, which Excel would then follow."""
+    reference, which Excel would then follow. With the chart, the reference it noted for
+    that title is forgotten too (else the workbook looks it up, and warns, when it closes)."""
     if title is not None and title.formula:
+        if chart is not None:
+            chart.formula_ids.pop(title.formula.lstrip("="), None)
         title.name, title.formula, title.data_id = text, None, None
 
 
 def set_chart_title(chart, text: str, **options) -> None:
     """chart.set_title with a literal text."""
     chart.set_title({"name": text, **options})
-    literal_title(chart.title, text)
+    literal_title(chart.title, text, chart)
 
 
 def set_axis(chart, which: str, options: dict) -> None:
     """chart.set_x_axis / set_y_axis with a literal axis title (options["name"])."""
     getattr(chart, f"set_{which}_axis")(options)
     if options.get("name"):
-        literal_title(getattr(chart, f"{which}_axis").get("title"), options["name"])
+        literal_title(getattr(chart, f"{which}_axis").get("title"), options["name"], chart)

@@ -27,12 +27,13 @@ DIGIT_PIXELS = 8                    # the widest digit of 11-point 等线 at 96 
 CLIENT_MARGINS = {"left": 0.7, "right": 0.7, "top": 0.75, "bottom": 0.75}   # what a sheet without margins gets
 
 
-def new_workbook(path: str | Path) -> xlsxwriter.Workbook:
+def new_workbook(path: str | Path, **options: Any) -> xlsxwriter.Workbook:
     """An XlsxWriter workbook as every output of ours starts: Chinese default font, text
-    never turned into formulas, numbers or links, repeatable metadata."""
+    never turned into formulas, numbers or links, repeatable metadata. options: more
+    XlsxWriter options (in_memory=True for many small workbooks: no temporary files)."""
     wb = xlsxwriter.Workbook(str(path), {
         "default_format_properties": {"font_name": FONT, "font_size": 11},
-        "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False,
+        "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False, **options,
     })
     wb.set_properties({"created": CREATED, "author": "gcs_excel", "company": ""})
     return wb

@@ -38,7 +38,17 @@ SALES = [  # month, customer, licence, sku, volume, amount
     ("2026-01", "JT0001", "430102200001", "甲(硬)", 15, 1500), ("2026-01", "JT0001", "430102200001", "乙(软)", 5, 400),
     ("2026-01", "JT0001", "430102200002", "甲(硬)", 2, 200), ("2026-01", "JT0002", "430102200003", "甲(硬)", 9, 900),
     ("2026-01", "JT0003", "430102200004", "甲(硬)", 5, 500), ("2026-01", "JT0003", "430102200004", "新(中支)", 2, 400),
+    # JT0001's stores 5-8 (store 9 sells nothing: its sales are unknown), JT0002's Spring Festival month of
+    # 2025, and the paused customer JT0004 whose 7 条 still count in the department's total
+    ("2025-01", "JT0002", "430102200003", "乙(软)", 6, 480), ("2025-12", "JT0001", "430102200005", "甲(硬)", 20, 2000),
+    ("2026-01", "JT0001", "430102200005", "甲(硬)", 6, 600), ("2026-01", "JT0001", "430102200005", "乙(软)", 3, 240),
+    ("2026-01", "JT0001", "430102200006", "甲(硬)", 4, 400), ("2026-01", "JT0001", "430102200007", "甲(硬)", 3, 300),
+    ("2026-01", "JT0001", "430102200008", "乙(软)", 2, 160), ("2026-01", "JT0004", "430102200011", "乙(软)", 7, 560),
 ]
+# 品牌采集 of JT0001 in 2026-01 (刘洋): licence number (its last digits), SKU, on shelf, price, stock
+OBSERVATIONS = [(1, "甲(硬)", "是", 126.0, 40), (2, "甲(硬)", "否", None, 0), (5, "甲(硬)", "是", 135.0, 60),
+                (6, "甲(硬)", "否", None, 0), (7, "甲(硬)", "否", None, 0), (8, "甲(硬)", "是", 120.0, None),
+                (1, "乙(软)", "是", 100.0, 4), (8, "乙(软)", "是", 90.0, 6), (9, "乙(软)", "是", 92.0, 5)]
 CATALOGUE = [
     {"sku": "甲(硬)", "brand": "甲", "price_class": "一类", "wholesale_price": 100.0, "retail_guide": 120.0,
      "scarce": "是", "new": "否"},
@@ -133,25 +143,25 @@ def monthly_files(specs, tmp_path_factory):
     tpl = specs.template
     sales = write_sales_csv([dict(zip(("month", "customer", "licence", "sku", "volume", "amount"), r))
                              for r in SALES], d / "销售数据.csv")
-    hq = [dict(HQ, code=f"JT000{k}", name=name, cm=cm, buyer_email=f"buyer{k}@example.cn")
-          for k, name, cm in ((1, "甲连锁有限公司", "刘洋"), (2, "乙超市有限公司", "陈静"), (3, "丙便利有限公司", "陈静"))]
-    stores = [{"licence": f"43010220000{k}", "customer": c, "name": f"店{k}", "category": "便利店",
+    hq = [dict(HQ, code=f"JT000{k}", name=name, cm=cm, buyer_email=f"buyer{k}@example.cn", status=status)
+          for k, name, cm, status in ((1, "甲连锁有限公司", "刘洋", "正常"), (2, "乙超市有限公司", "陈静", "正常"),
+                                      (3, "丙便利有限公司", "陈静", "正常"), (4, "丁商贸有限公司", "陈静", "暂停"))]
+    stores = [{"licence": f"4301022000{k:02d}", "customer": c, "name": f"店{k}", "category": "便利店",
                "address": f"长沙市芙蓉区八一路{k}号", "area": "芙蓉片区", "contact": "陈", "phone": "13807315678",
-               "monthly_volume": 10, "cm": cm, "status": "正常"}
-              for k, c, cm in ((1, "JT0001", "刘洋"), (2, "JT0001", "刘洋"), (3, "JT0002", "陈静"), (4, "JT0003", "陈静"))]
+               "monthly_volume": 10, "cm": cm, "status": "暂停" if c == "JT0004" else "正常"}
+              for k, c, cm in ((1, "JT0001", "刘洋"), (2, "JT0001", "刘洋"), (3, "JT0002", "陈静"), (4, "JT0003", "陈静"),
+                               (5, "JT0001", "刘洋"), (6, "JT0001", "刘洋"), (7, "JT0001", "刘洋"), (8, "JT0001", "刘洋"),
+                               (9, "JT0001", "刘洋"), (11, "JT0004", "陈静"))]
     staff = [{"staff_no": "01", "name": "王建国", "role": "市场经理", "email": "wjg@cs-tobacco.cn"},
              {"staff_no": "02", "name": "刘洋", "role": "客户经理", "email": "ly@cs-tobacco.cn"},
              {"staff_no": "03", "name": "陈静", "role": "客户经理", "email": "cj@cs-tobacco.cn"}]
-    targets = [{"month": MONTHLY_MONTH, "customer": "JT0001", "target_volume": 20},
-               {"month": MONTHLY_MONTH, "customer": "JT0002", "target_volume": 0}]
-    visits = [{"date": dt.date(2026, 1, 9), "person": "刘洋", "role": "客户经理", "target_type": "卖场",
-               "target_code": "430102200001", "scarce_notice": "是"}]
-    obs = [{"date": dt.date(2026, 1, 9), "person": "刘洋", "licence": "430102200001", "sku": "甲(硬)",
-            "on_shelf": "是", "retail_price": 126.0, "stock": 10},
-           {"date": dt.date(2026, 1, 9), "person": "刘洋", "licence": "430102200001", "sku": "乙(软)",
-            "on_shelf": "是", "retail_price": 100.0, "stock": 4},
-           {"date": dt.date(2026, 1, 12), "person": "刘洋", "licence": "430102200002", "sku": "甲(硬)",
-            "on_shelf": "否", "stock": 0}]
+    targets = [{"month": f"2026-{m:02d}", "customer": "JT0001", "target_volume": 20} for m in range(1, 13)]
+    targets.append({"month": MONTHLY_MONTH, "customer": "JT0002", "target_volume": 0})
+    visited = (1, 2, 5, 6, 7, 8, 9)          # every store of JT0001 (JT0002's and JT0003's stores are not visited)
+    visits = [{"date": dt.date(2026, 1, 8 + n), "person": "刘洋", "role": "客户经理", "target_type": "卖场",
+               "target_code": f"4301022000{k:02d}", "scarce_notice": "是"} for n, k in enumerate(visited)]
+    obs = [{"date": dt.date(2026, 1, 8 + visited.index(k)), "person": "刘洋", "licence": f"4301022000{k:02d}", "sku": sku,
+            "on_shelf": on, "retail_price": price, "stock": stock} for k, sku, on, price, stock in OBSERVATIONS]
     return [sales,
             write_workbook(tpl("catalogue"), d / "卷烟规格.xlsx", data={"catalogue": CATALOGUE}),
             write_workbook(tpl("hq"), d / "总部档案.xlsx", data={"hq": hq}),

@@ -456,3 +456,28 @@ def test_drafts_open_as_drafts(folder, monthly_files, tmp_path):
     result = send_reviews(monthly_files, MONTHLY_MONTH, folder, eml_dir=tmp_path / "eml")
     msg = email.message_from_bytes(result.drafts[0].read_bytes(), policy=policy.default)
     assert msg["X-Unsent"] == "1"         # Outlook opens it ready to send
+
+
+def test_no_emailed_attachment_holds_internal_findings(folder, monthly_files, monthly_result, tmp_path):
+    """Every attachment that would be mailed, opened and read like its reader: cells, chart
+    titles, page headers. None holds the department's internal findings (stores not visited,
+    who should visit, thin data) or the department report."""
+    import re
+    import zipfile
+
+    internal = [n.detail for n in monthly_result.internal]
+    assert any("没有拜访记录" in d for d in internal)        # there is something to keep in
+    result = send_reviews(monthly_files, MONTHLY_MONTH, folder, eml_dir=tmp_path / "eml")
+    assert len(result.drafts) == len(monthly_result.reviews)
+    for draft in result.drafts:
+        msg = email.message_from_bytes(draft.read_bytes(), policy=policy.default)
+        for att in msg.iter_attachments():
+            assert att.get_filename().startswith("销售回顾_"), att.get_filename()
+            with zipfile.ZipFile(io.BytesIO(att.get_content())) as z:
+                xml = "".join(z.read(n).decode("utf-8", "replace") for n in z.namelist() if n.endswith(".xml"))
+            seen = " ".join(re.findall(r"<(?:t|a:t|c:v|oddHeader|oddFooter)[^>]*>([^<]*)</", xml))
+            seen += " ".join(re.findall(r'<sheet name="([^"]+)"', xml))
+            for marker in ("拜访", "客户经理", "内部", "采集不足", "没有销售数据"):
+                assert marker not in seen, (att.get_filename(), marker)
+            for detail in internal:
+                assert detail not in seen, (att.get_filename(), detail)

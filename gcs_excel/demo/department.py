@@ -10,6 +10,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..festivals import spring_festival_in
 from ..spec import Specs, load_specs
 from ..templates import bundled_catalogue
 from ..values import month_of, months_ending, shift_month
@@ -232,7 +233,7 @@ class _Builder:
             weights = [self.rng.uniform(0.5, 2.0) for _ in stocked]
             trend = self.rng.uniform(-0.02, 0.03)
             for k, month in enumerate(months):
-                season = 1.35 if month.endswith(("-01", "-02")) else 1.1 if month.endswith("-09") else 1.0
+                season = 1.35 if spring_festival_in(month) else 1.1 if month.endswith("-09") else 1.0
                 for sku, w in zip(stocked, weights):
                     if sku["sku"] == NEW_PRODUCT and month < launch:
                         continue
@@ -249,6 +250,12 @@ class _Builder:
             {"month": m, "customer": h["code"],
              "target_volume": round(per_hq.get((m, h["code"]), 0) * self.rng.uniform(0.92, 1.1), -1)}
             for m in months for h in self.dep["hq"]
+        ]
+        rest = [shift_month(self.month, k) for k in range(1, 13 - int(self.month[5:]))]
+        self.dep.tables["targets"] += [     # the rest of the year's targets, from the same month last year
+            {"month": m, "customer": h["code"],
+             "target_volume": round(per_hq.get((shift_month(m, -12), h["code"]), 0) * self.rng.uniform(1.0, 1.1), -1)}
+            for m in rest for h in self.dep["hq"]
         ]
 
 

@@ -14,11 +14,14 @@ from ..dept import NEEDED, Department, load_department
 from ..spec import load_specs
 from ..validate import Validation
 from ..values import month_of
-from .analysis import Observation, Sku
+from .analysis import Observation, Sku, sales_table
+
+SALES = ("month", "customer", "licence", "sku", "volume", "amount")
 
 
 @dataclass
 class MonthlyInputs:
+    """Everything the monthly review reads, from the validated files."""
     month: str
     sales: pd.DataFrame
     catalogue: dict[str, Sku]
@@ -27,9 +30,12 @@ class MonthlyInputs:
     observations: dict[str, list[Observation]] = field(default_factory=dict)     # customer -> list
     visited: set[str] | None = None        # licences visited this month; None without a visit log
     has_terminal: bool = False             # visit data was given
+    hq_status: dict[str, str] = field(default_factory=dict)       # customer code -> 状态 label
+    store_status: dict[str, str] = field(default_factory=dict)    # licence -> 状态 label
 
 
 def load_inputs(v: Validation, month: str) -> MonthlyInputs:
+    """The review's inputs for month from a validation: rows with errors left out."""
     specs = load_specs()
     dept = load_department(v, specs)
     cat_spec = specs.sheet("catalogue")
@@ -44,7 +50,7 @@ def load_inputs(v: Validation, month: str) -> MonthlyInputs:
                     r["sku"], r.get("brand") or "", pc, classes.index(pc) if pc in classes else len(classes),
                     float(r.get("wholesale_price") or 0), float(r.get("retail_guide") or 0),
                     r.get("scarce") == yes["scarce"], r.get("new") == yes["new"])
-    sales = v.frame("sales")
+    sales = _sales(v)
     targets: dict[tuple[str, str], float] = {}
     for t in v.tables_of("targets"):
         for r in t.records():
@@ -69,4 +75,29 @@ def load_inputs(v: Validation, month: str) -> MonthlyInputs:
     visited = ({x.code for x in dept.visits if x.kind == "store" and month_of(x.date) == month}
                if any(len(t) for t in v.tables_of("visits")) else None)
     has_terminal = "visits" in dept.present or "observations" in dept.present
-    return MonthlyInputs(month, sales, catalogue, dept, targets, dict(observations), visited, has_terminal)
+    hq_status = {r["code"]: r["status"] for t in v.tables_of("hq") for r in t.records(needed=NEEDED["hq"])
+                 if r.get("code") and r.get("status")}
+    store_status = {r["licence"]: r["status"] for t in v.tables_of("stores") for r in t.records(needed=NEEDED["stores"])
+                    if r.get("licence") and r.get("status")}
+    return MonthlyInputs(month, sales, catalogue, dept, targets, dict(observations), visited, has_terminal,
+                         hq_status, store_status)
+
+
+def _sales(v: Validation) -> pd.DataFrame:
+    """The valid sales rows of every sales table given, straight from the validated
+    columns into the cube's table (no intermediate frame of Python objects; one table
+    without errors is read in place, not copied)."""
+    tables = v.tables_of("sales")
+    columns: dict[str, list] = {f: [] for f in SALES}
+    for t in tables:
+        n = len(t.rows)
+        bad = t.bad_rows()
+        for f in SALES:
+            values = t.values.get(f) or [None] * n
+            if bad:
+                values = [x for i, x in enumerate(values) if i not in bad]
+            if len(tables) == 1:
+                columns[f] = values
+            else:
+                columns[f].extend(values)
+    return sales_table(*(columns[f] for f in SALES))

@@ -9,6 +9,7 @@ _UNSAFE = re.compile(r'[\\/:*?"<>|\r\n\t]+')
 
 
 def month_words(month: str) -> str:
+    """2026-10 as 2026年10月."""
     y, m = month.split("-")
     return f"{y}年{int(m)}月"
 
@@ -19,8 +20,10 @@ def review_filename(name: str, month: str) -> str:
 
 
 def manifest_name(month: str) -> str:
+    """The list of the month's reviews that gcs mail reads."""
     return f"销售回顾_{month}_清单.json"
 
 
 def report_name(month: str) -> str:
+    """The department report's file name."""
     return f"销售报表_{month}.xlsx"

@@ -1,58 +1,69 @@
 """分析与建议: the review's prose in the regulation's three parts (the market; the
-customer's last period; suggestions), every sentence built from the numbers. A sentence
-whose numbers are missing is left out, never filled with words."""
+customer's last period; suggestions). Every sentence is built from the numbers; a
+sentence whose numbers are missing, or rest on too small a base, is left out, never
+filled with words. Suggestions come from the findings through the rule table
+(monthly.toml), so each names the data that triggered it."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from ..render import pct
-from .analysis import falling
-
-HIGH_COVER_DAYS = 45      # stock above this many days of sales: suggest ordering less
-LOW_COVER_DAYS = 7        # below this: suggest restocking
-LOW_DISTRIBUTION = 0.6    # a scarce or new SKU on fewer shelves than this: suggest placing it
-MIN_VOLUME_FOR_TREND = 10  # SKUs with fewer cartons than this are not called growing or falling
+from ..festivals import known_year, spring_festival_in, spring_festivals
+from .analysis import Period
+from .config import Finding, MonthlyConfig
+from .findings import movers
+from .words import cartons, month_day, pct, signed, yuan
 
 
-# --- how numbers read in Chinese prose ---------------------------------------------
-def signed(x: float | None) -> str:
-    if x is None:
-        return "—"
-    if abs(x) < 0.0005:
-        return "持平"
-    return f"{'+' if x > 0 else '−'}{abs(x):.1%}"
-
-
-def cartons(x: float) -> str:
-    return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.1f}"
-
-
-def yuan(x: float | None) -> str:
-    if x is None:
-        return "—"
-    return f"{x / 10000:,.2f} 万元" if abs(x) >= 10000 else f"{x:,.2f} 元"
-
-
-def _change_words(mom: float | None, yoy: float | None) -> str:
+def _change_words(mom: float | None, yoy: float | None, data: dict[str, Any]) -> str:
     parts = []
-    parts.append(f"环比{signed(mom)}" if mom is not None else "上月没有销量，无法算环比")
-    parts.append(f"同比{signed(yoy)}" if yoy is not None else "去年同月没有销量，无法算同比")
-    return "，".join(parts)
+    if mom is not None:
+        parts.append(f"环比{signed(mom)}")
+    elif data.get("prev_given", True):
+        parts.append("上月没有销量，无法算环比")
+    if yoy is not None:
+        parts.append(f"同比{signed(yoy)}")
+    elif data.get("last_year_given", True):
+        parts.append("去年同月没有销量，无法算同比")
+    return "，".join(parts) or "所给数据没有上月和去年同月，无法算环比、同比"
 
 
-def _movers(skus: list[dict[str, Any]], n: int = 2) -> tuple[list[dict], list[dict]]:
-    """Growing and falling SKUs among those with enough volume and a previous month."""
-    ranked = [s for s in skus if s["mom"] is not None and max(s["volume"], s["volume"] - s["change"]) >= MIN_VOLUME_FOR_TREND]
-    up = sorted((s for s in ranked if s["mom"] > 0), key=lambda s: (-s["mom"], s["sku"]))[:n]
-    down = sorted((s for s in ranked if s["mom"] < 0), key=lambda s: (s["mom"], s["sku"]))[:n]
-    return up, down
+def festival_sentence(month: str, base: str, change: float | None, cfg: MonthlyConfig, what: str) -> str | None:
+    """A sentence naming the Spring Festival when exactly one of the two months (this one
+    and base: the same month last year for 同比, the previous month for 环比) holds it and
+    the change goes the way the festival pushes it, by at least season_change."""
+    if change is None or not (known_year(int(month[:4])) and known_year(int(base[:4]))):
+        return None
+    now, then = spring_festival_in(month), spring_festival_in(base)
+    yoy = what == "同比"
+    if now and not then and change >= cfg.season_change:
+        before = spring_festivals()[int(base[:4])]
+        other = f"去年同月没有春节（去年春节在{month_day(before)}）" if yoy else "上月没有春节"
+        return f"{what}{signed(change)}里有春节的因素：今年春节在本月（{month_day(now)}），{other}。"
+    if then and not now and change <= -cfg.season_change:
+        this_year = spring_festivals()[int(month[:4])]
+        other = f"去年同月有春节（{then.year}年{month_day(then)}）" if yoy else f"上月有春节（{month_day(then)}）"
+        later = f"（今年春节在{month_day(this_year)}）" if yoy else ""
+        return f"{what}{signed(change)}里有春节的因素：{other}，本月没有{later}。"
+    return None
 
 
-def market_part(m: dict[str, Any], month_words: str) -> list[str]:
-    out = [f"{month_words}全部门卷烟销量 {cartons(m['volume'])} 条（{m['boxes']:,.1f} 箱），"
-           f"{_change_words(m['mom'], m['yoy'])}；销售额 {yuan(m['amount'])}，"
-           f"{_change_words(m['amount_mom'], m['amount_yoy'])}。"]
+def _seasons(data: dict[str, Any], period: Period, cfg: MonthlyConfig) -> list[str]:
+    out = []
+    for base, change, what in ((period.last_year, data["yoy"], "同比"), (period.prev, data["mom"], "环比")):
+        s = festival_sentence(period.month, base, change, cfg, what)
+        if s:
+            out.append(s)
+    return out
+
+
+def market_part(m: dict[str, Any], words: str, period: Period, cfg: MonthlyConfig) -> list[str]:
+    """一、the department's month: volume, price classes, movers, new products."""
+    out = [f"{words}全部门卷烟销量 {cartons(m['volume'])} 条（{m['boxes']:,.1f} 箱），"
+           f"{_change_words(m['mom'], m['yoy'], m)}；销售额 {yuan(m['amount'])}"
+           + (f"，{_change_words(m['amount_mom'], m['amount_yoy'], m)}" if m["amount_mom"] is not None
+              or m["amount_yoy"] is not None else "") + "。"]
+    out += _seasons(m, period, cfg)
     classes = [c for c in m["classes"] if c["share"]]
     if classes:
         text = "、".join(f"{c['price_class']}占 {pct(c['share'])}" for c in classes)
@@ -64,7 +75,7 @@ def market_part(m: dict[str, Any], month_words: str) -> list[str]:
             if abs(diff) >= 0.05:
                 sentence += f"；{c['price_class']}占比较上月{'上升' if diff > 0 else '下降'} {abs(diff):.1f} 个百分点"
         out.append(sentence + "。")
-    up, down = _movers(m["top_skus"])
+    up, down = movers(m["top_skus"], cfg, 2)
     if up or down:
         parts = []
         if up:
@@ -81,13 +92,15 @@ def market_part(m: dict[str, Any], month_words: str) -> list[str]:
     return out
 
 
-def customer_part(c: dict[str, Any], name: str, month_words: str, store_names: dict[str, str],
-                  terminal: dict[str, Any] | None) -> list[str]:
-    out = [f"{name}{month_words}销量 {cartons(c['volume'])} 条（{c['boxes']:,.1f} 箱），"
-           f"{_change_words(c['mom'], c['yoy'])}；销售额 {yuan(c['amount'])}"
+def customer_part(c: dict[str, Any], name: str, words: str, period: Period, store_names: dict[str, str],
+                  terminal: dict[str, Any] | None, cfg: MonthlyConfig) -> list[str]:
+    """二、the customer's month: volume, target, classes, SKUs, stores, the terminal."""
+    out = [f"{name}{words}销量 {cartons(c['volume'])} 条（{c['boxes']:,.1f} 箱），"
+           f"{_change_words(c['mom'], c['yoy'], c)}；销售额 {yuan(c['amount'])}"
            + (f"，条均价 {c['avg_price']:,.2f} 元" if c["avg_price"] is not None else "")
            + (f"（上月 {c['avg_price_prev']:,.2f} 元）" if c["avg_price_prev"] is not None and c["avg_price"] is not None else "")
            + "。"]
+    out += _seasons(c, period, cfg)
     if c["target"]:
         gap = c["volume"] - c["target"]
         out.append(f"本月目标 {cartons(c['target'])} 条，完成 {pct(c['attainment'])}"
@@ -103,82 +116,50 @@ def customer_part(c: dict[str, Any], name: str, month_words: str, store_names: d
     if skus and skus[0]["volume"] > 0:
         top = skus[0]
         sentence = f"销量最大的规格是 {top['sku']}（{cartons(top['volume'])} 条，占 {pct(top['share'])}）"
-        up, down = _movers(skus, 1)
-        if up:
-            sentence += f"；增长最多的是 {up[0]['sku']}（环比{signed(up[0]['mom'])}）"
-        if down:
-            sentence += f"；下降最多的是 {down[0]['sku']}（环比{signed(down[0]['mom'])}）"
+        up, down = movers(skus, cfg, 1)
+        for label, moved in (("增长最多", up), ("下降最多", down)):
+            if moved and moved[0] is top:
+                sentence += f"，环比{signed(top['mom'])}，也是{label}的规格"
+            elif moved:
+                sentence += f"；{label}的是 {moved[0]['sku']}（环比{signed(moved[0]['mom'])}）"
         out.append(sentence + "。")
-    stores = c["stores"]
-    if stores and stores[0]["volume"] > 0:
-        best = stores[0]
-        sentence = (f"{len(stores)} 家门店中，{store_names.get(best['licence'], best['licence'])} 销量最高"
+    selling = [s for s in c["stores"] if s["volume"] > 0]
+    if selling:
+        best = selling[0]
+        sentence = (f"本月有销量的 {len(selling)} 家门店中，{store_names.get(best['licence'], best['licence'])} 销量最高"
                     f"（{cartons(best['volume'])} 条）")
-        fell = falling(stores, 2)
-        if fell:
-            sentence += "；下降最多的是" + "、".join(
-                f"{store_names.get(s['licence'], s['licence'])}（减少 {cartons(-s['change'])} 条，环比{signed(s['mom'])}）"
-                for s in fell)
+        if c["sell_rate"] is not None:
+            sentence += f"；{c['active_stores']} 家正常营业的门店里 {c['selling_stores']} 家有销量（动销率 {pct(c['sell_rate'])}）"
         out.append(sentence + "。")
     if terminal and terminal["stores_surveyed"]:
-        t = terminal
-        sentence = f"本月走访采集了 {t['stores_surveyed']} 家门店：价格执行率 {pct(t['compliance'])}"
-        if t["price_index"] is not None:
-            sentence += f"，零售价格指数 {t['price_index']:.1f}"
-        low = [s for s in t["skus"] if s["distribution"] is not None]
-        if low:
-            worst = min(low, key=lambda s: (s["distribution"], s["sku"]))
-            sentence += f"；铺货率最低的规格是 {worst['sku']}（{pct(worst['distribution'])}）"
-        out.append(sentence + "。")
-    if terminal is not None and terminal["not_visited"]:
-        names = "、".join(s["name"] for s in terminal["not_visited"][:5])
-        more = f"等 {len(terminal['not_visited'])} 家" if len(terminal["not_visited"]) > 5 else ""
-        out.append(f"本月没有拜访记录的门店：{names}{more}。")
+        out.append(_terminal_sentence(terminal, cfg))
     return out
 
 
-def suggestions(c: dict[str, Any], m: dict[str, Any], store_names: dict[str, str],
-                terminal: dict[str, Any] | None) -> list[str]:
-    out = []
-    fell = falling(c["stores"], 3)
-    if fell:
-        out.append("重点关注" + "、".join(store_names.get(s["licence"], s["licence"]) for s in fell)
-                   + "：销量分别减少 " + "、".join(f"{cartons(-s['change'])} 条" for s in fell)
-                   + "，建议了解原因（缺货、陈列、周边竞争），据实调整要货。")
-    if c["target"] and c["attainment"] is not None and c["attainment"] < 1:
-        up, _ = _movers(c["top_skus"], 2)
-        lean = f"，要货可向{'、'.join(s['sku'] for s in up)}等增长规格倾斜" if up else ""
-        out.append(f"本月目标完成 {pct(c['attainment'])}，比目标少 {cartons(c['target'] - c['volume'])} 条{lean}。")
-    mine = {s["sku"]: s for s in c["top_skus"]}
-    market_up, _ = _movers(m["top_skus"], 3)
-    for s in market_up:
-        own = mine.get(s["sku"])
-        if own is None or own["volume"] == 0:
-            out.append(f"{s['sku']} 在全部门环比{signed(s['mom'])}，贵公司本月还没有销售，可考虑引进。")
-        elif own["mom"] is not None and own["mom"] < s["mom"]:
-            out.append(f"{s['sku']} 在全部门环比{signed(s['mom'])}，贵公司环比{signed(own['mom'])}，可加大推荐。")
-    if terminal:
-        skus = terminal["skus"]
-        for s in skus:
-            if (s["scarce"] or s["new"]) and s["distribution"] is not None and s["distribution"] < LOW_DISTRIBUTION:
-                kind = "紧俏规格" if s["scarce"] else "新品"
-                out.append(f"{kind} {s['sku']} 铺货率只有 {pct(s['distribution'])}（{s['stores_stocking']}/"
-                           f"{s['stores_surveyed']} 家调查门店上柜），建议在未上柜的门店补上。")
-        off = [s for s in skus if s["compliance"] is not None and s["compliance"] < 1 and s["avg_price"] is not None]
-        if off:
-            out.append("这些规格有采集到的售价偏离指导价超过 5%：" + "、".join(
-                f"{s['sku']} {s['observations'] - s['compliant']} 次（平均 {s['avg_price']:,.2f} 元，"
-                f"指导价 {s['guide']:,.2f} 元）" for s in off) + "，请按指导价销售。")
-        high = [s for s in skus if s["days_of_cover"] is not None and s["days_of_cover"] > HIGH_COVER_DAYS]
-        if high:
-            out.append("库存偏高、建议控制进货的规格：" + "、".join(
-                f"{s['sku']}（库存 {cartons(s['stock'])} 条，可销 {s['days_of_cover']:.0f} 天）" for s in high) + "。")
-        low = [s for s in skus if s["days_of_cover"] is not None and s["days_of_cover"] < LOW_COVER_DAYS]
-        if low:
-            out.append(f"库存不够 {LOW_COVER_DAYS} 天销售、建议及时补货的规格：" + "、".join(
-                f"{s['sku']}（可销 {s['days_of_cover']:.1f} 天）" for s in low) + "。")
-        if terminal["not_visited"]:
-            out.append(f"{len(terminal['not_visited'])} 家门店本月没有拜访记录，客户经理下月优先安排拜访。")
+def _terminal_sentence(t: dict[str, Any], cfg: MonthlyConfig) -> str:
+    sentence = f"本月走访采集了 {t['stores_surveyed']} 家门店、{t['observations']} 次售价"
+    if t["compliance"] is not None:
+        sentence += (f"：价格执行率 {pct(t['compliance'])}（{t['observations'] - t['off']}/{t['observations']} 次"
+                     f"与指导价相差不超过 {cfg.price_tolerance:.0%}）")
+    elif t["off"]:
+        sentence += f"，其中 {t['off']} 次与指导价相差超过 {cfg.price_tolerance:.0%}"
+    if t["price_index"] is not None:
+        sentence += f"，零售价格指数 {t['price_index']:.1f}"
+    rated = [s for s in t["skus"] if s["distribution"] is not None]
+    if rated:
+        worst = min(rated, key=lambda s: (s["distribution"], s["sku"]))
+        sentence += f"；铺货率最低的规格是 {worst['sku']}（{pct(worst['distribution'])}，{worst['on_shelf']}/{worst['surveyed']} 家）"
+    return sentence + "。"
+
+
+def suggestions(c: dict[str, Any], terminal: dict[str, Any] | None, findings: list[Finding],
+                cfg: MonthlyConfig) -> list[str]:
+    """三、the suggestions: one sentence per rule the findings set off (monthly.toml)."""
+    out = [text for _, text in cfg.advise(findings)]
     if not out:
-        out.append("本月门店销量、目标、价格和库存都没有发现需要调整的地方，保持现有做法。")
+        checked = ["门店销量"] + (["目标"] if c["target"] else [])
+        if terminal and any(s["distribution"] is not None or s["days_of_cover"] is not None or s["compliance"] is not None
+                            for s in terminal["skus"]):
+            checked.append("采集到的铺货、价格和库存")
+        out.append(f"本月{'、'.join(checked)}都没有发现需要调整的地方，保持现有做法。")
     return out
