@@ -291,9 +291,13 @@ def plan(files: tuple[Path, ...], month: str, person: str | None, everyone: bool
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="销售回顾和销售报表写到这个文件夹。")
 @click.option("--customer", "customers", multiple=True, help="只做这个客户（客户编码），可重复。默认全部正常客户。")
-@click.option("--json", "as_json", is_flag=True, help="输出 JSON：{\"month\", \"customers\": [...]}。")
+@click.option("--json", "as_json", is_flag=True,
+              help="输出 JSON：{\"month\", \"customers\": [...], \"department\": {...}}。")
+@click.option("--config", "config", type=click.Path(dir_okay=False, path_type=Path),
+              help="部门自己的分析设置（TOML），覆盖 gcs_excel/monthly.toml 里的门槛和建议措辞。")
 @_help
-def monthly(files: tuple[Path, ...], month: str, out_dir: Path, customers: tuple[str, ...], as_json: bool) -> None:
+def monthly(files: tuple[Path, ...], month: str, out_dir: Path, customers: tuple[str, ...], as_json: bool,
+            config: Path | None) -> None:
     """每个集团客户一本月度销售回顾，外加部门销售报表。
 
     FILE 是销售数据（xlsx 或订货系统导出的 CSV，UTF-8 或 GBK，可以多个文件、多个月份）、卷烟规格、
@@ -306,7 +310,7 @@ def monthly(files: tuple[Path, ...], month: str, out_dir: Path, customers: tuple
     from .monthly.run import monthly as run
     from .render import render_monthly, to_json
 
-    result = run(list(files), month, out_dir, customers=customers, progress=_progress("写销售回顾"))
+    result = run(list(files), month, out_dir, customers=customers, config=config, progress=_progress("写销售回顾"))
     click.echo(to_json(result.as_dict()) if as_json else render_monthly(result))
     sys.exit(result.exit_code)
 

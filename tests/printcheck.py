@@ -242,6 +242,22 @@ def measured_scale(printed: _Page, full: list[_Page]) -> float | None:
     return round(statistics.median(ratios) * 100, 1) if ratios else None
 
 
+def column_texts(pdf: str | Path) -> list[str]:
+    """The text of a printed table column by column: on every page, the words that start at
+    the same left edge (a left-aligned column, its wrapped lines included) joined top to
+    bottom. A cell's text wrapped over lines reads whole here, where a plain text
+    extraction interleaves it with the cells beside it."""
+    html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    out = []
+    for body in re.findall(r"<page [^>]*>(.*?)</page>", html, re.S):
+        columns: dict[int, list[tuple[float, str]]] = {}
+        for x0, y0, t in re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="[\d.]+">(.*?)</word>', body):
+            columns.setdefault(round(float(x0) / 3), []).append((float(y0), unescape(t)))
+        out += ["".join(t for _, t in sorted(words)) for _, words in sorted(columns.items())]
+    return out
+
+
 def print_sheets(office: LibreOffice, books: list[Path], work: Path,
                  only: Mapping[Path, Collection[str]] | None = None) -> list[SheetPrint]:
     """Every visible sheet of every workbook (of a book in only, the sheets named there),

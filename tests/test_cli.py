@@ -124,3 +124,25 @@ def test_generated_docs_are_current(name, text):
 def test_module_entry_point():
     r = subprocess.run([sys.executable, "-m", "gcs_excel", "--version"], capture_output=True, text=True)
     assert r.returncode == 0 and r.stdout.startswith("gcs ")
+
+
+def test_monthly_takes_a_departments_config(monthly_files, tmp_path):
+    """--config overrides monthly.toml: a smaller minimum base states a rate the default keeps
+    back; a key monthly.toml has not is one clear line, exit 2."""
+    import json
+
+    from .conftest import MONTHLY_MONTH
+
+    def distribution(*extra):
+        r = run("monthly", "--month", MONTHLY_MONTH, "--out", tmp_path / "out", "--json", *extra, *monthly_files)
+        assert r.exit_code == 0, r.output
+        data = json.loads(r.output)
+        return {d["sku"]: d["rate"] for c in data["customers"] if c["customer"] == "JT0001" for d in c["distribution"]}
+
+    assert distribution()["乙(软)"] is None                # seen in 3 stores: below the default base of 5
+    mine = tmp_path / "我们的设置.toml"
+    mine.write_text("[thresholds]\nmin_base = 2\n", "utf-8")
+    assert distribution("--config", mine)["乙(软)"] == 1.0
+    mine.write_text("[thresholds]\nmin_bass = 2\n", "utf-8")
+    r = run("monthly", "--month", MONTHLY_MONTH, "--out", tmp_path / "out", "--config", mine, *monthly_files)
+    assert r.exit_code == 2 and len(r.output.strip().splitlines()) == 1 and "min_bass" in r.output, r.output

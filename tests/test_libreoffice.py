@@ -15,7 +15,7 @@ from gcs_excel.validate import validate
 from gcs_excel.xlsx_style import MIN_SCALE
 
 from .conftest import MONTH, TODAY, flat
-from .printcheck import LibreOffice, SheetPrint, predicted_scale, print_sheets
+from .printcheck import LibreOffice, SheetPrint, column_texts, predicted_scale, print_sheets
 
 pytestmark = pytest.mark.libreoffice
 
@@ -160,13 +160,38 @@ def _readable(printed, kind: str) -> list[str]:
     return [str(p) for p in sheets if p.scale is None or p.scale < MIN_SCALE or not p.one_page_wide]
 
 
-@pytest.mark.xfail(strict=True, reason="monthly layout is fixed on i7-monthly")
 def test_monthly_review_prints_readable_on_a4(printed):
     assert _readable(printed, "回顾-") == []
 
 
 def test_department_report_prints_readable_on_a4(printed):
     assert _readable(printed, "报表-") == []
+
+
+def test_monthly_sheets_take_the_pages_their_layout_computed(printed, demo_reviews):
+    """The client adds no page break of its own to a review or the report: each sheet
+    prints on the pages monthly's layout worked out (a heading kept with its table)."""
+    books = {p.name: p for p in (demo_reviews.report, *(r.path for r in demo_reviews.reviews))}
+    seen = [p for (book, _), p in printed.items() if book.startswith(("回顾-", "报表-"))]
+    assert seen
+    for p in seen:
+        computed = demo_reviews.layout[books[p.book.split("-", 1)[1]].name][p.sheet][1]
+        assert p.pages == computed, str(p)
+
+
+def test_names_are_whole_on_paper(printed, department, demo_reviews):
+    """Every store of the review's ranking and every customer of the report is printed
+    whole (maybe wrapped, never cut at a column's edge)."""
+    def text(prefix: str) -> str:
+        return "|".join(t for (book, _), p in printed.items() if book.startswith(prefix) for t in column_texts(p.pdf))
+    review = max(demo_reviews.reviews, key=lambda r: r.summary["volume"])
+    names = {s["licence"]: s["name"] for s in department["stores"]}
+    printed_review = text("回顾-")
+    for s in review.summary["data"]["stores"]:
+        assert names[s["licence"]] in printed_review, names[s["licence"]]
+    printed_report = text("报表-")
+    for c in demo_reviews.customers:
+        assert c["name"] in printed_report, c["name"]
 
 
 # --- LibreOffice recalculates and saves what we write -------------------------------------------
