@@ -1,9 +1,11 @@
 """How much room text takes: in a terminal, in an Excel column and on a printed page.
 
-Chinese, Japanese and Korean characters (East Asian Wide and Fullwidth) take two columns,
-everything else one. Excel measures a column in widths of the digit 0 of the default
-font; a CJK character of the same font is about two of those. Clients do not recompute
-row heights of wrapped text on open, so writers set them from ``wrapped_lines``.
+Chinese, Japanese and Korean characters (East Asian Wide and Fullwidth) take two columns
+of a terminal, everything else one. Excel measures a column in widths of the digit 0 of
+the default font (等线 11 pt: 8 pixels, 6.1 points); a CJK character of that font is one
+em, 11 points: 1.8 digits (measured on LibreOffice's print, see tests/test_text.py).
+Clients do not recompute row heights of wrapped text on open, so writers set them from
+``wrapped_lines``.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import unicodedata
 from typing import Iterable
 
 LINE_POINTS = 15.0          # the height of one line of 11-point 等线 / Calibri text
-CJK_FACTOR = 1.1            # a CJK character is a little wider than two digits
+CJK_UNITS = 1.8             # a CJK character, in digit widths (11 points against 6.1)
 MAX_ROW_POINTS = 409.0      # Excel refuses a taller row
 
 
@@ -39,9 +41,19 @@ def pad(text: str, cols: int, right: bool = False) -> str:
     return space + text if right else text + space
 
 
+def char_units(ch: str) -> float:
+    """The width of one character in an Excel column, in digit widths."""
+    if unicodedata.combining(ch):
+        return 0.0
+    return CJK_UNITS if unicodedata.east_asian_width(ch) in ("W", "F") else 1.0
+
+
 def excel_width(text: str) -> float:
-    """The Excel column width (in digit widths) that shows text on one line."""
-    return display_width(text) * (CJK_FACTOR if not text.isascii() else 1.0)
+    """The Excel column width (in digit widths) that shows text on one line (of a text with
+    line breaks, its widest line)."""
+    if text.isascii():
+        return float(max(map(len, text.split("\n"))) if "\n" in text else len(text))
+    return max(sum(map(char_units, line)) for line in text.split("\n"))
 
 
 def fit_width(texts: Iterable[str], *, minimum: float = 6, maximum: float = 50,
@@ -55,12 +67,12 @@ def fit_width(texts: Iterable[str], *, minimum: float = 6, maximum: float = 50,
 def wrapped_lines(text: str, width: float) -> int:
     """Lines a text takes when wrapped in a column of the given Excel width (line breaks
     kept; a character that does not fit moves to the next line, as the clients wrap)."""
-    room = max(int(width) - 1, 2)
+    room = max(width, CJK_UNITS)
     lines = 0
     for line in text.split("\n") or [""]:
-        used, n = 0, 1
+        used, n = 0.0, 1
         for ch in line:
-            w = char_width(ch)
+            w = char_units(ch)
             if used + w > room:
                 n, used = n + 1, 0
             used += w

@@ -113,7 +113,7 @@ OUTPUTS = [
     ("指标-拜访指标.xlsx", "明细", 1, "横"),
     ("指标-拜访指标.xlsx", "计划执行", 1, "横"),
     ("指标-拜访指标.xlsx", "拜访提醒", 1, "横"),
-    ("计划-拜访计划.xlsx", "拜访计划", 16, "横"),
+    ("计划-拜访计划.xlsx", "拜访计划", 14, "横"),
     ("计划-拜访计划.xlsx", "填表说明", 1, "横"),
     (f"记录-拜访记录_{MONTH}.xlsx", "指标", 1, "横"),
 ]
@@ -139,11 +139,13 @@ def test_every_sheet_prints_readable_on_a4(printed, book, sheet, pages, orientat
 
 
 def test_the_layout_arithmetic_predicts_the_printed_scale(printed):
-    """xlsx_style.layout (column widths in 等线 digits, A4, margins) says within 3 points
-    what scale LibreOffice prints a sheet at: the writers can trust it to keep MIN_SCALE."""
+    """xlsx_style.layout (column widths in 等线 digits, A4, margins) says within 5% what
+    scale LibreOffice prints a sheet at: the writers can trust it to keep MIN_SCALE. (The
+    stand-in font's digit is 8.16 pixels where 等线's is 8: LibreOffice prints up to 2%
+    smaller than Excel would; the word widths measured carry a point of noise.)"""
     fitted = [printed[(book, sheet)] for book, sheet, _, orientation in OUTPUTS if "×" not in orientation]
     off = [(str(p), predicted_scale(Path(p.path), p.sheet)) for p in fitted
-           if abs(p.scale - predicted_scale(Path(p.path), p.sheet)) > 3]
+           if abs(p.scale / predicted_scale(Path(p.path), p.sheet) - 1) > 0.05]
     assert off == []
 
 

@@ -28,17 +28,64 @@ def test_pad_shortens_with_an_ellipsis_by_display_width():
 
 
 @pytest.mark.parametrize("texts, expected", [
-    ([], 6), (["ab"], 6), (["步步高超市五一广场店"], 24.0), (["x" * 100], 50),
+    ([], 6), (["ab"], 6), (["步步高超市五一广场店"], 20.0), (["x" * 100], 50), (["甲乙\n丙"], 6),
 ])
 def test_fit_width_from_content(texts, expected):
     assert fit_width(texts) == expected
 
 
 @pytest.mark.parametrize("text, width, lines", [
-    ("短", 10, 1), ("一二三四五六七八九十", 10, 3), ("甲\n乙", 10, 2), ("abcdefghij", 6, 2),
+    ("短", 10, 1), ("一二三四五六七八九十", 10, 2), ("一二三四五六七八九十", 9, 2), ("一二三四五六七八九十", 8.9, 3),
+    ("甲\n乙", 10, 2), ("abcdefghij", 6, 2), ("0123456789", 10, 1),
 ])
 def test_wrapped_lines(text, width, lines):
     assert wrapped_lines(text, width) == lines
+
+
+WRAPPED = ["步步高超市香樟路分店13号", "芙蓉兴盛连锁超市（长沙）有限公司", "中国石化销售股份有限公司湖南长沙石油分公司",
+           "长沙市芙蓉区五一大道389号", "甲" * 10, "abcdefghij" * 3, "0123456789" * 3]
+COLUMN_WIDTHS = (10, 15, 20, 25, 30)
+
+
+@pytest.mark.libreoffice
+def test_wrapped_lines_are_the_lines_libreoffice_prints(soffice, tmp_path):
+    """The text model against the real client: each text in columns of five widths, wrapped,
+    printed at 100%; the lines each cell takes on paper are the lines wrapped_lines counts
+    (so row heights fit, and no column is wider than its content needs)."""
+    import re
+    import subprocess
+
+    from .printcheck import LibreOffice
+
+    book = tmp_path / "wrap.xlsx"
+    wb = new_workbook(book)
+    ws = wb.add_worksheet("wrap")
+    cell = wb.add_format({"text_wrap": True, "valign": "top"})
+    for c, w in enumerate(COLUMN_WIDTHS):
+        ws.set_column(c, c, w)
+    for r, text in enumerate(WRAPPED):
+        ws.set_row(r, 80)
+        ws.write_row(r, 0, [text] * len(COLUMN_WIDTHS), cell)
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.set_print_scale(100)
+    wb.close()
+    (pdf,) = LibreOffice(soffice, tmp_path).convert([book], tmp_path / "pdf", "pdf", recalc=False)
+    html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    cells: dict[tuple[int, int], int] = {}
+    row = -1
+    for body in re.findall(r"<page [^>]*>(.*?)</page>", html, re.S):
+        words = [(float(x), float(y)) for x, y in re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)"', body)]
+        lefts = sorted({round(x) for x, _ in words})
+        tops: list[float] = []
+        for x, y in sorted(words, key=lambda w: w[1]):
+            if not tops or y - tops[-1] > 72:           # rows are 80 points apart, lines 16
+                tops.append(y)
+            key = (row + len(tops), lefts.index(round(x)))
+            cells[key] = cells.get(key, 0) + 1
+        row += len(tops)
+    printed = [[cells[(r, c)] for c in range(len(COLUMN_WIDTHS))] for r in range(len(WRAPPED))]
+    assert printed == [[wrapped_lines(t, w) for w in COLUMN_WIDTHS] for t in WRAPPED]
 
 
 def test_row_height_grows_with_lines():

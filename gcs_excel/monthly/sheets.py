@@ -66,10 +66,9 @@ def header_width(title: str) -> float:
 
 @functools.lru_cache(maxsize=1 << 16)
 def lines(text: str, width: float) -> int:
-    """Lines a text takes in a column of this Excel width: the column's pixels (7 per
-    width unit and 5 of padding, as Excel counts for an 11-point font) against about 7.35
-    pixels per display column (a CJK character is two: 11 points is 14.7 pixels)."""
-    return wrapped_lines(text, (width * 7 + 1) / 7.35 + 1)
+    """Lines a text takes in a column of this Excel width (cached: the same names recur
+    in every review)."""
+    return wrapped_lines(text, width)
 
 
 text_width = functools.lru_cache(maxsize=1 << 16)(excel_width)     # the same names recur in every review
