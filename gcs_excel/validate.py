@@ -12,10 +12,10 @@ import datetime as dt
 import gc
 from bisect import bisect_left, bisect_right
 
-import numpy as np
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from operator import itemgetter
+from itertools import compress, repeat
+from operator import itemgetter, not_
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
@@ -27,12 +27,12 @@ from .checks.tables import check_keys
 from .errors import ConfigError, ReadError
 from .problems import FileInfo, Problem, Report, SheetInfo, finding, make_problem
 from .readers import Sheet, Workbook, read
+from .readers.grid import EMPTY
 from .spec import Specs, load_specs
 from .a1 import a1, col_letter, parse_a1
 from .table import Table
 
 Progress = Callable[[int, int, str], None]
-_FIRST = itemgetter(0)
 
 
 @dataclass
@@ -189,9 +189,9 @@ def _recognised_table(sheet: Sheet, file: str, csv: bool, specs: Specs, info: Fi
     index, columns = sheet.data(rec.header_index + 1, idxs)
     keep = _data_rows(index, columns, ids, idxs, rec, file, sheet, out)
     if keep is not None:
-        index = [index[i] for i in keep]
-        columns = [[col[i] for i in keep] for col in columns]
-    rows = [r + 1 for r in index]
+        index = _pick(index, keep)
+        columns = [_pick(col, keep) for col in columns]
+    rows = list(map((1).__add__, index))
     raw = dict(zip(ids, columns))
     table = Table(file, sheet.name, rec.spec, rec.header_row, rec.columns, rows, raw, csv=csv)
     info.sheets.append(SheetInfo(sheet.name, rec.spec.name, rec.header_row, len(rows)))
@@ -202,26 +202,22 @@ def _recognised_table(sheet: Sheet, file: str, csv: bool, specs: Specs, info: Fi
 def _data_rows(index, columns, ids, idxs, rec: Recognised, file: str, sheet: Sheet, out) -> list[int] | None:
     """Which rows are data: not empty in every mapped column (an error value is not empty),
     not nothing-but-spaces, not a total row (合计 in one of the first columns, mapped or
-    not) or the header pasted again. Decided column by column (numpy compares a whole
-    column at C speed); rows are looked at one by one only when they are candidates.
+    not) or the header pasted again. A row that is empty or spaces only is so in the first
+    mapped column: only the rows found there (at C speed) are looked at one by one.
     Returns the positions to keep, or None when every row is data."""
-    n, n_fields = len(index), len(columns)
-    if not n or not n_fields:
+    n = len(index)
+    if not n or not columns:
         return None
-    empty = np.zeros(n, dtype=np.int16)
-    first_blank = None
-    for col in columns:
-        arr = np.array(col, dtype=object)
-        none = (arr == "") | np.equal(arr, None)
-        empty += none
-        if first_blank is None:     # a row of nothing but spaces starts blank: candidates
-            spaces = {v for v in dict.fromkeys(col) if v.__class__ is str and v and v.isspace()}
-            first_blank = none | np.isin(arr, list(spaces)) if spaces else none
+    first = columns[0]
+    spaces = {v for v in dict.fromkeys(first) if v.__class__ is str and v and v.isspace()}
     with_errors = _error_positions(index, idxs, sheet)
-    drop = set(np.flatnonzero(empty == n_fields).tolist()) - with_errors
-    for i in np.flatnonzero(first_blank & (empty < n_fields)).tolist():
+    drop = set()
+    for i in positions(first, EMPTY | spaces if spaces else EMPTY):
         mapped = tuple(col[i] for col in columns)
-        if i not in with_errors and all(v is None or (v.__class__ is str and (not v or v.isspace())) for v in mapped):
+        if all(v is None or v == "" for v in mapped):
+            if i not in with_errors:
+                drop.add(i)
+        elif i not in with_errors and all(v is None or (v.__class__ is str and (not v or v.isspace())) for v in mapped):
             _spaces_only(mapped, ids, idxs, index[i] + 1, rec, file, sheet, out)
             drop.add(i)
     lead = [c for c in range(3) if c not in idxs]
@@ -244,6 +240,11 @@ def _data_rows(index, columns, ids, idxs, rec: Recognised, file: str, sheet: She
     if not drop:
         return None
     return [i for i in range(n) if i not in drop]
+
+
+def _pick(values: list, keep: list[int]) -> list:
+    """The values at the positions keep, at C speed."""
+    return list(itemgetter(*keep)(values)) if len(keep) > 1 else [values[i] for i in keep]
 
 
 def _error_positions(index, idxs, sheet: Sheet) -> set[int]:
@@ -316,7 +317,9 @@ def _check_cells(table: Table, sheet: Sheet, out: Collector, today: dt.date) -> 
 
 def _check_column(raws: list[Any], check: CellChecker):
     """Check each distinct value once (columns repeat a lot; clean values skip the full
-    check), then map results back to rows. Returns values, [(row, findings)], empty rows."""
+    check), then map results back to rows. Returns values, [(row, findings)], empty rows.
+    Every per-row step is a C-level map: a Python loop over a million rows costs more than
+    checking the column's distinct values."""
     types = set(map(type, raws))
     if bool in types or (int in types and float in types):
         # True == 1 == 1.0 would share one result: check these columns cell by cell.
@@ -326,22 +329,37 @@ def _check_column(raws: list[Any], check: CellChecker):
         has_empty = True
     else:
         distinct = dict.fromkeys(raws)
-        clean = check.clean.fullmatch if check.clean else None
-        bad = {}
-        for u in distinct:
-            if u is None or u == "":
-                distinct[u] = (None, ())
-            elif clean is not None and u.__class__ is str and clean(u):
-                distinct[u] = (u, ())
-            else:
-                res = distinct[u] = check(u)
-                if res[1]:
-                    bad[u] = res[1]
-        values = list(map(_FIRST, map(distinct.__getitem__, raws)))   # C-speed mapping back
-        findings = [(i, bad[r]) for i, r in enumerate(raws) if r in bad] if bad else []
         has_empty = "" in distinct or None in distinct
-    empties = [i for i, r in enumerate(raws) if r is None or r == ""] if has_empty else []
-    return values, findings, empties
+        if has_empty:
+            distinct.pop("", None)
+            distinct.pop(None, None)
+        todo = list(distinct)
+        if check.clean is not None:     # only what the clean pattern does not pass is checked
+            if types != {str}:
+                is_str = list(map(isinstance, todo, repeat(str)))
+                others = list(compress(todo, map(not_, is_str)))
+                todo = list(compress(todo, is_str))
+            todo = list(compress(todo, map(not_, map(check.clean.fullmatch, todo))))
+            if types != {str}:
+                todo += others
+        bad, changed = {}, dict.fromkeys(("", None)) if has_empty else {}
+        for u in todo:
+            value, found = check(u)
+            if value is not u:
+                changed[u] = value
+            if found:
+                bad[u] = found
+        values = raws[:]
+        if changed:
+            for i in positions(raws, changed):
+                values[i] = changed[raws[i]]
+        findings = [(i, bad[raws[i]]) for i in positions(raws, bad)] if bad else []
+    return values, findings, positions(raws, EMPTY) if has_empty else []
+
+
+def positions(values: list[Any], among) -> list[int]:
+    """Positions of the values that are in among (a set or dict), at C speed."""
+    return list(compress(range(len(values)), map(among.__contains__, values)))
 
 
 def _special_cells(table: Table, sheet: Sheet, out: Collector) -> dict[int, dict[int, str]]:
