@@ -209,7 +209,7 @@ def _data_rows(index, columns, ids, idxs, rec: Recognised, file: str, sheet: She
     if not n or not columns:
         return None
     first = columns[0]
-    spaces = {v for v in dict.fromkeys(first) if v.__class__ is str and v and v.isspace()}
+    spaces = set(filter(str.isspace, _texts(first)))
     with_errors = _error_positions(index, idxs, sheet)
     drop = set()
     for i in positions(first, EMPTY | spaces if spaces else EMPTY):
@@ -274,7 +274,12 @@ def _may_contain(col: list, text: str) -> bool:
     try:
         return text in "\x00".join(col)
     except TypeError:           # numbers, dates: look only at the text cells
-        return any(text in v for v in col if v.__class__ is str)
+        return text in "\x00".join(_texts(col))
+
+
+def _texts(col: list) -> Iterable[str]:
+    """The text cells of a column, at C speed."""
+    return compress(col, map(isinstance, col, repeat(str)))
 
 
 def _spaces_only(mapped, ids, idxs, row: int, rec: Recognised, file: str, sheet: Sheet, out) -> None:
@@ -316,45 +321,65 @@ def _check_cells(table: Table, sheet: Sheet, out: Collector, today: dt.date) -> 
 
 
 def _check_column(raws: list[Any], check: CellChecker):
-    """Check each distinct value once (columns repeat a lot; clean values skip the full
-    check), then map results back to rows. Returns values, [(row, findings)], empty rows.
-    Every per-row step is a C-level map: a Python loop over a million rows costs more than
-    checking the column's distinct values."""
+    """Check each distinct value once, then map the results back to rows. Returns values,
+    [(row, findings)], empty rows. Values that the field's clean pattern passes are valid
+    as typed; only the others get the full check. Every per-row step is a C-level map: a
+    Python loop over a million rows costs more than checking the column's values."""
     types = set(map(type, raws))
     if bool in types or (int in types and float in types):
         # True == 1 == 1.0 would share one result: check these columns cell by cell.
         results = [check(r) for r in raws]
         values = [r[0] for r in results]
         findings = [(i, r[1]) for i, r in enumerate(results) if r[1]]
-        has_empty = True
+        return values, findings, positions(raws, EMPTY)
+    if check.clean is not None and _mostly_distinct(raws):
+        # Names, addresses, licences: deduplicating first would cost more than the pattern
+        # test of every row. Only the rows it does not pass are looked at again.
+        where = _not_clean(raws, types, check.clean.fullmatch)
+        todo = dict.fromkeys(map(raws.__getitem__, where))
     else:
-        distinct = dict.fromkeys(raws)
-        has_empty = "" in distinct or None in distinct
-        if has_empty:
-            distinct.pop("", None)
-            distinct.pop(None, None)
-        todo = list(distinct)
-        if check.clean is not None:     # only what the clean pattern does not pass is checked
-            if types != {str}:
-                is_str = list(map(isinstance, todo, repeat(str)))
-                others = list(compress(todo, map(not_, is_str)))
-                todo = list(compress(todo, is_str))
-            todo = list(compress(todo, map(not_, map(check.clean.fullmatch, todo))))
-            if types != {str}:
-                todo += others
-        bad, changed = {}, dict.fromkeys(("", None)) if has_empty else {}
-        for u in todo:
-            value, found = check(u)
-            if value is not u:
-                changed[u] = value
-            if found:
-                bad[u] = found
-        values = raws[:]
-        if changed:
-            for i in positions(raws, changed):
-                values[i] = changed[raws[i]]
-        findings = [(i, bad[raws[i]]) for i in positions(raws, bad)] if bad else []
-    return values, findings, positions(raws, EMPTY) if has_empty else []
+        where = None
+        todo = dict.fromkeys(raws)
+        if check.clean is not None:
+            strs = list(todo) if types == {str} else [u for u in todo if u.__class__ is str]
+            for u in compress(strs, map(check.clean.fullmatch, strs)):
+                del todo[u]
+    bad, changed = {}, {}
+    for u in todo.keys() - EMPTY:
+        value, found = check(u)
+        if value is not u:
+            changed[u] = value
+        if found:
+            bad[u] = found
+
+    def rows_of(among) -> list[int]:
+        """The rows holding one of these values (in the other case only those not clean can)."""
+        return positions(raws, among) if where is None else [i for i in where if raws[i] in among]
+
+    values = raws[:]
+    for i in rows_of(changed) if changed else ():
+        values[i] = changed[raws[i]]
+    empties = positions(raws, EMPTY)
+    for i in empties:
+        values[i] = None
+    return values, [(i, bad[raws[i]]) for i in rows_of(bad)] if bad else [], empties
+
+
+def _mostly_distinct(raws: list[Any], sample: int = 2000) -> bool:
+    """Whether most values of the column differ (judged from its first rows)."""
+    head = raws[:sample]
+    return len(head) >= 100 and len(set(head)) * 2 > len(head)
+
+
+def _not_clean(raws: list[Any], types: set, clean) -> list[int]:
+    """Positions whose value the clean pattern does not pass (empty and non-text cells
+    included), at C speed."""
+    if types == {str}:
+        return list(compress(range(len(raws)), map(not_, map(clean, raws))))
+    is_str = list(map(isinstance, raws, repeat(str)))
+    text_at = list(compress(range(len(raws)), is_str))
+    failed = compress(text_at, map(not_, map(clean, compress(raws, is_str))))
+    return sorted([*failed, *compress(range(len(raws)), map(not_, is_str))])
 
 
 def positions(values: list[Any], among) -> list[int]:
