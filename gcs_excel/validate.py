@@ -94,7 +94,9 @@ class Collector:
 @contextmanager
 def gc_paused():
     """Reading builds millions of small objects and no cycles: the cyclic collector
-    would rescan them over and over (a third of the run time on a 100k-row sheet)."""
+    would rescan them over and over (a third of the run time on a 100k-row sheet). A
+    command that goes on with what validation built (plan, quotas) pauses it throughout,
+    as a decorator: collections after validation traverse all of it again and again."""
     was = gc.isenabled()
     gc.disable()
     try:
