@@ -79,6 +79,7 @@ def _read_calamine(path: Path, names: list[str], scans: dict[str, SheetScan]) ->
                 raise ReadError(path, f"文件已损坏：工作表「{name}」无法读取（{str(e)[:120]}）") from None
             grid = ws.to_python(skip_empty_area=True)
             r0, c0 = ws.start or (0, 0)
+            del ws      # calamine's own copy of the sheet goes before the rows are built (peak memory)
             if c0:
                 pad = [""] * c0
                 grid = [pad + row for row in grid]
