@@ -27,6 +27,7 @@ from .checks.tables import check_keys
 from .errors import ConfigError, ReadError
 from .problems import FileInfo, Problem, Report, SheetInfo, finding, make_problem
 from .readers import Sheet, Workbook, read
+from .readers.ahead import ahead
 from .readers.grid import EMPTY
 from .spec import Specs, load_specs
 from .a1 import a1, col_letter, parse_a1
@@ -132,16 +133,13 @@ def _validate(paths, today, progress, specs, keep: set[str]) -> Validation:
     out = Collector()
     tables: list[Table] = []
     kept: dict[str, Workbook] = {}
-    for n, path in enumerate(paths):
+    # The next file is read while this one is checked (python-calamine lets go of the GIL).
+    for n, (path, workbook) in enumerate(ahead(_reading(paths, progress), name="gcs-read")):
         name = str(path)
-        if progress:
-            progress(n, len(paths), name)
         info = FileInfo(file=name)
         report.files.append(info)
-        try:
-            workbook = read(path)
-        except ReadError as e:
-            info.read_error = e.reason
+        if isinstance(workbook, ReadError):
+            info.read_error = workbook.reason
             continue
         info.kind = workbook.kind
         if name in keep:
@@ -160,6 +158,17 @@ def _validate(paths, today, progress, specs, keep: set[str]) -> Validation:
     report.notes.extend(check_references(tables, out, specs))
     report.problems = sorted(out.problems, key=lambda p: _sort_key(p, out.order))
     return Validation(report, tables, kept)
+
+
+def _reading(paths, progress: Progress | None):
+    """Each path with the file read, or why it cannot be (saying which file is being read)."""
+    for n, path in enumerate(paths):
+        if progress:
+            progress(n, len(paths), str(path))
+        try:
+            yield path, read(path)
+        except ReadError as e:
+            yield path, e
 
 
 def _sort_key(p: Problem, order: dict) -> tuple:

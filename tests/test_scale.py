@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+import threading
+import time
 
 import pytest
 from hypothesis import given, settings
@@ -15,6 +17,7 @@ from gcs_excel.checks.cells import CellChecker
 from gcs_excel.dept import department_from_rows
 from gcs_excel.plan import Planner, PlanResult
 from gcs_excel.quotas import QuotaReport, compute
+from gcs_excel.readers.ahead import ahead
 from gcs_excel.rules import load_rules
 from gcs_excel.spec import load_specs
 from gcs_excel.validate import _check_column
@@ -135,3 +138,49 @@ def test_column_checks_agree_with_checking_every_cell(column, distinct, which):
                   for i, v in enumerate((column or [""]) * (150 // max(len(column), 1) + 1))]
     check = CellChecker(field(*which), today=TODAY)
     assert _check_column(column, check) == plain(column, check)
+
+
+# --- working a step ahead --------------------------------------------------------------------
+def test_ahead_keeps_order_and_holds_at_most_depth_items_beyond_the_callers():
+    made: list[int] = []
+
+    def items():
+        for k in range(6):
+            made.append(k)
+            yield k
+
+    for depth in (1, 2):
+        made.clear()
+        for k in ahead(items(), depth=depth):
+            time.sleep(0.02)                # the thread has time to run ahead, and must not
+            assert len(made) <= k + 1 + depth
+        assert made == list(range(6))
+    assert list(ahead(iter(range(100)), depth=3)) == list(range(100))
+
+
+def test_ahead_raises_in_place_and_stops_when_the_caller_does():
+    def failing():
+        yield 1
+        raise ValueError("第二个坏了")
+
+    got = []
+    with pytest.raises(ValueError, match="第二个坏了"):
+        for k in ahead(failing()):
+            got.append(k)
+    assert got == [1]
+
+    closed = threading.Event()
+
+    def endless():
+        try:
+            k = 0
+            while True:
+                yield k
+                k += 1
+        finally:
+            closed.set()
+
+    for k in ahead(endless()):
+        if k == 3:
+            break
+    assert closed.wait(5)

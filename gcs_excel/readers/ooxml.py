@@ -15,14 +15,11 @@ from __future__ import annotations
 
 import functools
 import posixpath
-import queue
 import re
-import threading
 import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 from xml.etree.ElementTree import ParseError
 
 from defusedxml import DefusedXmlException
@@ -30,6 +27,7 @@ from defusedxml.ElementTree import fromstring
 
 from ..a1 import col_index, col_letter
 from ..errors import ReadError
+from .ahead import ahead
 from .sniff import XLSB
 
 MAX_ENTRIES = 10_000
@@ -109,40 +107,6 @@ class _Reader:
                 if self.total > MAX_TOTAL_BYTES:
                     raise ReadError(self.path, "解压后的内容超过 1.5 GiB（压缩比异常），疑似压缩炸弹，已拒绝读取")
                 yield chunk
-
-    def chunks_ahead(self, name: str) -> Iterator[bytes]:
-        """chunks(name), decompressed up to two chunks ahead in a thread of its own: zlib
-        lets go of the GIL, so the next chunk is inflated while this one is searched."""
-        ready: queue.Queue = queue.Queue(2)
-        stop = threading.Event()
-
-        def produce() -> None:
-            source = self.chunks(name)
-            try:
-                for chunk in source:
-                    if stop.is_set():
-                        return
-                    ready.put(chunk)
-                ready.put(None)
-            except BaseException as e:  # noqa: B036 - handed over to the reading thread
-                ready.put(e)
-            finally:
-                source.close()
-
-        worker = threading.Thread(target=produce, name="gcs-inflate", daemon=True)
-        worker.start()
-        try:
-            while (item := ready.get()) is not None:
-                if isinstance(item, BaseException):
-                    raise item
-                yield item
-        finally:
-            stop.set()
-            while worker.is_alive():        # let it finish a put() it may be blocked in
-                try:
-                    ready.get_nowait()
-                except queue.Empty:
-                    worker.join(0.01)
 
     def read(self, name: str) -> bytes:
         return b"".join(self.chunks(name))
@@ -242,7 +206,7 @@ def _inspect(path: Path, reader: _Reader) -> Package:
     scans = {}
     for sp in sheets:
         if sp.kind == "worksheet" and sp.part:
-            scans[sp.name] = scan_sheet(reader.chunks_ahead(sp.part))
+            scans[sp.name] = scan_sheet(ahead(reader.chunks(sp.part), depth=2, name="gcs-inflate"))
     kind = "xlsm" if "xl/vbaProject.bin" in names or path.suffix.lower() == ".xlsm" else "xlsx"
     return Package(kind, sheets, scans)
 
