@@ -17,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-from common import arguments, machine_load, run_gcs, hq_row, store_row, workspace, write_sheet
+from common import arguments, compiled, machine_load, run_gcs, hq_row, store_row, workspace, write_sheet
 
 from gcs_excel.demo.people import Ids
 from gcs_excel.rules import load_rules
@@ -99,6 +99,7 @@ def main() -> int:
     ap.add_argument("--scale", type=int, nargs="+", default=[1, 5], help="department sizes, in multiples")
     ap.add_argument("--repeat", type=int, default=1, help="best of N runs")
     args = ap.parse_args()
+    compiled()
     results = {}
     with workspace(args.keep) as folder:
         for k in args.scale:

@@ -20,7 +20,7 @@ import sys
 import time
 from pathlib import Path
 
-from common import arguments, machine_load, run, workspace, write_sheet
+from common import arguments, compiled, machine_load, run, workspace, write_sheet
 
 from gcs_excel.demo.people import DISTRICTS, Ids
 from gcs_excel.spec import load_specs
@@ -129,6 +129,7 @@ def main() -> int:
     ap.add_argument("--rows", type=int, nargs="+", default=list(SIZES), help="store-list sizes to measure")
     ap.add_argument("--repeat", type=int, default=3, help="best of N runs")
     args = ap.parse_args()
+    compiled()
     lines, met = [], True
     with workspace(args.keep) as folder:
         for n in args.rows:
