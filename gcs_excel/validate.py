@@ -223,7 +223,7 @@ def _data_rows(index, columns, ids, idxs, rec: Recognised, file: str, sheet: She
     spaces = set(filter(str.isspace, _texts(first)))
     with_errors = _error_positions(index, idxs, sheet)
     drop = set()
-    for i in positions(first, EMPTY | spaces if spaces else EMPTY):
+    for i in _positions(first, EMPTY | spaces if spaces else EMPTY):
         mapped = tuple(col[i] for col in columns)
         if all(v is None or v == "" for v in mapped):
             if i not in with_errors:
@@ -342,18 +342,21 @@ def _check_column(raws: list[Any], check: CellChecker):
         results = [check(r) for r in raws]
         values = [r[0] for r in results]
         findings = [(i, r[1]) for i, r in enumerate(results) if r[1]]
-        return values, findings, positions(raws, EMPTY)
-    if check.clean is not None and _mostly_distinct(raws):
+        return values, findings, _positions(raws, EMPTY)
+    # The fast paths need a clean pattern that an empty cell fails (empties are found with
+    # what it does not pass).
+    clean = check.clean.fullmatch if check.clean is not None and not check.clean.fullmatch("") else None
+    if clean is not None and _mostly_distinct(raws):
         # Names, addresses, licences: deduplicating first would cost more than the pattern
         # test of every row. Only the rows it does not pass are looked at again.
-        where = _not_clean(raws, types, check.clean.fullmatch)
+        where = _not_clean(raws, types, clean)
         todo = dict.fromkeys(map(raws.__getitem__, where))
     else:
         where = None
         todo = dict.fromkeys(raws)
-        if check.clean is not None:
+        if clean is not None:
             strs = list(todo) if types == {str} else [u for u in todo if u.__class__ is str]
-            for u in compress(strs, map(check.clean.fullmatch, strs)):
+            for u in compress(strs, map(clean, strs)):
                 del todo[u]
     bad, changed = {}, {}
     for u in todo.keys() - EMPTY:
@@ -365,12 +368,12 @@ def _check_column(raws: list[Any], check: CellChecker):
 
     def rows_of(among) -> list[int]:
         """The rows holding one of these values (in the other case only those not clean can)."""
-        return positions(raws, among) if where is None else [i for i in where if raws[i] in among]
+        return _positions(raws, among) if where is None else [i for i in where if raws[i] in among]
 
     values = raws[:]
     for i in rows_of(changed) if changed else ():
         values[i] = changed[raws[i]]
-    empties = positions(raws, EMPTY)
+    empties = rows_of(EMPTY) if not todo.keys().isdisjoint(EMPTY) else []
     for i in empties:
         values[i] = None
     return values, [(i, bad[raws[i]]) for i in rows_of(bad)] if bad else [], empties
@@ -393,7 +396,7 @@ def _not_clean(raws: list[Any], types: set, clean) -> list[int]:
     return sorted([*failed, *compress(range(len(raws)), map(not_, is_str))])
 
 
-def positions(values: list[Any], among) -> list[int]:
+def _positions(values: list[Any], among) -> list[int]:
     """Positions of the values that are in among (a set or dict), at C speed."""
     return list(compress(range(len(values)), map(among.__contains__, values)))
 
