@@ -4,13 +4,15 @@ for generated files, and timing one `gcs` command in its own process (as a user 
 from __future__ import annotations
 
 import argparse
+import compileall
 import contextlib
 import datetime as dt
-import resource
+import os
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import xlsxwriter
@@ -65,6 +67,14 @@ def store_row(k: int, hq: dict, ids) -> dict:
             "status": label("stores", "status", "active")}
 
 
+def compiled() -> None:
+    """Byte-compile gcs_excel as an install would, so that no measurement pays for it
+    (an editable install under PYTHONDONTWRITEBYTECODE=1 would compile it in every run)."""
+    import gcs_excel
+
+    compileall.compile_dir(Path(gcs_excel.__file__).parent, quiet=1)
+
+
 def arguments(doc: str) -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(description=doc.splitlines()[0])
     ap.add_argument("--keep", type=Path, help="keep the generated files in this folder")
@@ -80,14 +90,37 @@ def workspace(keep: Path | None):
         yield folder
 
 
+@dataclass
+class Run:
+    seconds: float          # wall time, start of the process to its end
+    peak_mib: float         # peak RSS of that process alone
+    code: int
+    stdout: str
+
+
+def run(*cmd: str) -> Run:
+    """Run a command in a fresh process: wall time and the peak RSS of that child alone
+    (os.wait4; RUSAGE_CHILDREN would keep the peak of an earlier, bigger child)."""
+    with tempfile.TemporaryFile() as out:
+        t = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - t
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        return Run(seconds, usage.ru_maxrss / 1024, proc.returncode, out.read().decode("utf-8", "replace"))
+
+
 def run_gcs(*args: str) -> tuple[float, float, int]:
     """Run a gcs command: wall seconds, peak MiB of the child, exit code (0 or 1; any
     other code stops the benchmark with the command's output)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    t = time.perf_counter()
-    r = subprocess.run([sys.executable, "-m", "gcs_excel", *args], capture_output=True, text=True)
-    seconds = time.perf_counter() - t
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    if r.returncode not in (0, 1):
-        raise SystemExit(r.stdout + r.stderr)
-    return seconds, max(peak, before) / 1024, r.returncode
+    r = run(sys.executable, "-m", "gcs_excel", *args)
+    if r.code not in (0, 1):
+        raise SystemExit(r.stdout)
+    return r.seconds, r.peak_mib, r.code
+
+
+def machine_load() -> str:
+    """The load beside the figures: the machine is shared, so ratios within one run count."""
+    one, five, fifteen = os.getloadavg()
+    return f"负载（uptime 的 load average）：{one:.2f}, {five:.2f}, {fifteen:.2f}，{os.cpu_count()} 核"

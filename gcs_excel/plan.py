@@ -15,19 +15,19 @@ import datetime as dt
 import functools
 import math
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from .checks.identifiers import HALVES, half_of, period_of
-from .dept import Department, Person, Store, load_department
+from .dept import HQ, Department, Person, Store, load_department
 from .errors import ConfigError
 from .quotas import check_month
 from .rules import Rules, load_rules
 from .spec import load_specs
 from .templates import write_workbook
-from .validate import validate_readable
+from .validate import gc_paused, validate_readable
 from .visit_purpose import VisitPurposes
 from .workdays import working_days
 from .writing import atomic_output
@@ -46,7 +46,13 @@ class PlanResult:
     people: list[str] = field(default_factory=list)
 
     def count(self, person: str) -> int:
-        return sum(1 for r in self.rows if r["person"] == person)
+        """The new rows of one person."""
+        return self._counts[person]
+
+    @functools.cached_property
+    def _counts(self) -> Counter:
+        """Rows per person, counted once: --all asks for every one of hundreds of people."""
+        return Counter(r["person"] for r in self.rows)
 
 
 def road_of(address: str) -> str:
@@ -83,6 +89,20 @@ class Planner:
             raise ConfigError(f"{month} 没有工作日")
         self.label = functools.partial(load_specs().label, "plan")     # (field, value id) -> label
         self.notes: list[str] = []
+        # Grouped once for everyone: filtering all stores for each of hundreds of people
+        # made --all quadratic.
+        self.stores_of: dict[tuple[str, str], list[Store]] = defaultdict(list)   # ("cm", name) / ("hq", code)
+        for s in sorted((s for s in dept.stores.values() if s.active), key=_store_order):
+            self.stores_of[("cm", s.cm)].append(s)
+            self.stores_of[("hq", s.customer)].append(s)
+        self.hqs_of: dict[tuple[str, str], list[HQ]] = defaultdict(list)         # ("cm"/"mm", name)
+        for h in sorted((h for h in dept.hqs.values() if h.active), key=lambda h: h.code):
+            self.hqs_of[("cm", h.cm)].append(h)
+            self.hqs_of[("mm", h.mm)].append(h)
+        self.plans_of: dict[str, list] = defaultdict(list)
+        for p in dept.plans:
+            if p.period[:7] == month:
+                self.plans_of[p.person].append(p)
         self.purpose = VisitPurposes(dept, month, catalogue, yes=load_specs().label("catalogue", "scarce", "yes"))
 
     def _row(self, day: dt.date, person: Person, kind: str, code: str, name: str) -> dict[str, Any]:
@@ -94,7 +114,7 @@ class Planner:
     def _existing(self, person: Person):
         """The person's rows already in the plan that count towards the quotas: visits to
         stores in scope, and HQ visits by appointment. Each day's load includes them."""
-        rows = [p for p in self.dept.plans if p.person == person.name and p.period[:7] == self.month]
+        rows = self.plans_of.get(person.name, [])
         cal = _Calendar(self.days)
         for p in rows:
             if p.kind == "store":
@@ -109,7 +129,7 @@ class Planner:
         existing, cal = self._existing(person)
         have = Counter((p.kind, p.code, p.period[-1]) for p in existing)
         have_any = Counter((p.kind, p.code) for p in existing)
-        stores = sorted((s for s in self.dept.stores.values() if s.active and s.cm == person.name), key=_store_order)
+        stores = self.stores_of.get(("cm", person.name), [])
         fixed: list[list[Store]] = [[], []]       # per half
         free: list[Store] = []
         cover = self.rules["cm_store_coverage"]["visits"]
@@ -134,14 +154,17 @@ class Planner:
         for half, units in ((0, fixed[0] + free[:split]), (1, fixed[1] + free[split:])):
             units.sort(key=_store_order)
             rows += self._spread(person, units, cal, half, cfg["max_stores_per_day"])
-        hqs = sorted((h for h in self.dept.hqs.values() if h.active and h.cm == person.name), key=lambda h: h.code)
         need = self.rules["cm_hq_visits"]["visits"]
-        for h in hqs:
+        days_of = defaultdict(set)            # target code -> days it is planned on
+        for r in rows:
+            days_of[r["target_code"]].add(r["date"])
+        for h in self.hqs_of.get(("cm", person.name), []):
             left = need - have_any[("hq", h.code)]
             for k in range(max(left, 0)):
                 half = (k + have_any[("hq", h.code)]) % 2
-                day = cal.lightest(half, avoid={r["date"] for r in rows if r["target_code"] == h.code})
+                day = cal.lightest(half, avoid=days_of[h.code])
                 cal.load[day] += 0.5          # an HQ visit is lighter than a store round
+                days_of[h.code].add(day)
                 rows.append(self._row(day, person, "hq", h.code, h.name))
         return self._both_halves(person, rows, existing, stores, cal)
 
@@ -189,8 +212,8 @@ class Planner:
     def market_manager(self, person: Person) -> list[dict]:
         trips_rule = self.rules["mm_store_trips"]
         existing, cal = self._existing(person)
-        own = {h.code for h in self.dept.hqs.values() if h.active and h.mm == person.name}
-        pool = sorted((s for s in self.dept.stores.values() if s.active and s.customer in own), key=_store_order)
+        own = {h.code for h in self.hqs_of.get(("mm", person.name), [])}
+        pool = sorted((s for code in own for s in self.stores_of.get(("hq", code), [])), key=_store_order)
         per_day = Counter(p.date for p in existing if p.kind == "store")   # visits to stores in scope
         done = sum(1 for n in per_day.values() if n >= trips_rule["stores_per_trip"])
         trips = max(trips_rule["trips"] - done, 0)
@@ -227,6 +250,7 @@ class Planner:
         return sorted(rows, key=lambda r: (r["date"], r["target_type"], r["target_code"]))
 
 
+@gc_paused()
 def make_plan(paths: Sequence[str | Path], month: str, *, person: str | None = None,
               everyone: bool = False, into: str | Path | None = None, out: str | Path | None = None,
               rules: Rules | str | Path | None = None, today: dt.date | None = None) -> PlanResult:

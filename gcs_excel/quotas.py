@@ -21,7 +21,7 @@ from .errors import ConfigError
 from .problems import Report
 from .rules import RULES_OF_ROLE, Rules, load_rules
 from .spec import load_specs
-from .validate import validate
+from .validate import gc_paused, validate
 from .values import MONTH_RE, month_of
 
 
@@ -133,6 +133,7 @@ def check_month(month: str) -> str:
     return month
 
 
+@gc_paused()
 def quotas(paths: Sequence[str | Path], month: str, *, rules: Rules | str | Path | None = None,
            today: dt.date | None = None) -> QuotaReport:
     """The `gcs quotas` check: validate the files and check every person's quotas for the

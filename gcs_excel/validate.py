@@ -12,10 +12,10 @@ import datetime as dt
 import gc
 from bisect import bisect_left, bisect_right
 
-import numpy as np
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from operator import itemgetter
+from itertools import compress, repeat
+from operator import itemgetter, not_
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
@@ -27,14 +27,15 @@ from .checks.tables import check_keys
 from .errors import ConfigError, ReadError
 from .problems import FileInfo, Problem, Report, SheetInfo, finding, make_problem
 from .readers import Sheet, Workbook, read
-from .readers.styles import cell_formats
+from .readers.ahead import ahead
+from .readers.grid import EMPTY
 from .readers.sniff import is_office_lock
+from .readers.styles import cell_formats
 from .spec import Specs, load_specs
 from .a1 import a1, col_letter, parse_a1
 from .table import Table
 
 Progress = Callable[[int, int, str], None]
-_FIRST = itemgetter(0)
 
 
 @dataclass
@@ -113,7 +114,9 @@ class Collector:
 @contextmanager
 def gc_paused():
     """Reading builds millions of small objects and no cycles: the cyclic collector
-    would rescan them over and over (a third of the run time on a 100k-row sheet)."""
+    would rescan them over and over (a third of the run time on a 100k-row sheet). A
+    command that goes on with what validation built (plan, quotas) pauses it throughout,
+    as a decorator: collections after validation traverse all of it again and again."""
     was = gc.isenabled()
     gc.disable()
     try:
@@ -168,19 +171,16 @@ def _validate(paths, today, progress, specs, keep: set[str]) -> Validation:
     out = Collector()
     tables: list[Table] = []
     kept: dict[str, Workbook] = {}
-    for n, path in enumerate(paths):
+    # The next file is read while this one is checked (python-calamine lets go of the GIL).
+    for n, (path, workbook) in enumerate(ahead(_reading(paths, progress), name="gcs-read")):
         name = str(path)
-        if progress:
-            progress(n, len(paths), name)
-        if is_office_lock(Path(path)):
+        if workbook is LOCK_FILE:
             report.notes.append(f"跳过了 {name}：这是 Excel 或 WPS 打开工作簿时留下的锁文件（~$ 开头），不是数据")
             continue
         info = FileInfo(file=name)
         report.files.append(info)
-        try:
-            workbook = read(path)
-        except ReadError as e:
-            info.read_error = e.reason
+        if isinstance(workbook, ReadError):
+            info.read_error = workbook.reason
             continue
         info.kind = workbook.kind
         if name in keep:
@@ -203,6 +203,24 @@ def _validate(paths, today, progress, specs, keep: set[str]) -> Validation:
     report.notes.extend(check_references(tables, out, specs))
     report.problems = sorted(out.problems, key=lambda p: _sort_key(p, out.order))
     return Validation(report, tables, kept)
+
+
+LOCK_FILE = object()     # what _reading hands on for an office suite's lock file (never read)
+
+
+def _reading(paths, progress: Progress | None):
+    """Each path with the file read, or why it cannot be (saying which file is being read);
+    an Excel/WPS lock file (~$...) is not read at all."""
+    for n, path in enumerate(paths):
+        if progress:
+            progress(n, len(paths), str(path))
+        if is_office_lock(Path(path)):
+            yield path, LOCK_FILE
+            continue
+        try:
+            yield path, read(path)
+        except ReadError as e:
+            yield path, e
 
 
 def _sort_key(p: Problem, order: dict) -> tuple:
@@ -234,9 +252,9 @@ def _recognised_table(sheet: Sheet, file: str, csv: bool, specs: Specs, info: Fi
     index, columns = sheet.data(rec.header_index + 1, idxs)
     keep = _data_rows(index, columns, ids, idxs, rec, file, sheet, out)
     if keep is not None:
-        index = [index[i] for i in keep]
-        columns = [[col[i] for i in keep] for col in columns]
-    rows = [r + 1 for r in index]
+        index = _pick(index, keep)
+        columns = [_pick(col, keep) for col in columns]
+    rows = list(map((1).__add__, index))
     raw = dict(zip(ids, columns))
     table = Table(file, sheet.name, rec.spec, rec.header_row, rec.columns, rows, raw, csv=csv)
     info.sheets.append(SheetInfo(sheet.name, rec.spec.name, rec.header_row, len(rows)))
@@ -263,26 +281,22 @@ def _other_sheets(others: list[tuple[Sheet, Located | None]], found: int, file: 
 def _data_rows(index, columns, ids, idxs, rec: Recognised, file: str, sheet: Sheet, out) -> list[int] | None:
     """Which rows are data: not empty in every mapped column (an error value is not empty),
     not nothing-but-spaces, not a total row (合计 in one of the first columns, mapped or
-    not) or the header pasted again. Decided column by column (numpy compares a whole
-    column at C speed); rows are looked at one by one only when they are candidates.
+    not) or the header pasted again. A row that is empty or spaces only is so in the first
+    mapped column: only the rows found there (at C speed) are looked at one by one.
     Returns the positions to keep, or None when every row is data."""
-    n, n_fields = len(index), len(columns)
-    if not n or not n_fields:
+    n = len(index)
+    if not n or not columns:
         return None
-    empty = np.zeros(n, dtype=np.int16)
-    first_blank = None
-    for col in columns:
-        arr = np.array(col, dtype=object)
-        none = (arr == "") | np.equal(arr, None)
-        empty += none
-        if first_blank is None:     # a row of nothing but spaces starts blank: candidates
-            spaces = {v for v in dict.fromkeys(col) if v.__class__ is str and v and v.isspace()}
-            first_blank = none | np.isin(arr, list(spaces)) if spaces else none
+    first = columns[0]
+    spaces = set(filter(str.isspace, _texts(first)))
     with_errors = _error_positions(index, idxs, sheet)
-    drop = set(np.flatnonzero(empty == n_fields).tolist()) - with_errors
-    for i in np.flatnonzero(first_blank & (empty < n_fields)).tolist():
+    drop = set()
+    for i in _positions(first, EMPTY | spaces if spaces else EMPTY):
         mapped = tuple(col[i] for col in columns)
-        if i not in with_errors and all(v is None or (v.__class__ is str and (not v or v.isspace())) for v in mapped):
+        if all(v is None or v == "" for v in mapped):
+            if i not in with_errors:
+                drop.add(i)
+        elif i not in with_errors and all(v is None or (v.__class__ is str and (not v or v.isspace())) for v in mapped):
             _spaces_only(mapped, ids, idxs, index[i] + 1, rec, file, sheet, out)
             drop.add(i)
     lead = [c for c in range(3) if c not in idxs]
@@ -305,6 +319,11 @@ def _data_rows(index, columns, ids, idxs, rec: Recognised, file: str, sheet: She
     if not drop:
         return None
     return [i for i in range(n) if i not in drop]
+
+
+def _pick(values: list, keep: list[int]) -> list:
+    """The values at the positions keep, at C speed."""
+    return list(itemgetter(*keep)(values)) if len(keep) > 1 else [values[i] for i in keep]
 
 
 def _error_positions(index, idxs, sheet: Sheet) -> set[int]:
@@ -334,7 +353,12 @@ def _may_contain(col: list, text: str) -> bool:
     try:
         return text in "\x00".join(col)
     except TypeError:           # numbers, dates: look only at the text cells
-        return any(text in v for v in col if v.__class__ is str)
+        return text in "\x00".join(_texts(col))
+
+
+def _texts(col: list) -> Iterable[str]:
+    """The text cells of a column, at C speed."""
+    return compress(col, map(isinstance, col, repeat(str)))
 
 
 def _spaces_only(mapped, ids, idxs, row: int, rec: Recognised, file: str, sheet: Sheet, out) -> None:
@@ -400,33 +424,73 @@ def _as_shown(table: Table, checked: list) -> dict[tuple[str, int], tuple]:
 
 
 def _check_column(raws: list[Any], check: CellChecker):
-    """Check each distinct value once (columns repeat a lot; clean values skip the full
-    check), then map results back to rows. Returns values, [(row, findings)], empty rows."""
+    """Check each distinct value once, then map the results back to rows. Returns values,
+    [(row, findings)], empty rows. Values that the field's clean pattern passes are valid
+    as typed; only the others get the full check. Every per-row step is a C-level map: a
+    Python loop over a million rows costs more than checking the column's values."""
     types = set(map(type, raws))
     if bool in types or (int in types and float in types):
         # True == 1 == 1.0 would share one result: check these columns cell by cell.
         results = [check(r) for r in raws]
         values = [r[0] for r in results]
         findings = [(i, r[1]) for i, r in enumerate(results) if r[1]]
-        has_empty = True
+        return values, findings, _positions(raws, EMPTY)
+    # The fast paths need a clean pattern that an empty cell fails (empties are found with
+    # what it does not pass).
+    clean = check.clean.fullmatch if check.clean is not None and not check.clean.fullmatch("") else None
+    if clean is not None and _mostly_distinct(raws):
+        # Names, addresses, licences: deduplicating first would cost more than the pattern
+        # test of every row. Only the rows it does not pass are looked at again.
+        where = _not_clean(raws, types, clean)
+        todo = dict.fromkeys(map(raws.__getitem__, where))
     else:
-        distinct = dict.fromkeys(raws)
-        clean = check.clean.fullmatch if check.clean else None
-        bad = {}
-        for u in distinct:
-            if u is None or u == "":
-                distinct[u] = (None, ())
-            elif clean is not None and u.__class__ is str and clean(u):
-                distinct[u] = (u, ())
-            else:
-                res = distinct[u] = check(u)
-                if res[1]:
-                    bad[u] = res[1]
-        values = list(map(_FIRST, map(distinct.__getitem__, raws)))   # C-speed mapping back
-        findings = [(i, bad[r]) for i, r in enumerate(raws) if r in bad] if bad else []
-        has_empty = "" in distinct or None in distinct
-    empties = [i for i, r in enumerate(raws) if r is None or r == ""] if has_empty else []
-    return values, findings, empties
+        where = None
+        todo = dict.fromkeys(raws)
+        if clean is not None:
+            strs = list(todo) if types == {str} else [u for u in todo if u.__class__ is str]
+            for u in compress(strs, map(clean, strs)):
+                del todo[u]
+    bad, changed = {}, {}
+    for u in todo.keys() - EMPTY:
+        value, found = check(u)
+        if value is not u:
+            changed[u] = value
+        if found:
+            bad[u] = found
+
+    def rows_of(among) -> list[int]:
+        """The rows holding one of these values (in the other case only those not clean can)."""
+        return _positions(raws, among) if where is None else [i for i in where if raws[i] in among]
+
+    values = raws[:]
+    for i in rows_of(changed) if changed else ():
+        values[i] = changed[raws[i]]
+    empties = rows_of(EMPTY) if not todo.keys().isdisjoint(EMPTY) else []
+    for i in empties:
+        values[i] = None
+    return values, [(i, bad[raws[i]]) for i in rows_of(bad)] if bad else [], empties
+
+
+def _mostly_distinct(raws: list[Any], sample: int = 2000) -> bool:
+    """Whether most values of the column differ (judged from its first rows)."""
+    head = raws[:sample]
+    return len(head) >= 100 and len(set(head)) * 2 > len(head)
+
+
+def _not_clean(raws: list[Any], types: set, clean) -> list[int]:
+    """Positions whose value the clean pattern does not pass (empty and non-text cells
+    included), at C speed."""
+    if types == {str}:
+        return list(compress(range(len(raws)), map(not_, map(clean, raws))))
+    is_str = list(map(isinstance, raws, repeat(str)))
+    text_at = list(compress(range(len(raws)), is_str))
+    failed = compress(text_at, map(not_, map(clean, compress(raws, is_str))))
+    return sorted([*failed, *compress(range(len(raws)), map(not_, is_str))])
+
+
+def _positions(values: list[Any], among) -> list[int]:
+    """Positions of the values that are in among (a set or dict), at C speed."""
+    return list(compress(range(len(values)), map(among.__contains__, values)))
 
 
 def _special_cells(table: Table, sheet: Sheet, out: Collector) -> dict[int, dict[int, str]]:

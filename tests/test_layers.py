@@ -44,6 +44,16 @@ def test_commands_that_need_no_dataframes_do_not_load_pandas():
     assert r.stdout.strip() == "False"
 
 
+def test_validation_does_not_load_openpyxl_or_numpy():
+    """openpyxl (a tenth of a second to import) is for editing copies (--annotate, fix) and
+    the rare sparse sheet; numpy is not needed to validate: `gcs validate` starts without them."""
+    code = ("import sys, gcs_excel.validate, gcs_excel.readers, gcs_excel.render\n"
+            "print(sorted(m for m in ('openpyxl', 'numpy') if m in sys.modules))")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "[]"
+
+
 def _imports(path) -> set[str]:
     tree = ast.parse(path.read_text("utf-8"))
     names = set()

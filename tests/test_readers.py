@@ -10,9 +10,13 @@ from pathlib import Path
 
 import pytest
 import xlsxwriter
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from gcs_excel.a1 import col_letter
 from gcs_excel.errors import ReadError
 from gcs_excel.readers import ooxml, read
+from gcs_excel.readers import xlsx as xlsx_reader
 
 
 def xlsx(path: Path, cells: dict[str, object], *, sheet="S", merge=None, formulas=None) -> Path:
@@ -333,6 +337,85 @@ def test_list_sources_after_the_data_are_not_formulas():
     for cut in (40, 90, 130):
         scan = ooxml.scan_sheet([data[:cut], data[cut:]])
         assert scan.formulas == {} and scan.errors == {}
+
+
+def sheet_xml(cells: dict[tuple[int, int], str], merges=(), prefix: str = "") -> bytes:
+    """A worksheet's XML as Excel writes it: cells by 1-based (row, column) -> "v" (a
+    value), "f" (a formula) or "e" (an error value), rows in order."""
+    x = f"{prefix}:" if prefix else ""
+    out = [f'<{x}worksheet><{x}dimension ref="A1"/><{x}sheetData>']
+    for r in sorted({r for r, _ in cells}):
+        out.append(f'<{x}row r="{r}" spans="1:3">')
+        for c in sorted(c for rr, c in cells if rr == r):
+            ref, kind = f"{col_letter(c - 1)}{r}", cells[(r, c)]
+            if kind == "f":
+                out.append(f'<{x}c r="{ref}"><{x}f>SUM(A1:A{r})</{x}f><{x}v>1</{x}v></{x}c>')
+            elif kind == "e":
+                out.append(f'<{x}c r="{ref}" t="e"><{x}v>#N/A</{x}v></{x}c>')
+            else:
+                out.append(f'<{x}c r="{ref}" t="inlineStr"><{x}is><{x}t>值</{x}t></{x}is></{x}c>')
+        out.append(f"</{x}row>")
+    out.append(f"</{x}sheetData>")
+    if merges:
+        out.append(f'<{x}mergeCells count="{len(merges)}">')
+        out += [f'<{x}mergeCell ref="{col_letter(c1)}{r1 + 1}:{col_letter(c2)}{r2 + 1}"/>' for r1, c1, r2, c2 in merges]
+        out.append(f"</{x}mergeCells>")
+    out.append(f"</{x}worksheet>")
+    return "".join(out).encode()
+
+
+def chunked(data: bytes, cuts: list[int]) -> list[bytes]:
+    edges = [0, *sorted({min(c, len(data)) for c in cuts}), len(data)]
+    return [data[a:b] for a, b in zip(edges, edges[1:])]
+
+
+@settings(max_examples=200, deadline=None)
+@given(cells=st.dictionaries(st.tuples(st.integers(1, 3000), st.integers(1, 1000)),
+                             st.sampled_from("vvvfe"), min_size=1, max_size=40),
+       cuts=st.lists(st.integers(0, 6000), max_size=6), prefix=st.sampled_from(["", "x"]))
+def test_scan_finds_the_real_extent_however_the_xml_is_cut(cells, cuts, prefix):
+    """The widest column and the last row exactly (not "Z" when nothing lies past Z),
+    the cells, formulas and errors, wherever the chunks happen to end."""
+    merges = [(0, 0, 1, 1)]
+    scan = ooxml.scan_sheet(chunked(sheet_xml(cells, merges, prefix), cuts))
+    assert (scan.max_row, scan.max_col, scan.cells) == (max(r for r, _ in cells), max(c for _, c in cells), len(cells))
+    assert set(scan.formulas) == {(r - 1, c - 1) for (r, c), k in cells.items() if k == "f"}
+    assert scan.errors == {(r - 1, c - 1): "#N/A" for (r, c), k in cells.items() if k == "e"}
+    assert scan.merged == merges
+
+
+def test_merges_of_a_sheet_without_data_are_found():
+    data = b'<worksheet><sheetData/><mergeCells><mergeCell ref="A1:C1"/></mergeCells></worksheet>'
+    assert ooxml.scan_sheet([data]).merged == [(0, 0, 0, 2)]
+
+
+def long_narrow(path: Path, rows: int, far: str | None = None) -> Path:
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    ws = wb.add_worksheet("S")
+    for r in range(rows):
+        ws.write_row(r, 0, [f"a{r}", f"b{r}", r])
+    if far:
+        ws.write(far, "远处")
+    wb.close()
+    return path
+
+
+def test_a_long_narrow_sheet_is_read_whole_by_calamine(tmp_path, monkeypatch):
+    """Its size is rows x its real width: 3 columns, not 26 (the cliff at 769,231 rows:
+    from there on a narrow sheet of 11 columns was sent to the slow sparse reader)."""
+    monkeypatch.setattr(xlsx_reader, "DENSE_LIMIT", 3 * 400)
+    monkeypatch.setattr(xlsx_reader, "_read_openpyxl", lambda *a: pytest.fail("read sparsely"))
+    rows = read(long_narrow(tmp_path / "a.xlsx", 400)).sheets[0].rows
+    assert len(rows) == 400 and rows[-1] == (399, ["a399", "b399", 399])
+
+
+def test_a_far_cell_is_read_sparsely(tmp_path, monkeypatch):
+    monkeypatch.setattr(xlsx_reader, "DENSE_LIMIT", 3 * 400)
+    sparse = []
+    real = xlsx_reader._read_openpyxl
+    monkeypatch.setattr(xlsx_reader, "_read_openpyxl", lambda *a: sparse.append(a[1]) or real(*a))
+    rows = dict(read(long_narrow(tmp_path / "a.xlsx", 10, far="Z500")).sheets[0].rows)
+    assert sparse == [{"S"}] and rows[499][25] == "远处" and rows[9][:3] == ["a9", "b9", 9]
 
 
 def test_csv_delimiter_is_taken_from_the_data_not_a_title_line(tmp_path):

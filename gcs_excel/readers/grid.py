@@ -9,8 +9,11 @@ row lists). Both answer the same questions: the first rows (to find the header),
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from operator import itemgetter
+from itertools import compress
+from operator import itemgetter, not_
 from typing import Any, Iterator
+
+EMPTY = frozenset(("", None))    # the values of an empty cell
 
 
 class Sheet:
@@ -60,12 +63,10 @@ class Sheet:
         if not cols:
             return index, []
         need = max(cols) + 1
-        values = map(itemgetter(1), data)
-        if any(len(v) < need for _, v in data):
-            values = (v if len(v) >= need else [*v, *([""] * (need - len(v)))] for v in values)
-        if len(cols) == 1:
-            return index, [[v[cols[0]] for v in values]]
-        return index, [list(c) for c in zip(*map(itemgetter(*cols), values))] or [[] for _ in cols]
+        values = list(map(itemgetter(1), data))
+        if values and min(map(len, values)) < need:
+            values = [v if len(v) >= need else [*v, *([""] * (need - len(v)))] for v in values]
+        return index, [[v[c] for v in values] for c in cols]     # faster than zip(*rows)
 
 
     def stray(self, start: int, named: set[int]) -> dict[int, list[int]]:
@@ -79,9 +80,20 @@ class Sheet:
                     if hits:
                         out[c] = hits
             return out
+        data = self._rows[start:]
+        widths = set(map(len, map(itemgetter(1), data)))
+        if len(widths) == 1:    # a rectangular grid (calamine's): column by column, at C speed
+            index = list(map(itemgetter(0), data))
+            values = list(map(itemgetter(1), data))
+            for c in range(widths.pop()):
+                if c not in named:
+                    hits = list(compress(index, map(not_, map(EMPTY.__contains__, map(itemgetter(c), values)))))
+                    if hits:
+                        out[c] = hits
+            return out
         last = max(named, default=-1)
         gaps = [c for c in range(last) if c not in named]
-        for r, values in self._rows[start:]:
+        for r, values in data:
             tail = values[last + 1:]
             if tail and tail.count("") + tail.count(None) < len(tail):
                 for c, v in enumerate(tail, start=last + 1):

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 import zipfile
@@ -24,8 +25,9 @@ from xml.etree.ElementTree import ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
-from ..a1 import col_index
+from ..a1 import col_index, col_letter
 from ..errors import ReadError
+from .ahead import ahead
 from .sniff import XLSB
 
 MAX_ENTRIES = 10_000
@@ -204,23 +206,57 @@ def _inspect(path: Path, reader: _Reader) -> Package:
     scans = {}
     for sp in sheets:
         if sp.kind == "worksheet" and sp.part:
-            scans[sp.name] = scan_sheet(reader.chunks(sp.part))
+            scans[sp.name] = scan_sheet(ahead(reader.chunks(sp.part), depth=2, name="gcs-inflate"))
     kind = "xlsm" if "xl/vbaProject.bin" in names or path.suffix.lower() == ".xlsm" else "xlsx"
     return Package(kind, sheets, scans)
 
 
 # --- the worksheet scan -------------------------------------------------------------
+# Each chunk is searched by a few C-level scans (bytes.find/count, regexes that start with a
+# literal); a regex starting with "<" or a translated copy of the chunk costs several times
+# as much on a sheet of a million rows. Python loops only where something was found.
 _ROW_STD = re.compile(rb'<row r="(\d{1,7})"')
 _ROW_ANY = re.compile(rb'<(?:\w+:)?row\b[^>]*?\sr="(\d{1,7})"')
-_WIDE_COL = re.compile(rb' r="([A-Z]{2,3})(\d{1,7})"')
+_REF = re.compile(rb' r="([A-Z]{1,3})(\d{1,7})"')
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _ERROR = re.compile(rb'\st="e"')
 _CELL_REF = re.compile(rb'\sr="([A-Z]{1,3})(\d{1,7})"')
 _CELL_START = (b"<c ", b":c ")
-_DATA_END = re.compile(rb"</(?:\w+:)?sheetData>")
-_CAPS_TO_A = bytes.maketrans(bytes(range(65, 91)), b"A" * 26)
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?ref="([A-Z]{1,3})(\d{1,7})(?::([A-Z]{1,3})(\d{1,7}))?"')
 _ENTITIES = ((b"&lt;", b"<"), (b"&gt;", b">"), (b"&quot;", b'"'), (b"&apos;", b"'"), (b"&amp;", b"&"))
+
+
+@functools.cache
+def _past(col: int) -> re.Pattern:
+    """A search for cell references in a column past col (1-based, 0 for none yet): one
+    quick scan where there are none, and the widest column is found exactly where there are."""
+    def after(letter: str) -> str:
+        return "" if letter == "Z" else f"[{chr(ord(letter) + 1)}-Z]"
+    name = col_letter(col - 1) if col else ""
+    if not name:
+        alts = ["[A-Z]"]
+    elif len(name) == 1:
+        alts = ["[A-Z]{2}", after(name)]
+    elif len(name) == 2:
+        alts = ["[A-Z]{3}", after(name[0]) and after(name[0]) + "[A-Z]", after(name[1]) and name[0] + after(name[1])]
+    else:
+        alts = ["[A-Z]{3}"]
+    return re.compile(b' r="(?:' + "|".join(a for a in alts if a).encode() + b")")
+
+
+def _data_end(buf: bytes, lo: int) -> int:
+    """Where the sheet's data ends in buf, searching from lo: the start of </sheetData>
+    (any prefix) or the end of an empty <sheetData/>; -1 when not in buf. A byte search:
+    the opening <sheetData> is found too and passed over."""
+    i = buf.find(b"sheetData", max(lo, buf.rfind(b"</row>", lo)))  # it follows the last row
+    while i >= 0:
+        if buf.startswith(b"/>", i + 9):
+            return i + 11
+        start = buf.rfind(b"<", max(0, i - 64), i)
+        if start >= 0 and buf.startswith(b"/", start + 1):
+            return start
+        i = buf.find(b"sheetData", i + 9)
+    return -1
 
 
 def _cell_at(buf: bytes, pos: int) -> tuple[int, int] | None:
@@ -263,10 +299,11 @@ def _error_text(buf: bytes, pos: int) -> str:
 
 
 def scan_sheet(chunks) -> SheetScan:
+    """The real extent, cell count, formulas, error values and merges of one worksheet,
+    from its XML in chunks."""
     scan = SheetScan()
     tail = b""
-    max_row = 0
-    wide = 0
+    max_row = max_col = 0
     merged: set[tuple[int, int, int, int]] = set()
     past_data = False       # after </sheetData>: <xm:f> in extLst is a list source, not a cell
     for chunk in chunks:
@@ -276,36 +313,38 @@ def scan_sheet(chunks) -> SheetScan:
         if past_data:
             hi = lo
         else:
-            m_end = _DATA_END.search(buf, lo)
-            if m_end:
-                hi, past_data = m_end.start(), True
-        rows = _ROW_STD.findall(buf, lo)
-        if not rows and b"row" in buf:
-            rows = _ROW_ANY.findall(buf, lo)
+            end = _data_end(buf, lo)
+            if end >= 0:
+                hi, past_data = end, True
+        rows = _ROW_STD.findall(buf, lo, hi)
+        if not rows and buf.find(b"row", lo, hi) >= 0:
+            rows = _ROW_ANY.findall(buf, lo, hi)
         if rows:
             max_row = max(max_row, max(map(int, rows)))
-        # Columns beyond Z are rare: look for them with a cheap byte search on a copy
-        # where every capital letter is "A", and run the regex only where they exist.
-        if b' r="AA' in buf.translate(_CAPS_TO_A):
-            for m in _WIDE_COL.finditer(buf, lo):
-                wide = max(wide, col_index(m.group(1)))
-                max_row = max(max_row, int(m.group(2)))
+        pos = lo
+        while wider := _past(max_col).search(buf, pos, hi):    # a column past the widest so far
+            ref = _REF.match(buf, wider.start())
+            if ref:
+                max_col = max(max_col, col_index(ref.group(1)))
+                max_row = max(max_row, int(ref.group(2)))
+            pos = wider.end()
         fresh = max(0, len(tail) - 2)       # counts must not see the overlap twice
         cells = buf.count(b"<c ", fresh)
         prefixed = not cells and b":c " in buf      # <x:c ...> (namespace prefixes)
         scan.cells += buf.count(b":c ", fresh) if prefixed else cells
-        if b"<f" in buf or (prefixed and b":f" in buf):
+        # An "f" found by memchr is rare in sheet XML: only then look for <f (a slow scan).
+        if buf.find(b"f", lo, hi) >= 0 and (buf.find(b"<f", lo, hi) >= 0 or (prefixed and buf.find(b":f", lo, hi) >= 0)):
             for m in _FORMULA.finditer(buf, lo, hi):
                 where = _cell_at(buf, m.start())
                 if where:
                     scan.formulas[where] = _formula_text(buf, m.start())
-        if b't="e"' in buf:
+        if buf.find(b't="e"', lo, hi) >= 0:
             for m in _ERROR.finditer(buf, lo, hi):
                 where = _cell_at(buf, m.start())
                 if where:
                     scan.errors[where] = _error_text(buf, m.start())
-        if b"mergeCell" in buf:
-            for m in _MERGE.finditer(buf, lo):
+        if past_data and buf.find(b"mergeCell", hi) >= 0:     # <mergeCells> follows the data
+            for m in _MERGE.finditer(buf, hi):
                 r1, c1 = int(m.group(2)) - 1, col_index(m.group(1)) - 1
                 r2 = int(m.group(4)) - 1 if m.group(4) else r1
                 c2 = col_index(m.group(3)) - 1 if m.group(3) else c1
@@ -313,5 +352,5 @@ def scan_sheet(chunks) -> SheetScan:
         tail = buf[-_TAIL:]
     scan.merged = sorted(merged)
     scan.max_row = max_row
-    scan.max_col = wide or (26 if scan.cells else 0)
+    scan.max_col = max_col or (26 if scan.cells else 0)   # cells without references: at most Z, as before
     return scan

@@ -79,8 +79,11 @@ def _read_calamine(path: Path, names: list[str], scans: dict[str, SheetScan]) ->
                 raise ReadError(path, f"文件已损坏：工作表「{name}」无法读取（{str(e)[:120]}）") from None
             grid = ws.to_python(skip_empty_area=True)
             r0, c0 = ws.start or (0, 0)
-            pad = [""] * c0
-            rows = [(r0 + i, pad + row if c0 else row) for i, row in enumerate(grid)]
+            del ws      # calamine's own copy of the sheet goes before the rows are built (peak memory)
+            if c0:
+                pad = [""] * c0
+                grid = [pad + row for row in grid]
+            rows = list(zip(range(r0, r0 + len(grid)), grid))
             scan = scans[name]
             out[name] = Sheet(name, rows, merged=scan.merged, formulas=scan.formulas, errors=scan.errors)
     finally:
