@@ -1,3 +1,51 @@
-"""gcs_excel: group-customer service work in Excel — templates, validation, quotas, reports."""
+"""gcs_excel: group-customer service work in Excel — templates, validation, quotas, reports.
+
+The commands of `gcs` as Python, returning the result objects the command line prints::
+
+    import gcs_excel
+
+    run = gcs_excel.validate(["总部档案.xlsx", "卖场明细表.xlsx", "人员名单.xlsx"])
+    for p in run.report.problems:
+        print(p.cell, p.code, p.message)
+    report = gcs_excel.quotas(["人员名单.xlsx", "总部档案.xlsx", "卖场明细表.xlsx", "拜访记录.xlsx"], "2026-10")
+
+Each name is imported on first use, so that `import gcs_excel` stays light (pandas only
+comes with `monthly`, openpyxl only with `fix_file` and annotated copies).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
 
 __version__ = "0.1.0"
+
+# public name -> (module, attribute)
+_API = {
+    "validate": ("validation", "validate_files"),            # gcs validate
+    "fix_file": ("fix", "fix_file"),                          # gcs fix
+    "quotas": ("quota_check", "quotas"),                      # gcs quotas
+    "write_quota_workbook": ("quota_workbook", "write_quota_workbook"),   # gcs quotas --out
+    "plan": ("planner", "make_plan"),                         # gcs plan
+    "monthly": ("reporting.run", "monthly"),                  # gcs monthly
+    "send_reviews": ("mail", "send_reviews"),                 # gcs mail
+    "build_templates": ("templates", "build_templates"),      # gcs templates
+    "run_demo": ("demo", "run_demo"),                         # gcs demo
+    "GcsError": ("errors", "GcsError"),
+}
+
+__all__ = sorted(_API)
+
+
+def __getattr__(name: str) -> Any:
+    try:
+        module, attribute = _API[name]
+    except KeyError:
+        raise AttributeError(f"module 'gcs_excel' has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(f".{module}", __name__), attribute)
+    globals()[name] = value         # once found, a plain attribute
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -22,7 +22,7 @@ from .problems import Problem, problem_types, show
 from .readers import read
 from .render import SEVERITY_WORDS
 from .sheetnames import RESULTS
-from .validate import Validation, gc_paused
+from .validation import Validation, gc_paused
 from .writing import atomic_output
 from .xlsx_edit import not_kept, open_copy, output_name, text_sheet, writable
 from .xlsx_style import FONT

@@ -144,7 +144,7 @@ def validate(files: tuple[Path, ...], as_json: bool, annotate_dir: Path | None, 
     示例：gcs validate 总部档案.xlsx 卖场明细表.xlsx 人员名单.xlsx --annotate 标注
     """
     from .render import render_validation, to_json
-    from .validate import validate_files
+    from .validation import validate_files
 
     run = validate_files(list(files), annotate_dir=annotate_dir, today=_today(today),
                          progress=None if as_json else _progress("校验"))
@@ -235,7 +235,7 @@ def quotas(files: tuple[Path, ...], month: str, as_json: bool, out: Path | None,
 
     示例：gcs quotas --month 2026-10 人员名单.xlsx 总部档案.xlsx 卖场明细表.xlsx 拜访计划_2026-10.xlsx 拜访记录_2026-10.xlsx --out 拜访指标_2026-10.xlsx
     """
-    from .quotas import quotas as check
+    from .quota_check import quotas as check
     from .render import render_quotas, to_json
 
     report = check(list(files), month, rules=rules, today=_today(today))
@@ -273,7 +273,7 @@ def plan(files: tuple[Path, ...], month: str, person: str | None, everyone: bool
 
     示例：gcs plan --month 2026-11 --all 人员名单.xlsx 总部档案.xlsx 卖场明细表.xlsx --out 拜访计划_2026-11.xlsx
     """
-    from .plan import make_plan
+    from .planner import make_plan
 
     result = make_plan(list(files), month, person=person, everyone=everyone, into=into, out=out, rules=rules)
     counts = "、".join(f"{p} {result.count(p)} 条" for p in result.people)
@@ -307,7 +307,7 @@ def monthly(files: tuple[Path, ...], month: str, out_dir: Path, customers: tuple
 
     示例：gcs monthly --month 2026-10 --out 销售回顾 销售数据.csv 卷烟规格.xlsx 总部档案.xlsx 卖场明细表.xlsx 销售目标.xlsx 拜访记录_2026-10.xlsx
     """
-    from .monthly.run import monthly as run
+    from .reporting.run import monthly as run
     from .render import render_monthly, to_json
 
     result = run(list(files), month, out_dir, customers=customers, config=config, progress=_progress("写销售回顾"))

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from .errors import ConfigError
 from .spec import Specs, load_specs
-from .validate import Validation
+from .validation import Validation
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from .problems import Problem, Report, problem_types, show
 from .sheetnames import CHANGES
 from .a1 import a1, parse_a1
 from .textsafe import csv_cell, looks_like_formula
-from .validate import validate, validate_readable
+from .validation import validate, validate_readable
 from .writing import atomic_output, check_writable, write_csv
 from .xlsx_edit import not_kept, open_copy, set_value, text_sheet
 

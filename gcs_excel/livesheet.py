@@ -1,6 +1,6 @@
 """The visit log's 指标 sheet: each person's quota numbers from formulas alone (COUNTIFS,
 SUMIFS, SUMPRODUCT; no macros), so a customer manager with only Excel or WPS sees his
-shortfalls as he types. It computes what `gcs quotas` computes (quotas.py), from the
+shortfalls as he types. It computes what `gcs quotas` computes (quota_check.py), from the
 visit log and the 参照-* sheets (copies of the staff list, HQ file, store list and plan).
 
 A hidden 指标计算 sheet mirrors the source rows with INDEX(...,ROW()) (so inserting or

@@ -47,9 +47,9 @@ from typing import Any, Callable, Iterator, Sequence
 from .checks.identifiers import email as email_check
 from .dept import HQ, load_department
 from .errors import ConfigError, GcsError, WriteError
-from .monthly.names import manifest_name, month_words
-from .quotas import check_month
-from .validate import validate_readable
+from .reporting.names import manifest_name, month_words
+from .quota_check import check_month
+from .validation import validate_readable
 from .writing import append_line, atomic_output, write_reason
 
 PASSWORD_ENV = "GCS_SMTP_PASSWORD"

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from .checks.identifiers import period_of
-from .quotas import WARNING_TITLES, QuotaReport, QuotaWarning, role_labels
+from .quota_check import WARNING_TITLES, QuotaReport, QuotaWarning, role_labels
 from .render import item_need, pct, shortfall_lines
 from .rules import RULE_IDS
 from .textwidth import fit_width, row_height, wrapped_lines

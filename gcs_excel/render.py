@@ -117,7 +117,7 @@ def item_need(r, item: dict) -> str:
 
 def render_quotas(report, max_lines: int = 30) -> str:
     """A quota report for the terminal: each person's rules, what is short, plan execution."""
-    from .quotas import role_labels
+    from .quota_check import role_labels
 
     labels = role_labels()
     rules = report.rules

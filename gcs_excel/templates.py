@@ -339,7 +339,7 @@ def build_templates(out_dir: str | Path, *, catalogue: str | Path | None = None,
 
 def catalogue_lists(path: str | Path) -> dict[str, list[str]]:
     from .errors import ConfigError
-    from .validate import validate_readable
+    from .validation import validate_readable
 
     v = validate_readable([path])
     skus = [r["sku"] for t in v.tables_of("catalogue") for r in t.records() if r.get("sku")]

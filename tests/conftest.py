@@ -13,14 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from gcs_excel.validate import validate_files
+from gcs_excel.validation import validate_files
 from gcs_excel.demo import write_department, write_sales_csv
 from gcs_excel.demo.department import generate
 from gcs_excel.demo.mistakes import inject
-from gcs_excel.monthly.run import monthly
+from gcs_excel.reporting.run import monthly
 from gcs_excel.spec import load_specs
 from gcs_excel.templates import write_workbook
-from gcs_excel.validate import validate
+from gcs_excel.validation import validate
 
 MONTH = "2026-10"
 TODAY = dt.date(2026, 11, 27)

@@ -36,7 +36,7 @@ def _alarm(signum, frame):
 def main(out: str, files: list[str]) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
     signal.signal(signal.SIGALRM, _alarm)
-    from gcs_excel.validate import validate_files   # after the limit: imports count too
+    from gcs_excel.validation import validate_files   # after the limit: imports count too
 
     with open(out, "a", encoding="utf-8") as fh, tempfile.TemporaryDirectory() as tmp:
         for f in files:

@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 
 from gcs_excel.annotate import RESULT_COLUMNS
-from gcs_excel.validate import validate_files
+from gcs_excel.validation import validate_files
 from gcs_excel.fix import CHANGE_COLUMNS, fix_file
 from gcs_excel.problems import problem_types
 from gcs_excel.sheetnames import CHANGES, RESULTS

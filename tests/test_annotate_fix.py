@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from gcs_excel.annotate import FILLS
 from gcs_excel.cli import cli
-from gcs_excel.validate import validate_files
+from gcs_excel.validation import validate_files
 from gcs_excel.errors import WriteError
 from gcs_excel.fix import fix_file
 from gcs_excel.sheetnames import CHANGES, RESULTS

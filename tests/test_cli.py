@@ -93,7 +93,7 @@ def test_demo_rejects_a_bad_month(tmp_path):
 
 
 def test_errors_are_one_line_and_debug_shows_the_traceback(write, monkeypatch):
-    import gcs_excel.validate as validate
+    import gcs_excel.validation as validate
 
     def boom(*a, **k):
         raise RuntimeError("出乎意料")

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from gcs_excel.validate import validate
+from gcs_excel.validation import validate
 
 from .conftest import TODAY, flat
 from .handtyped import Sheet, rows_with, sales_csv, write_book, write_department, write_templates

@@ -37,7 +37,7 @@ def test_core_imports_neither_click_nor_xlwings():
 
 def test_commands_that_need_no_dataframes_do_not_load_pandas():
     """pandas takes a fifth of a second to import: validate, quotas and mail do without it."""
-    code = ("import sys, gcs_excel.validate, gcs_excel.quotas, gcs_excel.mail\n"
+    code = ("import sys, gcs_excel.validation, gcs_excel.quota_check, gcs_excel.mail\n"
             "print('pandas' in sys.modules)")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 0, r.stderr
@@ -47,7 +47,7 @@ def test_commands_that_need_no_dataframes_do_not_load_pandas():
 def test_validation_does_not_load_openpyxl_or_numpy():
     """openpyxl (a tenth of a second to import) is for editing copies (--annotate, fix) and
     the rare sparse sheet; numpy is not needed to validate: `gcs validate` starts without them."""
-    code = ("import sys, gcs_excel.validate, gcs_excel.readers, gcs_excel.render\n"
+    code = ("import sys, gcs_excel.validation, gcs_excel.readers, gcs_excel.render\n"
             "print(sorted(m for m in ('openpyxl', 'numpy') if m in sys.modules))")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 0, r.stderr

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from gcs_excel.validate import validate
+from gcs_excel.validation import validate
 from gcs_excel.xlsx_style import MIN_SCALE
 
 from .conftest import MONTH, TODAY, flat
@@ -36,9 +36,9 @@ def printed(office, tmp_path_factory, clean_files, mistake_files, annotated_mist
     (book, sheet) -> what came out. The books are named <kind>-<file>; the PDFs stay in
     the session's temporary folder <...>/printed/, to be looked at."""
     from gcs_excel.fix import fix_file
-    from gcs_excel.plan import make_plan
+    from gcs_excel.planner import make_plan
     from gcs_excel.quota_workbook import write_quota_workbook
-    from gcs_excel.quotas import quotas
+    from gcs_excel.quota_check import quotas
     from gcs_excel.templates import build_templates
 
     work = tmp_path_factory.mktemp("printed")
@@ -216,7 +216,7 @@ def test_live_quota_sheet_equals_gcs_quotas(office, clean_files, tmp_path):
 
     from gcs_excel.a1 import col_index
     from gcs_excel.livesheet import FIRST_PERSON_ROW, ok_column, rule_columns
-    from gcs_excel.quotas import quotas
+    from gcs_excel.quota_check import quotas
 
     log = next(p for p in clean_files if p.name.startswith("拜访记录"))
     (saved,) = office.convert([log], tmp_path / "calc", SAVE_AS_XLSX)

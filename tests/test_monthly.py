@@ -17,8 +17,8 @@ import python_calamine as pc
 from click.testing import CliRunner
 
 from gcs_excel.cli import cli
-from gcs_excel.monthly.analysis import ratio
-from gcs_excel.monthly.run import manifest_name, monthly, report_name
+from gcs_excel.reporting.analysis import ratio
+from gcs_excel.reporting.run import manifest_name, monthly, report_name
 from gcs_excel.render import render_monthly
 
 from .conftest import MONTHLY_MONTH, MONTHLY_TODAY, SALES
@@ -404,7 +404,7 @@ def test_cli_errors(monthly_files, tmp_path):
 
 
 def test_two_customers_never_share_a_review_file():
-    from gcs_excel.monthly.run import file_names
+    from gcs_excel.reporting.run import file_names
     names = file_names({"JT0001": "甲/乙连锁", "JT0002": "甲:乙连锁", "JT0003": "丙"}, MONTHLY_MONTH)
     assert names == {"JT0001": "销售回顾_甲_乙连锁_JT0001_2026-01.xlsx", "JT0002": "销售回顾_甲_乙连锁_JT0002_2026-01.xlsx",
                      "JT0003": "销售回顾_丙_2026-01.xlsx"}

@@ -11,8 +11,8 @@ import pytest
 
 from gcs_excel.errors import ConfigError
 from gcs_excel.festivals import known_year, spring_festival_in, spring_festivals
-from gcs_excel.monthly.config import Finding, load_config
-from gcs_excel.monthly.narrative import festival_sentence
+from gcs_excel.reporting.config import Finding, load_config
+from gcs_excel.reporting.narrative import festival_sentence
 
 CONFIG = load_config()
 

@@ -13,7 +13,7 @@ import pytest
 import python_calamine as pc
 
 from gcs_excel.errors import WriteError
-from gcs_excel.monthly.run import manifest_name, monthly, report_name
+from gcs_excel.reporting.run import manifest_name, monthly, report_name
 from gcs_excel.writing import lock_files
 
 from .conftest import HQ, MONTHLY_MONTH, MONTHLY_TODAY, digest

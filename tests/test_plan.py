@@ -13,10 +13,10 @@ from click.testing import CliRunner
 from gcs_excel.cli import cli
 from gcs_excel.dept import department_from_rows
 from gcs_excel.errors import ConfigError
-from gcs_excel.plan import Planner, make_plan, road_of
-from gcs_excel.quotas import QuotaReport, compute
+from gcs_excel.planner import Planner, make_plan, road_of
+from gcs_excel.quota_check import QuotaReport, compute
 from gcs_excel.rules import load_rules
-from gcs_excel.validate import validate
+from gcs_excel.validation import validate
 from gcs_excel.workdays import working_days
 
 from .conftest import MONTH, TODAY

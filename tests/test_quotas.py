@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from gcs_excel.cli import cli
 from gcs_excel.dept import department_from_rows
 from gcs_excel.errors import ConfigError
-from gcs_excel.quotas import QuotaReport, compute, quotas
+from gcs_excel.quota_check import QuotaReport, compute, quotas
 from gcs_excel.rules import load_rules
 
 from .conftest import MONTH, TODAY
@@ -289,7 +289,7 @@ def test_the_same_hq_visit_entered_twice_counts_once():
 
 def test_a_mistyped_optional_email_does_not_drop_the_hq(write, files):
     from gcs_excel.dept import load_department
-    from gcs_excel.validate import validate
+    from gcs_excel.validation import validate
     hq = [dict(h, **HQ_FILLER, buyer_email="李晓梅 <x@y.cn>" if k == 0 else None) for k, h in enumerate(hqs())]
     hq_file = write("hq", hq, name="总部档案2.xlsx")
     v = validate([files[0], hq_file, files[2]])
@@ -323,7 +323,7 @@ def test_quotas_writes_nothing_and_the_workbook_is_a_separate_call(files, tmp_pa
 def test_quota_modules_import_without_a_circle():
     import subprocess
     import sys
-    code = "import gcs_excel.quotas, sys; print('gcs_excel.quota_workbook' in sys.modules)"
+    code = "import gcs_excel.quota_check, sys; print('gcs_excel.quota_workbook' in sys.modules)"
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert r.stdout.strip() == "False", r.stderr
 

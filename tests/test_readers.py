@@ -296,7 +296,7 @@ def test_a_real_xlsx_renamed_is_told_in_chinese(tmp_path, suffix):
 
 
 def test_office_lock_files_are_skipped_with_a_note(tmp_path):
-    from gcs_excel.validate import validate
+    from gcs_excel.validation import validate
 
     book = xlsx(tmp_path / "卖场明细表.xlsx", {"A1": "专卖证号", "A2": "430102200045"}, sheet="卖场明细表")
     lock = tmp_path / "~$卖场明细表.xlsx"                  # what Excel keeps while the book is open

@@ -15,12 +15,12 @@ from hypothesis import strategies as st
 
 from gcs_excel.checks.cells import CellChecker
 from gcs_excel.dept import department_from_rows
-from gcs_excel.plan import Planner, PlanResult
-from gcs_excel.quotas import QuotaReport, compute
+from gcs_excel.planner import Planner, PlanResult
+from gcs_excel.quota_check import QuotaReport, compute
 from gcs_excel.readers.ahead import ahead
 from gcs_excel.rules import load_rules
 from gcs_excel.spec import load_specs
-from gcs_excel.validate import _check_column
+from gcs_excel.validation import _check_column
 
 from .conftest import MONTH, ROOT, TODAY
 

@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from gcs_excel.validate import validate
+from gcs_excel.validation import validate
 
 from .conftest import TODAY, codes, flat
 

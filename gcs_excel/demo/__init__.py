@@ -11,12 +11,12 @@ from typing import Any, Callable, Mapping
 from ..annotate import Annotated, annotate
 from ..problems import Report, show
 from ..mail import MailResult, load_settings, send_reviews
-from ..monthly.run import MonthlyResult, monthly
+from ..reporting.run import MonthlyResult, monthly
 from ..quota_workbook import write_quota_workbook
-from ..quotas import QuotaReport, quotas
+from ..quota_check import QuotaReport, quotas
 from ..spec import Specs, load_specs
 from ..templates import write_workbook
-from ..validate import validate
+from ..validation import validate
 from ..writing import atomic_output, write_csv
 from .department import Department, generate, previous_month
 from .mistakes import Mistakes, inject

@@ -148,7 +148,7 @@ class _Builder:
     # -- a month of plans (by the planner) and of visits that mostly follow them --------
     def plan_and_visits(self) -> None:
         from ..dept import department_from_rows
-        from ..plan import Planner
+        from ..planner import Planner
         from ..rules import load_rules
 
         dept = department_from_rows({k: self.dep[k] for k in ("staff", "hq", "stores")}, self.specs)

@@ -141,6 +141,16 @@ class ValidateRun:
     validation: Validation
     annotated: list = field(default_factory=list)      # annotate.Annotated
 
+    @property
+    def report(self) -> Report:
+        """Every problem found, and what was read (the validation's report)."""
+        return self.validation.report
+
+    @property
+    def tables(self) -> list[Table]:
+        """The recognised sheets with their checked values."""
+        return self.validation.tables
+
 
 def validate_files(paths: Sequence[str | Path], *, annotate_dir: str | Path | None = None,
                    today: dt.date | None = None, progress: Progress | None = None) -> ValidateRun:

@@ -12,7 +12,7 @@ import pandas as pd
 
 from ..dept import NEEDED, Department, load_department
 from ..spec import load_specs
-from ..validate import Validation
+from ..validation import Validation
 from ..values import month_of
 from .analysis import Observation, Sku, sales_table
 

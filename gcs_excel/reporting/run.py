@@ -16,8 +16,8 @@ from typing import Any, Callable, Sequence
 from ..dept import Excluded
 from ..errors import ConfigError
 from ..problems import Report
-from ..quotas import check_month
-from ..validate import validate
+from ..quota_check import check_month
+from ..validation import validate
 from ..writing import atomic_output, check_writable
 from .analysis import Cube, Period, terminal
 from .config import MonthlyConfig, load_config

@@ -23,11 +23,11 @@ from typing import Any, Mapping, Sequence
 from .checks.identifiers import HALVES, half_of, period_of
 from .dept import HQ, Department, Person, Store, load_department
 from .errors import ConfigError
-from .quotas import check_month
+from .quota_check import check_month
 from .rules import Rules, load_rules
 from .spec import load_specs
 from .templates import write_workbook
-from .validate import gc_paused, validate_readable
+from .validation import gc_paused, validate_readable
 from .visit_purpose import VisitPurposes
 from .workdays import working_days
 from .writing import atomic_output

@@ -21,7 +21,7 @@ from .errors import ConfigError
 from .problems import Report
 from .rules import RULES_OF_ROLE, Rules, load_rules
 from .spec import load_specs
-from .validate import gc_paused, validate
+from .validation import gc_paused, validate
 from .values import MONTH_RE, month_of
 
 
