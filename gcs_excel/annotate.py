@@ -22,7 +22,8 @@ from .problems import Problem, problem_types, show
 from .readers import read
 from .render import SEVERITY_WORDS
 from .sheetnames import RESULTS
-from .validation import Validation, gc_paused
+from .gcpause import gc_paused
+from .validation import Validation
 from .writing import atomic_output
 from .xlsx_edit import not_kept, open_copy, output_name, text_sheet, writable
 from .xlsx_style import FONT

@@ -15,6 +15,7 @@ from .validation import Validation
 
 @dataclass(frozen=True)
 class Person:
+    """Someone on the staff list, with the role id (mm / cm)."""
     name: str
     role: str                    # "mm" / "cm"
     email: str | None = None
@@ -23,6 +24,7 @@ class Person:
 
 @dataclass(frozen=True)
 class HQ:
+    """A group customer's headquarters, with its managers and whether it is active."""
     code: str
     name: str
     address: str
@@ -36,6 +38,7 @@ class HQ:
 
 @dataclass(frozen=True)
 class Store:
+    """A store, by licence number; active when it and its HQ are both 正常."""
     licence: str
     customer: str
     name: str
@@ -49,6 +52,7 @@ class Store:
 
 @dataclass(frozen=True)
 class PlanRow:
+    """One planned visit, where it came from (file, row)."""
     date: dt.date
     person: str
     role: str
@@ -62,6 +66,7 @@ class PlanRow:
 
 @dataclass(frozen=True)
 class Visit:
+    """One visit made, where it came from (file, row)."""
     date: dt.date
     person: str
     role: str
@@ -76,6 +81,7 @@ class Visit:
 
 @dataclass(frozen=True)
 class Excluded:
+    """A row left out of the work for its errors, with the reasons."""
     file: str
     sheet: str
     row: int
@@ -84,6 +90,7 @@ class Excluded:
 
 @dataclass
 class Department:
+    """The department's files as typed records, and the rows left out."""
     staff: dict[str, Person] = field(default_factory=dict)
     hqs: dict[str, HQ] = field(default_factory=dict)
     stores: dict[str, Store] = field(default_factory=dict)

@@ -27,7 +27,8 @@ from .quota_check import check_month
 from .rules import Rules, load_rules
 from .spec import load_specs
 from .templates import write_workbook
-from .validation import gc_paused, validate_readable
+from .gcpause import gc_paused
+from .validation import validate_readable
 from .visit_purpose import VisitPurposes
 from .workdays import working_days
 from .writing import atomic_output
@@ -38,6 +39,7 @@ _NUMBER_RE = re.compile(r"(\d+)\s*号")
 
 @dataclass
 class PlanResult:
+    """What `gcs plan` made: the new rows, the rows kept, the file written and notes."""
     month: str
     rows: list[dict[str, Any]]                 # new rows, by field id
     kept: int = 0                              # rows of --into kept as they were
@@ -56,6 +58,7 @@ class PlanResult:
 
 
 def road_of(address: str) -> str:
+    """The road (路, 街, 大道 ...) of an address, or "" when none is found."""
     m = _ROAD_RE.search(address or "")
     return m.group(1) if m else ""
 
@@ -125,6 +128,7 @@ class Planner:
 
     # -- customer managers ------------------------------------------------------------------
     def customer_manager(self, person: Person) -> list[dict]:
+        """A customer manager's month: every active store (busy ones twice), each HQ twice by appointment."""
         cfg = self.rules["plan"]
         existing, cal = self._existing(person)
         have = Counter((p.kind, p.code, p.period[-1]) for p in existing)
@@ -210,6 +214,7 @@ class Planner:
 
     # -- market managers ----------------------------------------------------------------------
     def market_manager(self, person: Person) -> list[dict]:
+        """A market manager's month: trip days of enough stores, rotating, and each HQ once by appointment."""
         trips_rule = self.rules["mm_store_trips"]
         existing, cal = self._existing(person)
         own = {h.code for h in self.hqs_of.get(("mm", person.name), [])}
@@ -246,6 +251,7 @@ class Planner:
         return rows
 
     def plan(self, person: Person) -> list[dict]:
+        """One person's new plan rows, in date order."""
         rows = self.customer_manager(person) if person.role == "cm" else self.market_manager(person)
         return sorted(rows, key=lambda r: (r["date"], r["target_type"], r["target_code"]))
 

@@ -22,6 +22,7 @@ SEVERITIES = ("error", "warning")
 
 @dataclass(frozen=True)
 class ProblemType:
+    """One kind of problem as problem_types.toml describes it."""
     code: str
     severity: str
     title: str
@@ -31,6 +32,7 @@ class ProblemType:
 
 @functools.cache
 def problem_types() -> Mapping[str, ProblemType]:
+    """Every kind of problem, by code (problem_types.toml, loaded once)."""
     text = resources.files("gcs_excel").joinpath("problem_types.toml").read_text("utf-8")
     out = {}
     for code, raw in tomllib.loads(text).items():
@@ -49,6 +51,7 @@ class Finding:
 
 
 def finding(code: str, suggestion: Any = None, **params: Any) -> Finding:
+    """A check's finding of a known code, with its parameters and suggestion."""
     if code not in problem_types():
         raise KeyError(f"unknown problem code {code!r}")
     return Finding(code, params, suggestion)
@@ -56,6 +59,7 @@ def finding(code: str, suggestion: Any = None, **params: Any) -> Finding:
 
 @dataclass(frozen=True, slots=True)
 class Problem:
+    """One problem, located: what, where, how bad, and what to type instead."""
     code: str
     severity: str
     file: str
@@ -69,9 +73,11 @@ class Problem:
 
     @property
     def fixable(self) -> bool:
+        """Whether `gcs fix` may apply the suggestion."""
         return self.suggestion is not None and problem_types()[self.code].fix
 
     def as_dict(self) -> dict:
+        """The problem as JSON-ready data."""
         return {
             "code": self.code, "severity": self.severity, "file": self.file,
             "sheet": self.sheet, "row": self.row, "column": self.column, "cell": self.cell,
@@ -81,6 +87,7 @@ class Problem:
 
 
 def jsonable(value: Any) -> Any:
+    """A value JSON can hold (dates as ISO text)."""
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     return value
@@ -111,6 +118,7 @@ class _Params(dict):
 def make_problem(f: Finding, *, file: str, sheet: str | None = None, row: int | None = None,
                  column: str | None = None, cell: str | None = None,
                  related: Iterable[str] = ()) -> Problem:
+    """A finding located in a file: its message filled from the finding's parameters."""
     kind = problem_types()[f.code]
     params = _Params({k: show(v) for k, v in f.params.items()})
     params.setdefault("column", column or "")
@@ -134,6 +142,7 @@ class SheetInfo:
 
 @dataclass
 class FileInfo:
+    """How one input was read: its kind, its sheets, notes, or why it could not be read."""
     file: str
     kind: str | None = None           # xlsx, xlsm, csv
     sheets: list[SheetInfo] = field(default_factory=list)
@@ -143,26 +152,31 @@ class FileInfo:
 
 @dataclass
 class Report:
+    """Every problem of a validation and what was read; the exit code follows from them."""
     problems: list[Problem] = field(default_factory=list)
     files: list[FileInfo] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
     @property
     def unreadable(self) -> list[FileInfo]:
+        """The inputs that could not be read."""
         return [f for f in self.files if f.read_error]
 
     @property
     def exit_code(self) -> int:
+        """2 when an input could not be read, 1 when there are problems, else 0."""
         if self.unreadable:
             return 2
         return 1 if self.problems else 0
 
     def count(self, severity: str | None = None, file: str | None = None) -> int:
+        """Problems of a severity and/or file (all when not given)."""
         return sum(1 for p in self.problems
                    if (severity is None or p.severity == severity)
                    and (file is None or p.file == file))
 
     def by_code(self, file: str | None = None) -> Counter:
+        """How many problems of each code (of one file, when given)."""
         return Counter(p.code for p in self.problems if file is None or p.file == file)
 
     @property
@@ -171,6 +185,7 @@ class Report:
         return sum(s.rows for f in self.files for s in f.sheets)
 
     def summary(self) -> dict:
+        """Counts per severity, code and file, as JSON-ready data."""
         return {
             "files": len(self.files),
             "unreadable": len(self.unreadable),
@@ -192,4 +207,5 @@ class Report:
         }
 
     def as_dict(self) -> dict:
+        """The report as JSON-ready data: {"issues", "summary"}."""
         return {"issues": [p.as_dict() for p in self.problems], "summary": self.summary()}

@@ -21,12 +21,14 @@ from .errors import ConfigError
 from .problems import Report
 from .rules import RULES_OF_ROLE, Rules, load_rules
 from .spec import load_specs
-from .validation import gc_paused, validate
+from .gcpause import gc_paused
+from .validation import validate
 from .values import MONTH_RE, month_of
 
 
 @dataclass
 class RuleResult:
+    """One person against one quota rule: required, actual, met, and the details to act on."""
     person: str
     role: str                 # "mm" / "cm"
     rule: str
@@ -36,6 +38,7 @@ class RuleResult:
     details: dict[str, Any]
 
     def as_dict(self, role_label: str) -> dict:
+        """The result as JSON-ready data, the role by its label."""
         return {"person": self.person, "role": role_label, "rule": self.rule, "required": self.required,
                 "actual": self.actual, "ok": self.ok, "details": self.details}
 
@@ -49,6 +52,7 @@ WARNING_TITLES = {
 
 @dataclass
 class QuotaWarning:
+    """Something to look at that does not fail a rule (an HQ visit without appointment ...)."""
     code: str                 # hq_visit_without_appointment / visit_not_in_plan / planned_not_visited
     person: str
     date: dt.date
@@ -60,6 +64,7 @@ class QuotaWarning:
     message: str
 
     def as_dict(self) -> dict:
+        """The warning as JSON-ready data."""
         return {"code": self.code, "person": self.person, "date": self.date.isoformat(), "kind": self.kind,
                 "target": self.target, "name": self.name, "file": self.file, "row": self.row,
                 "message": self.message}
@@ -85,6 +90,7 @@ class Execution:
 
 @dataclass
 class QuotaReport:
+    """The month's quota check: every result, warning and plan execution, and rows left out."""
     month: str
     rules: Rules
     results: list[RuleResult] = field(default_factory=list)
@@ -97,18 +103,22 @@ class QuotaReport:
 
     @property
     def all_ok(self) -> bool:
+        """Whether every rule is met by everyone."""
         return all(r.ok for r in self.results)
 
     @property
     def exit_code(self) -> int:
+        """2 when an input could not be read, 1 when a rule is not met, else 0."""
         if self.validation is not None and self.validation.unreadable:
             return 2
         return 0 if self.all_ok else 1
 
     def of(self, person: str) -> list[RuleResult]:
+        """One person's results."""
         return [r for r in self.results if r.person == person]
 
     def as_dict(self) -> dict:
+        """The report as JSON-ready data (gcs quotas --json)."""
         labels = role_labels()
         return {
             "month": self.month,
@@ -208,6 +218,7 @@ def _hq_info(h: HQ) -> dict:
 
 
 def mm_store_trips(person: Person, mine, ctx: _Month, rule) -> RuleResult:
+    """A market manager's trip days: a day with enough distinct active stores is one trip."""
     per_day: dict[dt.date, set[str]] = defaultdict(set)
     for x in mine:
         store = ctx.dept.stores.get(x.code)
@@ -233,6 +244,7 @@ def _hq_rule(rule_id: str, owner: str):
 
 
 def cm_plan_cadence(person: Person, mine, ctx: _Month, rule) -> RuleResult:
+    """A customer manager's plans: one for each half of the month."""
     periods = [f"{ctx.month}{h}" for h in HALVES][: rule["plans_per_month"]]
     have = ctx.periods_of.get(person.name, set())
     missing = [p for p in periods if p not in have]

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from .checks.identifiers import period_of
+from .gcpause import gc_paused
 from .quota_check import WARNING_TITLES, QuotaReport, QuotaWarning, role_labels
 from .render import item_need, pct, shortfall_lines
 from .rules import RULE_IDS
@@ -107,6 +108,7 @@ class Table:
         ws.set_row(row, row_height(wrapped_lines(self.note, sum(widths))))
 
 
+@gc_paused()
 def write_quota_workbook(report: QuotaReport, path: str | Path, inputs: Sequence[str | Path] = ()) -> Path:
     """Write the report workbook of a quota check (atomically; inputs are never overwritten)."""
     with atomic_output(path, inputs) as tmp:

@@ -27,6 +27,7 @@ def _defaults() -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Rules:
+    """The visit-quota rules in force: rules.toml with a department's overrides."""
     data: Mapping[str, Mapping[str, Any]]
     source: str = "默认规则"
 
@@ -34,17 +35,21 @@ class Rules:
         return self.data[section]
 
     def clause(self, rule: str) -> str:
+        """The regulation's clause a rule implements."""
         return self.data[rule]["clause"]
 
     def title(self, rule: str) -> str:
+        """A rule's Chinese title."""
         return self.data[rule]["title"]
 
     @property
     def extra_holidays(self) -> frozenset[dt.date]:
+        """Holidays the rules file adds to chinesecalendar's."""
         return frozenset(map(dt.date.fromisoformat, self.data["calendar"]["extra_holidays"]))
 
     @property
     def extra_workdays(self) -> frozenset[dt.date]:
+        """Working days (调休) the rules file adds."""
         return frozenset(map(dt.date.fromisoformat, self.data["calendar"]["extra_workdays"]))
 
 
@@ -85,6 +90,7 @@ _TYPE_WORDS = {int: "整数", float: "数字", str: "文字", list: "列表", bo
 
 
 def load_rules(path: str | Path | None = None) -> Rules:
+    """The default rules, or the defaults with a department's rules file."""
     data = copy.deepcopy(_defaults())
     if path is None:
         return Rules(data)

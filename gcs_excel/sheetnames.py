@@ -12,6 +12,7 @@ AUXILIARY = frozenset({INSTRUCTIONS, LISTS, RESULTS, CHANGES, LIVE, LIVE_CALC})
 
 
 def is_auxiliary(name: str) -> bool:
+    """Whether a sheet is one gcs_excel adds itself (never data to validate)."""
     return name in AUXILIARY or name.startswith(REFERENCE_PREFIX)
 
 

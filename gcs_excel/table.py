@@ -16,6 +16,7 @@ from .spec import SheetSpec
 
 @dataclass
 class Table:
+    """A recognised sheet: which spec it implements, where its columns are, its rows and checked values."""
     file: str
     sheet: str
     spec: SheetSpec
@@ -36,6 +37,7 @@ class Table:
         return len(self.rows)
 
     def cell(self, field_id: str, i: int) -> str | None:
+        """The A1 reference of a field's cell in data row i (None when the column is absent)."""
         col = self.columns.get(field_id)
         return None if col is None else a1(col, self.rows[i])
 

@@ -338,6 +338,7 @@ def build_templates(out_dir: str | Path, *, catalogue: str | Path | None = None,
 
 
 def catalogue_lists(path: str | Path) -> dict[str, list[str]]:
+    """The dropdown list of SKUs from a department's own catalogue file."""
     from .errors import ConfigError
     from .validation import validate_readable
 

@@ -9,10 +9,8 @@ for the steps that build on them (quotas, plans, monthly reports).
 from __future__ import annotations
 
 import datetime as dt
-import gc
 from bisect import bisect_left, bisect_right
 
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from itertools import compress, repeat
 from operator import itemgetter, not_
@@ -25,6 +23,7 @@ from .checks.rows import check_rows
 from .checks.structure import Located, Recognised, header_forms, is_total, odd_row, recognise
 from .checks.tables import check_keys
 from .errors import ConfigError, ReadError
+from .gcpause import gc_paused
 from .problems import FileInfo, Problem, Report, SheetInfo, finding, make_problem
 from .readers import Sheet, Workbook, read
 from .readers.ahead import ahead
@@ -109,21 +108,6 @@ class Collector:
         """Add a sentence to an error already reported (the same mistake seen elsewhere)."""
         k = self._errors[(problem.file, problem.sheet or "", problem.cell)]
         self.problems[k] = replace(problem, message=problem.message + more)
-
-
-@contextmanager
-def gc_paused():
-    """Reading builds millions of small objects and no cycles: the cyclic collector
-    would rescan them over and over (a third of the run time on a 100k-row sheet). A
-    command that goes on with what validation built (plan, quotas) pauses it throughout,
-    as a decorator: collections after validation traverse all of it again and again."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def validate(paths: Sequence[str | Path], *, today: dt.date | None = None,

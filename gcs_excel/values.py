@@ -21,6 +21,7 @@ def fullwidth_chars(s: str) -> str:
 
 
 def to_halfwidth(s: str) -> str:
+    """Full-width ASCII and the ideographic space as their half-width forms."""
     return s.translate(_FW_TABLE)
 
 
@@ -99,6 +100,7 @@ def parse_month(s: str) -> str | None:
 
 
 def month_of(day: dt.date) -> str:
+    """The month (YYYY-MM) of a date."""
     return f"{day.year:04d}-{day.month:02d}"
 
 
@@ -109,6 +111,7 @@ def month_index(month: str) -> int:
 
 
 def shift_month(month: str, k: int) -> str:
+    """The month k months after (before, for k < 0) a YYYY-MM month."""
     n = month_index(month) + k
     return f"{n // 12:04d}-{n % 12 + 1:02d}"
 

@@ -13,11 +13,13 @@ from .rules import Rules
 
 
 def covered_years() -> tuple[int, int]:
+    """The first and last year chinesecalendar knows the holidays of."""
     years = {d.year for d in chinese_calendar.holidays} | {d.year for d in chinese_calendar.workdays}
     return min(years), max(years)
 
 
 def month_days(month: str) -> list[dt.date]:
+    """Every day of a YYYY-MM month."""
     y, m = map(int, month.split("-"))
     return [dt.date(y, m, d) for d in range(1, calendar.monthrange(y, m)[1] + 1)]
 

@@ -53,12 +53,14 @@ class Formats:
         self._cache: dict[tuple, Any] = {}
 
     def get(self, **props) -> Any:
+        """The format with these properties, added to the workbook on first use."""
         key = tuple(sorted(props.items()))
         if key not in self._cache:
             self._cache[key] = self.wb.add_format(props)
         return self._cache[key]
 
     def header(self, fill: str = HEADER_FILL) -> Any:
+        """The header cell format on a fill."""
         return self.get(**header_style(fill))
 
 

@@ -87,3 +87,18 @@ def test_every_code_the_checks_use_exists():
     for p in PACKAGE.rglob("*.py"):
         used |= set(re.findall(r'finding\(\s*"([a-z_]+)"', p.read_text("utf-8")))
     assert used - set(problem_types()) == set()
+
+
+def test_every_public_function_and_class_has_a_docstring():
+    """A newcomer reads what each public piece is for where it is defined."""
+    def undocumented(nodes, where: str, prefix: str = ""):
+        for n in nodes:
+            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and not n.name.startswith("_"):
+                if ast.get_docstring(n) is None:
+                    yield f"{where}:{n.lineno} {prefix}{n.name}"
+                if isinstance(n, ast.ClassDef):
+                    yield from undocumented(n.body, where, f"{prefix}{n.name}.")
+
+    missing = [m for p in sorted(PACKAGE.rglob("*.py"))
+               for m in undocumented(ast.parse(p.read_text("utf-8")).body, str(p.relative_to(ROOT)))]
+    assert missing == []

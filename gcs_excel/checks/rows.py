@@ -10,6 +10,7 @@ from .identifiers import period_of
 
 
 def check_rows(table: Table, out) -> None:
+    """Check the spec's rules across the fields of each row of one table; report into out."""
     spec, values = table.spec, table.values
     for f in spec.fields:
         mine = values.get(f.id)

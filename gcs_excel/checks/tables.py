@@ -9,6 +9,7 @@ from ..table import Table
 
 
 def check_keys(tables: list[Table], out) -> None:
+    """Check every key column and unique field over all tables of a kind, across files."""
     by_spec: dict[str, list[Table]] = defaultdict(list)
     for t in tables:
         by_spec[t.spec.id].append(t)

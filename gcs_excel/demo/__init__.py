@@ -31,6 +31,7 @@ DEMO_SENDER = "jtkh@cs-tobacco.cn"
 
 @dataclass
 class DemoResult:
+    """What `gcs demo` wrote and found: the files, both validations, the quota check, the reviews and drafts."""
     folder: Path
     month: str
     clean: list[Path]
@@ -66,6 +67,7 @@ def write_department(tables: Mapping[str, list[dict[str, Any]]], folder: Path, m
 
 def write_sales_csv(rows: list[dict[str, Any]], path: Path, *, encoding: str = "gbk",
                     specs: Specs | None = None) -> Path:
+    """Sales rows (by field id) as the ordering system exports them: a CSV in GBK by default."""
     spec = (specs or load_specs()).sheet("sales")
     with atomic_output(path) as tmp:
         write_csv(tmp, chain([spec.headers], ([show(r.get(f)) for f in spec.ids] for r in rows)), encoding=encoding)
@@ -75,6 +77,7 @@ def write_sales_csv(rows: list[dict[str, Any]], path: Path, *, encoding: str = "
 def run_demo(folder: str | Path = "gcs_demo", *, month: str | None = None, seed: int = 2026,
              today: dt.date | None = None,
              progress: Callable[[str], None] | None = None) -> DemoResult:
+    """The `gcs demo` command: a seeded department on disk, clean and with mistakes, checked end to end."""
     today = today or dt.date.today()
     month = month or previous_month(today)
     folder = Path(folder)

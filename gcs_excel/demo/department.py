@@ -50,6 +50,7 @@ HQ_CONTENT = ["与购销负责人沟通本月订货计划", "通报货源和新�
 
 @dataclass
 class Department:
+    """A generated department: rows by field id for each sheet of the templates."""
     month: str
     tables: dict[str, list[dict[str, Any]]] = field(default_factory=dict)   # sheet id -> rows
 
@@ -267,4 +268,5 @@ def generate(month: str, *, seed: int = 2026, today: dt.date | None = None,
 
 
 def previous_month(today: dt.date) -> str:
+    """The month before today's, as YYYY-MM (the demo's default month)."""
     return shift_month(month_of(today), -1)

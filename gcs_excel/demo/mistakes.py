@@ -16,6 +16,7 @@ from .department import Department
 
 @dataclass
 class Mistakes:
+    """The department with typical mistakes planted, and the (sheet, code, what) each must give."""
     tables: dict[str, list[dict[str, Any]]]
     merges: dict[str, list[tuple]] = field(default_factory=dict)
     headers: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -27,6 +28,7 @@ def _row_of(rows: list[dict], pred) -> int:
 
 
 def inject(dep: Department, *, today: dt.date, specs: Specs | None = None) -> Mistakes:
+    """Copy the department's rows and plant the typical mistakes, each recorded as expected."""
     specs = specs or load_specs()
     t = copy.deepcopy(dep.tables)
     m = Mistakes(t)

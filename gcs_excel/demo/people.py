@@ -36,11 +36,13 @@ class Ids:
                 return value
 
     def name(self, length: int | None = None) -> str:
+        """A Chinese name of the given length (two or three characters)."""
         n = length or self.rng.choice((2, 3, 3))
         return self._unique(lambda: self.rng.choice(SURNAMES) + "".join(
             self.rng.choice(GIVEN) for _ in range(n - 1)))
 
     def uscc(self, district: str, entity: str = "91") -> str:
+        """A valid unified social credit code registered in the given division."""
         def make():
             body = "".join(self.rng.choice(_ORG_CHARS[:10] if i < 2 else _ORG_CHARS) for i in range(8))
             org = body + org_code_check_char(body)
@@ -49,6 +51,7 @@ class Ids:
         return self._unique(make)
 
     def resident_id(self, district: str) -> str:
+        """A valid resident ID number of someone born in the given division."""
         def make():
             born = dt.date(1960, 1, 1) + dt.timedelta(days=self.rng.randrange(25 * 365))
             first17 = f"{district}{born:%Y%m%d}{self.rng.randrange(1000):03d}"
@@ -56,14 +59,18 @@ class Ids:
         return self._unique(make)
 
     def licence(self, district: str, holder: str = "2") -> str:
+        """A new, unique tobacco retail licence number in the division, of the holder type given."""
         return self._unique(lambda: f"{district}{holder}{self.rng.randrange(1, 100000):05d}")
 
     def mobile(self) -> str:
+        """A valid mobile number."""
         return self._unique(lambda: self.rng.choice(("138", "139", "137", "150", "158", "186", "189", "199"))
                             + f"{self.rng.randrange(10 ** 8):08d}")
 
     def landline(self) -> str:
+        """A valid Changsha landline number with its area code."""
         return self._unique(lambda: f"0731-8{self.rng.randrange(10 ** 7):07d}")
 
     def bank_account(self) -> str:
+        """A bank account number of 19 digits."""
         return self._unique(lambda: "1901" + "".join(str(self.rng.randrange(10)) for _ in range(15)))

@@ -19,6 +19,7 @@ __all__ = ["read", "Sheet", "Workbook", "ReadError"]
 
 
 def read(path: str | Path) -> Workbook:
+    """Read a workbook or CSV file, guarded; raises ReadError saying in one line why it cannot be."""
     path = Path(path)
     kind = sniff(path)
     if kind == "csv":

@@ -43,11 +43,13 @@ class Sheet:
         return self._rows
 
     def head(self, n: int) -> list[tuple[int, list[Any]]]:
+        """The first n rows (to find the header)."""
         if self._rows is not None or not self._columns:
             return self.rows[:n]
         return list(zip(self._index[:n], map(list, zip(*(c[:n] for c in self._columns)))))
 
     def iter_rows(self) -> Iterator[tuple[int, list[Any]]]:
+        """Every row as (index, values)."""
         if self._rows is not None or not self._columns:
             return iter(self.rows)
         return zip(self._index, map(list, zip(*self._columns)))
@@ -107,6 +109,7 @@ class Sheet:
 
 @dataclass
 class Workbook:
+    """A file as read: its sheets of raw values, notes, and for CSV its encoding and delimiter."""
     path: str
     kind: str                       # xlsx / xlsm / csv
     sheets: list[Sheet]

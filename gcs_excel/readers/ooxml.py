@@ -41,6 +41,7 @@ _TAIL = 4096                    # bytes kept from the previous chunk (cell tags 
 
 @dataclass
 class SheetScan:
+    """What one streaming pass over a worksheet's XML found."""
     max_row: int = 0            # 1-based; 0 when the sheet has no rows
     max_col: int = 0            # 1-based upper bound
     cells: int = 0
@@ -50,11 +51,13 @@ class SheetScan:
 
     @property
     def area(self) -> int:
+        """The bounding box's cells (what a dense reader would allocate)."""
         return self.max_row * self.max_col
 
 
 @dataclass
 class SheetPart:
+    """A sheet of the workbook: its name, part, visibility and kind."""
     name: str
     part: str | None
     state: str                  # visible / hidden / veryHidden
@@ -63,6 +66,7 @@ class SheetPart:
 
 @dataclass
 class Package:
+    """The workbook's structure and every worksheet's scan."""
     kind: str                   # xlsx / xlsm
     sheets: list[SheetPart]
     scans: dict[str, SheetScan]  # by sheet name
@@ -144,6 +148,7 @@ def _rels(reader: _Reader, part: str) -> dict[str, str]:
 
 
 def open_package(path: Path) -> tuple[zipfile.ZipFile, _Reader]:
+    """Open the zip with its entry-count guard; the reader enforces size limits on every part."""
     try:
         zf = zipfile.ZipFile(path)
         infos = zf.infolist()

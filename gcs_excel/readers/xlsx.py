@@ -22,6 +22,7 @@ MAX_CELLS = 20_000_000
 
 
 def read_xlsx(path: Path) -> Workbook:
+    """Read an .xlsx/.xlsm: guarded and scanned, values by python-calamine (sparse sheets by openpyxl)."""
     package = inspect(path)
     for name, scan in package.scans.items():
         if scan.cells > MAX_CELLS:
