@@ -18,7 +18,7 @@ from .gcpause import gc_paused
 from .quota_check import WARNING_TITLES, QuotaReport, QuotaWarning, role_labels
 from .render import item_need, pct, shortfall_lines
 from .rules import RULE_IDS
-from .textwidth import fit_width, row_height, wrapped_lines
+from .textwidth import PADDING, MIN_WIDTH, excel_width, fit_width, row_height, wrapped_lines
 from .writing import atomic_output
 from .xlsx_style import Formats, new_workbook, page_header, print_setup
 
@@ -55,13 +55,22 @@ class Table:
 
     def widths(self) -> list[float]:
         """Each column's width: its widest text (title included), within the column's most."""
-        return [fit_width([col.title, *(self._shown(c, v[c]) for v, _ in self.rows)], maximum=col.most)
-                for c, col in enumerate(self.columns)]
+        return self._measured()[0]
+
+    def _measured(self) -> tuple[list[float], list[list[float]]]:
+        """Each column's width (its widest text, title included, within the column's most)
+        and each cell's text width: every text is measured once."""
+        cells = [[excel_width(self._shown(c, value)) for c, value in enumerate(values)] for values, _ in self.rows]
+        widths = [fit_width([col.title], maximum=col.most) for col in self.columns]
+        for c, col in enumerate(self.columns):
+            widest = max((row[c] for row in cells), default=0)
+            widths[c] = max(widths[c], round(min(max(widest + PADDING, MIN_WIDTH), col.most), 1))
+        return widths, cells
 
     def write(self, wb, fmts: Formats, month: str) -> int:
         """Write the sheet; returns the scale (percent) it prints at."""
         ws = wb.add_worksheet(self.name)
-        widths = self.widths()
+        widths, measured = self._measured()
         head = fmts.header()
         for c, (col, width) in enumerate(zip(self.columns, widths)):
             ws.set_column(c, c, width)
@@ -73,7 +82,7 @@ class Table:
                 "ok": fmts.get(bg_color=GREEN, font_color="#006100", align="center", border=1),
                 "bad": fmts.get(bg_color=RED, font_color="#9C0006", align="center", border=1),
                 "na": fmts.get(font_color="#A6A6A6", align="center", border=1)}
-        for r, (values, marks) in enumerate(self.rows, start=1):
+        for r, ((values, marks), sizes) in enumerate(zip(self.rows, measured), start=1):
             lines = 1
             for c, value in enumerate(values):
                 kind = self.columns[c].kind
@@ -83,8 +92,10 @@ class Table:
                 elif isinstance(value, (int, float)) and kind in ("int", "pct"):
                     ws.write_number(r, c, value, fmt)
                 else:
-                    ws.write_string(r, c, str(value), fmt)
-                    lines = max(lines, wrapped_lines(str(value), widths[c]))
+                    text = str(value)
+                    ws.write_string(r, c, text, fmt)
+                    if sizes[c] > widths[c]:        # only text wider than its column wraps
+                        lines = max(lines, wrapped_lines(text, widths[c]))
             if lines > 1:
                 ws.set_row(r, row_height(lines))
         last = len(self.rows)
