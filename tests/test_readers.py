@@ -179,6 +179,26 @@ def test_a_cell_at_xfd1048576_does_not_blow_up(tmp_path):
     assert rows[1048575][16383] == "远处"
 
 
+@pytest.mark.parametrize("far, where", [("A16777217", "16,777,217 行"), ("XFE1", "16,385 列"),
+                                        ("C123456789", "123,456,789 行")])
+def test_a_cell_past_excels_grid_is_refused_not_allocated(tmp_path, far, where):
+    """Row numbers of eight digits and a 16,385th column (LibreOffice's
+    too-many-cols-rows.xlsx): calamine would size its grid by them and abort the process."""
+    good = xlsx(tmp_path / "good.xlsx", {"A1": "客户编码", "A2": "JT0001", "B9": "远处"})
+    col, row = re.fullmatch(r"([A-Z]+)(\d+)", far).groups()
+    bad = rewrite(good, tmp_path / "bad.xlsx", lambda n, d: d.replace(b'<row r="9"', f'<row r="{row}"'.encode())
+                  .replace(b'r="B9"', f'r="{far}"'.encode()) if n.startswith("xl/worksheets/") else d)
+    text = reason(bad)
+    assert "超出了 Excel 的表格" in text and where in text
+
+
+def test_rows_out_of_order_still_give_the_last_row():
+    data = (b'<worksheet><sheetData><row r="1"><c r="A1"><v>1</v></c></row><row r="900000"><c r="A900000">'
+            b'<v>1</v></c></row><row r="3"><c r="A3"><v>1</v></c></row></sheetData></worksheet>')
+    for cut in (30, 70, 110, len(data)):
+        assert ooxml.scan_sheet([data[:cut], data[cut:]]).max_row == 900000
+
+
 def test_lying_dimension_is_not_trusted(tmp_path):
     good = xlsx(tmp_path / "good.xlsx", {f"A{r}": f"v{r}" for r in range(1, 51)})
     liar = rewrite(good, tmp_path / "liar.xlsx",

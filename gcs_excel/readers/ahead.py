@@ -1,12 +1,13 @@
 """Work a step ahead in a thread: the next chunk of a sheet inflated while this one is
-searched, the next file read while this one is checked. zlib and python-calamine let go of
-the GIL, so on two cores the waiting half disappears."""
+searched, the next file read while this one is checked, a sheet parsed by calamine while
+its formulas are looked for. zlib and python-calamine let go of the GIL, so on two cores
+the waiting half disappears."""
 
 from __future__ import annotations
 
 import queue
 import threading
-from typing import Iterable, Iterator, TypeVar
+from typing import Callable, Iterable, Iterator, TypeVar
 
 T = TypeVar("T")
 _END = object()
@@ -50,3 +51,25 @@ def ahead(items: Iterable[T], depth: int = 1, name: str = "gcs-ahead") -> Iterat
     finally:
         stop.set()
         room.release()          # wake a producer waiting for room, so that it ends
+
+
+def beside(fn: Callable[..., T], *args) -> Callable[[], T]:
+    """fn(*args) started in a daemon thread; returns the function that waits for its
+    result (raising its exception here). An abandoned result is simply dropped."""
+    out: dict = {}
+
+    def run() -> None:
+        try:
+            out["value"] = fn(*args)
+        except BaseException as e:  # noqa: B036 - handed over to the caller's thread
+            out["error"] = e
+
+    worker = threading.Thread(target=run, name="gcs-beside", daemon=True)
+    worker.start()
+
+    def result() -> T:
+        worker.join()
+        if "error" in out:
+            raise out["error"]
+        return out["value"]
+    return result

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import posixpath
 import re
@@ -162,11 +163,28 @@ def open_package(path: Path) -> tuple[zipfile.ZipFile, _Reader]:
     return zf, _Reader(path, zf)
 
 
-def inspect(path: Path) -> Package:
-    """Guard and map the package; scan every worksheet. Raises ReadError."""
+def inspect(path: Path, content: bool = True) -> Package:
+    """Guard and map the package; scan every worksheet (its extent only, without content:
+    then scan_content fills in the rest). Raises ReadError."""
+    with _opened(path) as reader:
+        return _inspect(path, reader, content)
+
+
+def scan_content(path: Path, package: Package, names: list[str]) -> None:
+    """The formulas, error values and merges of these worksheets, into package.scans: a
+    second pass over parts inspect has guarded (their sizes are not counted again)."""
+    parts = {sp.name: sp.part for sp in package.sheets}
+    with _opened(path) as reader:
+        for name in names:
+            scan_sheet(ahead(reader.chunks(parts[name]), depth=2, name="gcs-inflate"), package.scans[name], extent=False)
+
+
+@contextlib.contextmanager
+def _opened(path: Path):
+    """The package's reader; damage found while reading it is a ReadError."""
     zf, reader = open_package(path)
     try:
-        return _inspect(path, reader)
+        yield reader
     except ReadError:
         raise
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, KeyError,
@@ -177,7 +195,7 @@ def inspect(path: Path) -> Package:
         zf.close()
 
 
-def _inspect(path: Path, reader: _Reader) -> Package:
+def _inspect(path: Path, reader: _Reader, content: bool) -> Package:
     names = reader.names
     if "mimetype" in names and "content.xml" in names:
         raise ReadError(path, "这是 OpenDocument 表格（.ods），请另存为 .xlsx")
@@ -211,7 +229,7 @@ def _inspect(path: Path, reader: _Reader) -> Package:
     scans = {}
     for sp in sheets:
         if sp.kind == "worksheet" and sp.part:
-            scans[sp.name] = scan_sheet(ahead(reader.chunks(sp.part), depth=2, name="gcs-inflate"))
+            scans[sp.name] = scan_sheet(ahead(reader.chunks(sp.part), depth=2, name="gcs-inflate"), content=content)
     kind = "xlsm" if "xl/vbaProject.bin" in names or path.suffix.lower() == ".xlsm" else "xlsx"
     return Package(kind, sheets, scans)
 
@@ -220,9 +238,11 @@ def _inspect(path: Path, reader: _Reader) -> Package:
 # Each chunk is searched by a few C-level scans (bytes.find/count, regexes that start with a
 # literal); a regex starting with "<" or a translated copy of the chunk costs several times
 # as much on a sheet of a million rows. Python loops only where something was found.
-_ROW_STD = re.compile(rb'<row r="(\d{1,7})"')
-_ROW_ANY = re.compile(rb'<(?:\w+:)?row\b[^>]*?\sr="(\d{1,7})"')
-_REF = re.compile(rb' r="([A-Z]{1,3})(\d{1,7})"')
+# Row numbers and column letters of any length: a row past Excel's 1,048,576 (written with
+# eight digits) must count too, or calamine would size its grid by it unseen.
+_ROW_STD = re.compile(rb'<row r="(\d+)"')
+_ROW_ANY = re.compile(rb'<(?:\w+:)?row\b[^>]*?\sr="(\d+)"')
+_REF = re.compile(rb' r="([A-Z]+)(\d+)"')
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _ERROR = re.compile(rb'\st="e"')
 _CELL_REF = re.compile(rb'\sr="([A-Z]{1,3})(\d{1,7})"')
@@ -247,6 +267,37 @@ def _past(col: int) -> re.Pattern:
     else:
         alts = ["[A-Z]{3}"]
     return re.compile(b' r="(?:' + "|".join(a for a in alts if a).encode() + b")")
+
+
+@functools.lru_cache(maxsize=512)
+def _rows_past(n: int) -> re.Pattern:
+    """A search for <row r="..."> numbers greater than n (more digits, or as many and
+    greater at the first digit that differs): where rows ascend, as Excel writes them,
+    it finds nothing at the speed of a byte search."""
+    digits = str(n)
+    alts = [rf"\d{{{len(digits) + 1},}}"]
+    for i, d in enumerate(digits):
+        if d != "9":
+            rest = len(digits) - i - 1
+            alts.append(f"{digits[:i]}[{int(d) + 1}-9]" + (rf"\d{{{rest}}}" if rest else ""))
+    return re.compile(b'<row r="(?:' + "|".join(alts).encode() + b')"')
+
+
+def _last_row(buf: bytes, lo: int, hi: int, max_row: int) -> int:
+    """The greatest row number in buf[lo:hi] or max_row: the last row's, once nothing
+    greater is found; else each row's."""
+    last = buf.rfind(b'<row r="', lo, hi)
+    if last < 0:
+        if buf.find(b"row", lo, hi) < 0:
+            return max_row
+        rows = _ROW_ANY.findall(buf, lo, hi)        # prefixed (<x:row>) or r not first
+    else:
+        m = _ROW_STD.match(buf, last)
+        top = max(max_row, int(m.group(1))) if m else max_row
+        if not _rows_past(top).search(buf, lo, hi):
+            return top
+        rows = _ROW_STD.findall(buf, lo, hi)
+    return max(max_row, max(map(int, rows))) if rows else max_row
 
 
 def _data_end(buf: bytes, lo: int) -> int:
@@ -303,10 +354,12 @@ def _error_text(buf: bytes, pos: int) -> str:
     return buf[start:end].decode("utf-8", "replace") or "#错误"
 
 
-def scan_sheet(chunks) -> SheetScan:
-    """The real extent, cell count, formulas, error values and merges of one worksheet,
-    from its XML in chunks."""
-    scan = SheetScan()
+def scan_sheet(chunks, scan: SheetScan | None = None, extent: bool = True, content: bool = True) -> SheetScan:
+    """The real extent and cell count (extent) and the formulas, error values and merges
+    (content) of one worksheet, from its XML in chunks: both by default. The extent is
+    what must be known before calamine may parse the sheet; the content can be scanned
+    while it does (it parses without the GIL), into the same scan."""
+    scan = scan if scan is not None else SheetScan()
     tail = b""
     max_row = max_col = 0
     merged: set[tuple[int, int, int, int]] = set()
@@ -321,22 +374,24 @@ def scan_sheet(chunks) -> SheetScan:
             end = _data_end(buf, lo)
             if end >= 0:
                 hi, past_data = end, True
-        rows = _ROW_STD.findall(buf, lo, hi)
-        if not rows and buf.find(b"row", lo, hi) >= 0:
-            rows = _ROW_ANY.findall(buf, lo, hi)
-        if rows:
-            max_row = max(max_row, max(map(int, rows)))
-        pos = lo
-        while wider := _past(max_col).search(buf, pos, hi):    # a column past the widest so far
-            ref = _REF.match(buf, wider.start())
-            if ref:
-                max_col = max(max_col, col_index(ref.group(1)))
-                max_row = max(max_row, int(ref.group(2)))
-            pos = wider.end()
-        fresh = max(0, len(tail) - 2)       # counts must not see the overlap twice
-        cells = buf.count(b"<c ", fresh)
-        prefixed = not cells and b":c " in buf      # <x:c ...> (namespace prefixes)
-        scan.cells += buf.count(b":c ", fresh) if prefixed else cells
+        if extent:
+            max_row = _last_row(buf, lo, hi, max_row)
+            pos = lo
+            while wider := _past(max_col).search(buf, pos, hi):    # a column past the widest so far
+                ref = _REF.match(buf, wider.start())
+                if ref:
+                    max_col = max(max_col, col_index(ref.group(1)))
+                    max_row = max(max_row, int(ref.group(2)))
+                pos = wider.end()
+            fresh = max(0, len(tail) - 2)       # counts must not see the overlap twice
+            cells = buf.count(b"<c ", fresh)
+            prefixed = not cells and b":c " in buf      # <x:c ...> (namespace prefixes)
+            scan.cells += buf.count(b":c ", fresh) if prefixed else cells
+        if not content:
+            tail = buf[-_TAIL:]
+            continue
+        if not extent:
+            prefixed = b"<c " not in buf and b":c " in buf     # found at once where it is there
         # An "f" found by memchr is rare in sheet XML: only then look for <f (a slow scan).
         if buf.find(b"f", lo, hi) >= 0 and (buf.find(b"<f", lo, hi) >= 0 or (prefixed and buf.find(b":f", lo, hi) >= 0)):
             for m in _FORMULA.finditer(buf, lo, hi):
@@ -355,7 +410,9 @@ def scan_sheet(chunks) -> SheetScan:
                 c2 = col_index(m.group(3)) - 1 if m.group(3) else c1
                 merged.add((r1, c1, r2, c2))
         tail = buf[-_TAIL:]
-    scan.merged = sorted(merged)
-    scan.max_row = max_row
-    scan.max_col = max_col or (26 if scan.cells else 0)   # cells without references: at most Z, as before
+    if content:
+        scan.merged = sorted(merged)
+    if extent:
+        scan.max_row = max_row
+        scan.max_col = max_col or (26 if scan.cells else 0)   # cells without references: at most Z, as before
     return scan

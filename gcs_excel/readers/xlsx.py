@@ -12,27 +12,36 @@ import python_calamine as pc
 
 from ..errors import ReadError
 from .grid import Sheet, Workbook
-from .ooxml import SheetScan, inspect
+from .ahead import beside
+from .ooxml import SheetScan, inspect, scan_content
 from .sniff import ENCRYPTED
 
 # calamine materialises a sheet's whole bounding box; above this many cells a sheet is
 # read sparsely instead (a stray cell at XFD1048576 would otherwise ask for 17 G cells).
 DENSE_LIMIT = 20_000_000
 MAX_CELLS = 20_000_000
+EXCEL_ROWS, EXCEL_COLS = 1_048_576, 16_384     # A1:XFD1048576: no sheet Excel writes goes past it
 
 
 def read_xlsx(path: Path) -> Workbook:
     """Read an .xlsx/.xlsm: guarded and scanned, values by python-calamine (sparse sheets by openpyxl)."""
-    package = inspect(path)
+    package = inspect(path, content=False)
     for name, scan in package.scans.items():
         if scan.cells > MAX_CELLS:
             raise ReadError(path, f"文件太大：工作表「{name}」约有 {scan.cells:,} 个单元格，超过 {MAX_CELLS:,} 的上限")
+        if scan.max_row > EXCEL_ROWS or scan.max_col > EXCEL_COLS:
+            raise ReadError(path, f"文件已损坏：工作表「{name}」有单元格在第 {scan.max_row:,} 行、第 {scan.max_col:,} 列，"
+                                  f"超出了 Excel 的表格（{EXCEL_ROWS:,} 行 × {EXCEL_COLS:,} 列，到 XFD 列）")
     hidden = {s.name for s in package.sheets if s.state != "visible"}
     wanted = [s.name for s in package.sheets if s.kind == "worksheet" and s.name in package.scans]
     notes = [f"工作表「{s.name}」是{_KIND_NAMES[s.kind]}，已跳过" for s in package.sheets if s.kind != "worksheet"]
     sparse = {n for n in wanted if package.scans[n].area > DENSE_LIMIT}
+    # The extent is known, so calamine may parse (without the GIL) while the formulas,
+    # errors and merges are looked for: on a million rows that scan costs nothing.
+    parsed = beside(_read_calamine, path, [n for n in wanted if n not in sparse])
+    scan_content(path, package, wanted)
     try:
-        sheets = _read_calamine(path, [n for n in wanted if n not in sparse], package.scans)
+        sheets = {name: _sheet(name, rows, package.scans[name]) for name, rows in parsed().items()}
     except _CalamineCannot:
         sparse = set(wanted)
         sheets = {}
@@ -54,7 +63,12 @@ class _CalamineCannot(Exception):
     """calamine refused the workbook for a reason that is not the file's fault."""
 
 
-def _read_calamine(path: Path, names: list[str], scans: dict[str, SheetScan]) -> dict[str, Sheet]:
+def _sheet(name: str, rows: list, scan: SheetScan) -> Sheet:
+    return Sheet(name, rows, merged=scan.merged, formulas=scan.formulas, errors=scan.errors)
+
+
+def _read_calamine(path: Path, names: list[str]) -> dict[str, list]:
+    """Each sheet's rows, as (0-based row, values)."""
     if not names:
         return {}
     try:
@@ -84,9 +98,7 @@ def _read_calamine(path: Path, names: list[str], scans: dict[str, SheetScan]) ->
             if c0:
                 pad = [""] * c0
                 grid = [pad + row for row in grid]
-            rows = list(zip(range(r0, r0 + len(grid)), grid))
-            scan = scans[name]
-            out[name] = Sheet(name, rows, merged=scan.merged, formulas=scan.formulas, errors=scan.errors)
+            out[name] = list(zip(range(r0, r0 + len(grid)), grid))
     finally:
         wb.close()
     return out
