@@ -6,9 +6,10 @@ RESULTS = "校验结果"        # gcs validate --annotate: every problem, linked
 CHANGES = "修改记录"        # gcs fix: every change made (cell, old, new)
 LIVE = "指标"               # visit log: live quota numbers from formulas
 LIVE_CALC = "指标计算"      # visit log: the hidden helper columns behind 指标
+OPERATIONS = "操作"          # .xlsm workbooks: month/person/customer cells and the buttons
 REFERENCE_PREFIX = "参照-"  # visit log: copies of the department's files the formulas read
 
-AUXILIARY = frozenset({INSTRUCTIONS, LISTS, RESULTS, CHANGES, LIVE, LIVE_CALC})
+AUXILIARY = frozenset({INSTRUCTIONS, LISTS, RESULTS, CHANGES, LIVE, LIVE_CALC, OPERATIONS, "xlwings.conf"})
 
 
 def is_auxiliary(name: str) -> bool:
