@@ -24,6 +24,8 @@ from gcs_excel.vba.workbooks import MACROS_DIR, check_sources, load_sources
 from gcs_excel.vba.vba_project import Module
 from gcs_excel.xlsx_edit import not_kept
 
+from .conftest import ROOT
+
 RIBBON = (MACROS_DIR / "customUI14.xml").read_bytes()
 BUTTONS = load_buttons()
 
@@ -156,3 +158,17 @@ def test_openpyxl_drops_the_relationship_and_fix_and_annotate_relink_it(xlsm_bui
         assert read_custom_ui(copy) == RIBBON
         assert _buttons_and_project(copy) == _buttons_and_project(src)
     assert not_kept(read(src)) == []
+
+
+def test_the_readme_picture_shows_every_group_and_button_of_the_xml():
+    """docs/img/ribbon.png is drawn from this layout (python -m gcs_excel.vba.ribbon_picture)."""
+    from gcs_excel.vba.ribbon_picture import Box, Text, ribbon_layout
+
+    width, height, shapes = ribbon_layout(RIBBON)
+    texts = [s for s in shapes if isinstance(s, Text)]
+    shown = "".join(t.text for t in texts)
+    assert all(job.label in shown and job.group in shown for job in BUTTONS.jobs)
+    assert [t.text for t in texts if t.bold] == ["集团客户"]
+    assert all(0 < t.x < width and 0 < t.y < height for t in texts)
+    assert all(s.x + s.w <= width and s.y + s.h <= height for s in shapes if isinstance(s, Box))
+    assert (ROOT / "docs" / "img" / "ribbon.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
