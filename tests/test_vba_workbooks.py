@@ -23,6 +23,7 @@ from gcs_excel.errors import ConfigError
 from gcs_excel.sheetnames import LISTS
 from gcs_excel.spec import load_specs
 from gcs_excel.templates import LIST_ROOM
+from gcs_excel.validation import validate
 from gcs_excel.vba.ribbon import public_subs
 from gcs_excel.vba.vba_project import crlf
 from gcs_excel.vba.workbooks import (CUSTOMER_LIST, STAFF_LIST, WORKBOOKS, build_workbooks, department_lists,
@@ -229,3 +230,24 @@ def test_libreoffice_opens_every_workbook_with_its_data_and_macros(xlsm_build, t
             texts = {(r, c, v) for r, row in enumerate(rows) for c, v in enumerate(row) if isinstance(v, str) and v}
             got = {(r, c, v) for r, row in enumerate(theirs[name]) for c, v in enumerate(row) if isinstance(v, str) and v}
             assert texts <= got, (path.name, name, sorted(texts - got)[:3])
+
+
+def test_gcs_validate_reads_the_workbooks_as_their_templates(xlsm_build):
+    """The 操作 and 下拉列表 sheets are the toolkit's own: validating the empty workbooks finds
+    nothing and notes nothing."""
+    report = validate(xlsm_build.workbooks).report
+    assert report.problems == [] and report.unreadable == []
+    assert {Path(f.file).name for f in report.files} == {p.name for p in xlsm_build.workbooks}
+
+
+def test_the_month_cell_is_text_and_the_vba_calls_the_agreed_python(xlsm_build):
+    import openpyxl
+
+    ws = openpyxl.load_workbook(xlsm_build.workbooks[0], keep_vba=True)[OPS.sheet]
+    assert ws[OPS.month_cell].number_format == "@" and ws[OPS.month_cell].value is None
+    main = next(m.source for m in load_sources().modules if m.name == "GcsMain")
+    for agreed in ('Application.Run "\'" & ADDIN_FILE & "\'!Main.RunPython"',
+                   '"import gcs_excel.xl.entry as e; e.run(\'" & job & "\')"',
+                   '""" -c ""import gcs_excel.xl"""',
+                   'Private Const ADDIN_FILE As String = "xlwings.xlam"'):
+        assert agreed in main, agreed
