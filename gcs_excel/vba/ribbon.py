@@ -101,13 +101,6 @@ def read_custom_ui(xlsm: Path) -> bytes | None:
     return None
 
 
-def has_custom_ui_part(xlsm: Path) -> bool:
-    """Whether the package holds a ribbon part, linked or not (openpyxl keeps the part
-    but drops its relationship)."""
-    with zipfile.ZipFile(xlsm) as z:
-        return CUSTOMUI_PART in z.namelist()
-
-
 # --- making the XML ----------------------------------------------------------------------
 
 ON_ACTION = "GcsMain.OnRibbonButton"    # the one dispatcher: RunJob control.Tag

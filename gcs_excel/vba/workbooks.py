@@ -56,7 +56,6 @@ class Sources:
     """What macros/ holds, read and checked: the standard modules and the ribbon XML."""
     modules: tuple[Module, ...]
     ribbon: bytes
-    generated: dict[str, bytes]       # file name in macros/ -> the bytes it must hold
 
 
 @dataclass
@@ -100,7 +99,7 @@ def load_sources(macros: Path = MACROS_DIR, buttons: Buttons | None = None) -> S
     problems = check_sources(modules, generated["customUI14.xml"], buttons)
     if problems:
         raise ConfigError("macros/ 与 buttons.toml 不一致：" + "；".join(problems))
-    return Sources(tuple(modules), generated["customUI14.xml"], generated)
+    return Sources(tuple(modules), generated["customUI14.xml"])
 
 
 def check_sources(modules: Sequence[Module], ribbon: bytes, buttons: Buttons) -> list[str]:
