@@ -11,6 +11,8 @@ import tomllib
 
 import olefile
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from oletools.olevba import VBA_Parser, decompress_stream
 
 from gcs_excel.vba.vba_project import (Module, build_vba_project, crlf, decrypt, dir_stream,
@@ -95,6 +97,14 @@ def test_chinese_via_chrw_is_ascii_and_decodes():
     assert max(len(line) for line in source.split("\r\n")) < 1023
     got = modules_of(build_vba_project([Module.standard(source)]))
     assert got["GcsText"] == crlf(source)
+
+
+@given(st.dictionaries(st.from_regex(r"[A-T][A-Za-z0-9]{0,20}", fullmatch=True), st.text(max_size=700), max_size=4))
+@settings(max_examples=50, deadline=None)
+def test_any_text_reads_back_from_its_chrw_function(texts):
+    source = text_module("Texts", texts)
+    assert source.isascii() and max(map(len, source.split("\r\n"))) < 1023
+    assert {key: decode_units(source, key) for key in texts} == texts
 
 
 def test_gbk_with_codepage_936_reads_back():
