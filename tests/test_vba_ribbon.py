@@ -172,3 +172,19 @@ def test_the_readme_picture_shows_every_group_and_button_of_the_xml():
     assert all(0 < t.x < width and 0 < t.y < height for t in texts)
     assert all(s.x + s.w <= width and s.y + s.h <= height for s in shapes if isinstance(s, Box))
     assert (ROOT / "docs" / "img" / "ribbon.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize("names, kind, lacks", [
+    (["xl/drawings/vmlDrawing1.vml"], "xlsm", []),                       # our sheet buttons: kept with the macros
+    (["xl/drawings/vmlDrawing1.vml", "xl/drawings/drawing1.xml"], "xlsm", ["图片、图表或形状"]),
+    (["xl/drawings/vmlDrawing1.vml"], "xlsx", ["图片、图表或形状"]),
+    (["xl/ctrlProps/ctrlProp1.xml"], "xlsm", ["表单控件"]),
+])
+def test_not_kept_spares_only_the_vml_of_a_macro_workbook(names, kind, lacks, tmp_path):
+    from types import SimpleNamespace
+
+    path = tmp_path / f"x.{kind}"
+    with zipfile.ZipFile(path, "w") as z:
+        for n in names:
+            z.writestr(n, "<x/>")
+    assert not_kept(SimpleNamespace(kind=kind, path=path)) == lacks
