@@ -348,19 +348,18 @@ def _lists_sheet(wb, lists: Mapping[str, list[str]], specs: Specs,
     values), then the columns of `more`, whose names cover the filled rows of LIST_ROOM
     (so that a list refilled later needs no new name, and shows no blank entries)."""
     ws = wb.add_worksheet(LISTS)
-    for c, (ref, values) in enumerate(lists.items()):
-        ws.write_string(0, c, specs.describe_target(ref)[1])
-        for r, v in enumerate(values, start=1):
-            ws.write_string(r, c, v)
-        col = col_letter(c)
-        wb.define_name(list_name(ref, specs), f"='{LISTS}'!${col}$2:${col}${len(values) + 1}")
-    for c, (header, name, values) in enumerate(more, start=len(lists)):
+    columns = [(specs.describe_target(ref)[1], list_name(ref, specs), values, False) for ref, values in lists.items()]
+    columns += [(header, name, values, True) for header, name, values in more]
+    for c, (header, name, values, room) in enumerate(columns):
         ws.write_string(0, c, header)
         for r, v in enumerate(values, start=1):
             ws.write_string(r, c, v)
         col = col_letter(c)
-        filled = f"COUNTA('{LISTS}'!${col}$2:${col}${LIST_ROOM + 1})"
-        wb.define_name(name, f"=OFFSET('{LISTS}'!${col}$2,0,0,MAX(1,{filled}),1)")
+        if room:    # the values from row 2 down, without gaps, up to LIST_ROOM of them
+            filled = f"COUNTA('{LISTS}'!${col}$2:${col}${LIST_ROOM + 1})"
+            wb.define_name(name, f"=OFFSET('{LISTS}'!${col}$2,0,0,MAX(1,{filled}),1)")
+        else:
+            wb.define_name(name, f"='{LISTS}'!${col}$2:${col}${len(values) + 1}")
     ws.hide()
 
 
