@@ -124,6 +124,30 @@ def templates(out_dir: Path, catalogue: Path | None) -> None:
         click.echo(f"已生成 {p}")
 
 
+@cli.command("build-workbooks")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="带按钮的工作簿（.xlsm）写到这个文件夹。")
+@click.option("--from", "from_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="从这个文件夹里的人员名单和总部档案预填“操作”表的人员、客户下拉列表。")
+@_help
+def build_workbooks(out_dir: Path, from_dir: Path | None) -> None:
+    """生成带按钮的工作簿（.xlsm）：总部档案、卖场明细表、拜访计划、拜访记录、销售数据。
+
+    每个工作簿就是对应的标准模板，另加：第一个工作表“操作”（月份、人员、客户和按钮）、“集团客户”选项卡，以及由源码目录 macros/ 生成的宏。按钮要在装好 Python、gcs_excel 和 xlwings 加载项的电脑上使用（见 README 和 docs/EXCEL.md）。
+
+    示例：gcs build-workbooks --out 模板 --from 部门文件
+    """
+    from .vba.workbooks import build_workbooks as build
+
+    result = build(out_dir, from_dir)
+    for p in result.regenerated:
+        click.echo(f"已更新 {p}")
+    for p in result.workbooks:
+        click.echo(f"已生成 {p}")
+    if from_dir is not None:
+        click.echo(f"下拉列表：{result.staff} 名人员，{result.customers} 个客户")
+
+
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON：{\"issues\": [...], \"summary\": {...}}。")

@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Protocol, Sequence
 
 from .a1 import col_letter
 from .checks.identifiers import LENGTHS
@@ -66,6 +66,24 @@ def list_name(ref: str, specs: Specs) -> str:
     return specs.describe_target(ref)[1] + "列表"
 
 
+LIST_ROOM = 1000             # rows a list filled after the build (Extras.lists) may grow to
+
+
+class Extras(Protocol):
+    """What a macro workbook adds to a template (gcs_excel.vba.workbooks): sheets before
+    the template's, lists on the hidden list sheet, and steps before and after saving."""
+    lists: Sequence[tuple[str, str, Sequence[str]]]   # (header, defined name, values)
+
+    def first(self, wb, fmt: Formats) -> None:
+        """Add the sheets that come before the template's own."""
+
+    def last(self, wb) -> None:
+        """Called once every sheet is there, before the workbook is saved."""
+
+    def saved(self, path: Path) -> None:
+        """Called on the saved (still temporary) file."""
+
+
 class _Formats(Formats):
     def column(self, f: Field, wrap: bool = False):
         """The field's cell format, top-aligned (a row's wrapped text starts level with
@@ -82,18 +100,21 @@ def write_workbook(template: TemplateSpec, path: str | Path, *,
                    headers: Mapping[str, Mapping[str, str]] | None = None,
                    references: Mapping[str, Iterable[Mapping[str, Any]]] | None = None,
                    month: str | None = None, rules: Rules | None = None,
-                   specs: Specs | None = None, inputs: Iterable[str | Path] = ()) -> Path:
+                   specs: Specs | None = None, inputs: Iterable[str | Path] = (),
+                   extras: Extras | None = None) -> Path:
     """Write one template workbook, empty or with rows (dicts keyed by field id);
     merges are (first_row, first_col, last_row, last_col, value), 0-based, per sheet id;
     headers replaces header texts (sheet id -> field id -> text), for test and demo files.
     A template with a live 指标 sheet also gets its 参照-* sheets (rows from references,
-    by sheet id) and, when given, the month to show."""
+    by sheet id) and, when given, the month to show. extras makes it a macro workbook."""
     specs = specs or load_specs()
     lists = default_lists(specs) if lists is None else lists
     path = Path(path)
     with atomic_output(path, inputs) as tmp:
         wb = new_workbook(tmp)
         fmt = _Formats(wb)
+        if extras:
+            extras.first(wb, fmt)
         used_lists = _dropdown_lists(template, lists)
         for sheet in template.sheets:
             ws = wb.add_worksheet(sheet.name)
@@ -116,10 +137,15 @@ def write_workbook(template: TemplateSpec, path: str | Path, *,
             _write_rows(ws, sheet, rows, widths, fmt)
             _print_setup(ws, sheet, widths)
         _instructions(wb, template, fmt, specs)
-        if used_lists:
-            _lists_sheet(wb, used_lists, specs)
+        more_lists = extras.lists if extras else ()
+        if used_lists or more_lists:
+            _lists_sheet(wb, used_lists, specs, more_lists)
         wb.worksheets()[0].activate()
+        if extras:
+            extras.last(wb)
         wb.close()
+        if extras:
+            extras.saved(tmp)
     return path
 
 
@@ -316,14 +342,24 @@ def _instructions(wb, template: TemplateSpec, fmt: _Formats, specs: Specs) -> in
                        header=page_header(left=template.workbook, right=INSTRUCTIONS))
 
 
-def _lists_sheet(wb, lists: Mapping[str, list[str]], specs: Specs) -> None:
+def _lists_sheet(wb, lists: Mapping[str, list[str]], specs: Specs,
+                 more: Sequence[tuple[str, str, Sequence[str]]] = ()) -> None:
+    """The hidden list sheet: a column per reference dropdown (its defined name covers its
+    values), then the columns of `more`, whose names cover the filled rows of LIST_ROOM
+    (so that a list refilled later needs no new name, and shows no blank entries)."""
     ws = wb.add_worksheet(LISTS)
-    for c, (ref, values) in enumerate(lists.items()):
-        ws.write_string(0, c, specs.describe_target(ref)[1])
+    columns = [(specs.describe_target(ref)[1], list_name(ref, specs), values, False) for ref, values in lists.items()]
+    columns += [(header, name, values, True) for header, name, values in more]
+    for c, (header, name, values, room) in enumerate(columns):
+        ws.write_string(0, c, header)
         for r, v in enumerate(values, start=1):
             ws.write_string(r, c, v)
         col = col_letter(c)
-        wb.define_name(list_name(ref, specs), f"='{LISTS}'!${col}$2:${col}${len(values) + 1}")
+        if room:    # the values from row 2 down, without gaps, up to LIST_ROOM of them
+            filled = f"COUNTA('{LISTS}'!${col}$2:${col}${LIST_ROOM + 1})"
+            wb.define_name(name, f"=OFFSET('{LISTS}'!${col}$2,0,0,MAX(1,{filled}),1)")
+        else:
+            wb.define_name(name, f"='{LISTS}'!${col}$2:${col}${len(values) + 1}")
     ws.hide()
 
 

@@ -31,6 +31,7 @@ from .readers import Workbook as Grid
 from .styled_rows import Run, put_back, set_aside
 from .textsafe import header_footer, sheet_name
 from .textwidth import fit_width, row_height, wrapped_lines
+from .vba.ribbon import add_custom_ui, read_custom_ui
 from .xlsx_style import A4, DATE_FORMAT, FONT, HEADER_FILL, PAGE_FOOTER, layout
 
 PRINT_MARGINS = {"left": 0.4, "right": 0.4, "top": 0.75, "bottom": 0.75}
@@ -144,6 +145,9 @@ def _fit_columns(ws: Worksheet, columns: dict[int, list[str]]) -> None:
 # Parts of a package openpyxl does not carry over into a saved copy.
 _NOT_KEPT = (("xl/drawings/", "图片、图表或形状"), ("xl/slicers/", "切片器"),
              ("xl/timelines/", "日程表"), ("xl/ctrlProps/", "表单控件"), ("xl/activeX/", "ActiveX 控件"))
+# ... except that with the macros (keep_vba) it copies the VML drawings: the sheet buttons
+# of our .xlsm workbooks live there.
+_KEPT_WITH_MACROS = "xl/drawings/vmlDrawing"
 
 
 def not_kept(grid: Grid) -> list[str]:
@@ -152,6 +156,8 @@ def not_kept(grid: Grid) -> list[str]:
         return []
     with zipfile.ZipFile(grid.path) as z:
         names = z.namelist()
+    if grid.kind == "xlsm":
+        names = [n for n in names if not n.startswith(_KEPT_WITH_MACROS)]
     return [what for prefix, what in _NOT_KEPT if any(n.startswith(prefix) for n in names)]
 
 
@@ -174,15 +180,19 @@ class Copy:
     wb: openpyxl.Workbook
     names: dict[str, str]
     runs: list[Run] = field(default_factory=list)
+    ribbon: bytes | None = None     # the .xlsm's ribbon XML, re-linked on save
 
     def save(self, path: str | Path) -> None:
-        """Write the copy to path (atomic_output's temporary file), set-aside rows back."""
+        """Write the copy to path (atomic_output's temporary file), set-aside rows back
+        and the ribbon re-linked (openpyxl copies its part but drops its relationship)."""
         if not self.runs:
             _save(self.wb, path)
-            return
-        buf = io.BytesIO()
-        _save(self.wb, buf)
-        put_back(buf.getvalue(), self.runs, self.names, path)
+        else:
+            buf = io.BytesIO()
+            _save(self.wb, buf)
+            put_back(buf.getvalue(), self.runs, self.names, path)
+        if self.ribbon is not None:
+            add_custom_ui(Path(path), self.ribbon)
 
 
 def _save(wb: openpyxl.Workbook, target) -> None:
@@ -230,7 +240,8 @@ def open_copy(grid: Grid) -> Copy:
     if missing:
         raise ReadError(grid.path, f"这个工作簿（可能是 Strict OOXML 格式）无法完整复制，工作表「{missing[0]}」会丢失，"
                                    "所以没有写副本；请在 Excel 中另存为普通 .xlsx 后再试")
-    return Copy(wb, {s.name: s.name for s in grid.sheets}, runs)
+    ribbon = read_custom_ui(grid.path) if grid.kind == "xlsm" else None
+    return Copy(wb, {s.name: s.name for s in grid.sheets}, runs, ribbon)
 
 
 def _cannot_copy(e: Exception) -> str:

@@ -179,6 +179,18 @@ def monthly_result(monthly_files, tmp_path_factory):
     return r
 
 
+@pytest.fixture(scope="session")
+def xlsm_build(tmp_path_factory):
+    """The .xlsm workbooks of `gcs build-workbooks`, built once from a copy of macros/ (so
+    that the build never rewrites the repository's generated files under a test)."""
+    from gcs_excel.vba.workbooks import build_workbooks
+
+    macros = tmp_path_factory.mktemp("macros")
+    for p in (ROOT / "macros").iterdir():
+        shutil.copy(p, macros / p.name)
+    return build_workbooks(tmp_path_factory.mktemp("xlsm"), macros=macros)
+
+
 @pytest.fixture
 def write(tmp_path, specs):
     """write("stores", [rows by field id], name=..., merges=..., headers=...) -> path"""
@@ -215,3 +227,4 @@ def soffice():
             pytest.fail("LibreOffice (soffice) is not installed, but CI must have it: see .ci/run")
         pytest.skip("LibreOffice (soffice) is not installed")
     return exe
+

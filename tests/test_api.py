@@ -33,6 +33,14 @@ def test_plan_and_monthly_return_the_cli_results(clean_files, monthly_files, tmp
     assert isinstance(result, MonthlyResult) and result.reviews
 
 
+def test_build_workbooks_is_the_commands_core_function():
+    from gcs_excel.vba.workbooks import WorkbooksResult, build_workbooks
+
+    assert "build_workbooks" in gcs_excel.__all__
+    assert gcs_excel.build_workbooks is build_workbooks
+    assert build_workbooks.__annotations__["return"] in (WorkbooksResult, "WorkbooksResult")
+
+
 def test_every_public_name_resolves():
     assert set(gcs_excel.__all__) <= set(dir(gcs_excel))
     for name in gcs_excel.__all__:
