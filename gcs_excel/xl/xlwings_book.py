@@ -1,0 +1,180 @@
+"""The Book protocol over an xlwings Book: a few lines per operation.
+
+XlwingsBook serves classic xlwings (Excel on Windows or macOS calling a local Python
+through the add-in's RunPython); LiteBook serves xlwings Lite, whose book is a remote
+copy: no notes, no fill to read back, no status bar, no file system, and alert() only
+queues a message (no answer), so a question is answered by a script argument instead.
+Only the free parts of xlwings are used (never xlwings.pro or xlwings.server)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any, Sequence
+
+from .book import MARK_HEADERS, Link, Look
+
+TITLE = "集团客户"
+# Text Excel would turn into a number, a date or a formula when written into a cell: an
+# apostrophe keeps it text (it is not part of the value).
+_CONVERTED = re.compile(r"^\s*([=+\-@]|[\d.,\s%/:年月日E+-]+$|(true|false)$)", re.IGNORECASE)
+
+
+def excel_value(value: Any) -> Any:
+    """A value as written through xlwings so that Excel keeps what it is: text stays
+    text, a date is a datetime."""
+    if isinstance(value, str) and value and _CONVERTED.match(value):
+        return "'" + value
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return dt.datetime.combine(value, dt.time())
+    return "" if value is None else value
+
+
+def hex_colour(colour: Any) -> str | None:
+    """xlwings' (r, g, b) as "#RRGGBB"."""
+    if colour is None:
+        return None
+    if isinstance(colour, str):
+        return colour.upper()
+    r, g, b = colour
+    return f"#{r:02X}{g:02X}{b:02X}"
+
+
+class XlwingsBook:
+    """A workbook open in Excel, through classic xlwings."""
+
+    can_mark = True
+    can_ask = True
+
+    def __init__(self, book):
+        self.book = book
+        self.name = book.name
+        full = Path(book.fullname)
+        self.path = full if full.is_absolute() else None     # unsaved, or a OneDrive URL
+
+    def sheet_names(self) -> list[str]:
+        """The worksheets, in tab order."""
+        return [s.name for s in self.book.sheets]
+
+    def hidden(self, sheet: str) -> bool:
+        """Whether a sheet is hidden."""
+        return not self.book.sheets[sheet].visible
+
+    def read(self, sheet: str) -> list[list[Any]]:
+        """Values from A1 to the last used cell."""
+        ws = self.book.sheets[sheet]
+        last = ws.used_range.last_cell
+        values = ws.range((1, 1), (last.row, last.column)).options(ndim=2, empty="").value
+        return values or []
+
+    def write(self, sheet: str, row: int, col: int, rows: Sequence[Sequence[Any]]) -> None:
+        """Values into the rectangle at (row, col)."""
+        if rows:
+            self.book.sheets[sheet].range((row + 1, col + 1)).value = [[excel_value(v) for v in r] for r in rows]
+
+    def look(self, sheet: str, row: int, col: int) -> Look:
+        """A cell's fill and note."""
+        cell = self.book.sheets[sheet].range((row + 1, col + 1))
+        note = cell.note
+        return Look(hex_colour(cell.color), note.text if note is not None else None)
+
+    def mark(self, sheet: str, row: int, col: int, look: Look) -> None:
+        """Set a cell's fill and note."""
+        cell = self.book.sheets[sheet].range((row + 1, col + 1))
+        cell.color = look.fill
+        if cell.note is not None:
+            cell.note.delete()
+        if look.note:
+            if hasattr(cell, "add_note"):       # xlwings 0.35 and later
+                cell.add_note(look.note)
+            else:                               # Windows COM
+                cell.api.AddComment(look.note)
+
+    def replace_sheet(self, name: str, rows: Sequence[Sequence[Any]], *, links: Sequence[Link] = (),
+                      fills: dict[tuple[int, int], str] | None = None, hide_from: int | None = None,
+                      first: bool = False) -> None:
+        """A sheet of these rows: the existing one emptied (so links to it elsewhere stay),
+        or a new one, first or last."""
+        sheets = self.book.sheets
+        if name in self.sheet_names():
+            ws = sheets[name]
+            ws.clear()
+        else:
+            ws = sheets.add(name, before=sheets[0]) if first else sheets.add(name, after=sheets[-1])
+        if rows:
+            ws.range("A1").value = [[excel_value(v) for v in r] for r in rows]
+        for (r, c), colour in (fills or {}).items():
+            ws.range((r + 1, c + 1)).color = colour
+        for link in links:
+            quoted = link.sheet.replace("'", "''")
+            ws.range((link.row + 1, link.col + 1)).add_hyperlink(f"#'{quoted}'!{link.cell}", link.cell)
+        self._format(ws, rows, hide_from)
+
+    def _format(self, ws, rows, hide_from: int | None) -> None:
+        """A bold header row, columns as wide as their content, the record columns hidden."""
+        if rows:
+            ws.range((1, 1), (1, len(rows[0]))).font.bold = True
+        ws.autofit("c")
+        if hide_from is not None:
+            ws.range((1, hide_from + 1)).resize(1, len(MARK_HEADERS)).column_width = 0
+
+    def message(self, text: str, *, ask: bool = False) -> bool:
+        """Excel's message box (owned by Excel's window); a question answers yes or no."""
+        answer = self.book.app.alert(text, title=TITLE, buttons="yes_no" if ask else "ok", mode="info")
+        return answer == "yes" if ask else True
+
+    def status(self, text: str | None) -> None:
+        """Excel's status bar; None gives it back to Excel."""
+        self.book.app.status_bar = text if text else False
+
+    def open_file(self, path: Path) -> None:
+        """Open a workbook in the same Excel."""
+        self.book.app.books.open(str(path))
+
+    def open_book(self, path: Path) -> "XlwingsBook | None":
+        """The workbook of that file, when this Excel has it open."""
+        for other in self.book.app.books:
+            if other.fullname and Path(other.fullname) == Path(path) and other.fullname != self.book.fullname:
+                return XlwingsBook(other)
+        return None
+
+
+class LiteBook(XlwingsBook):
+    """A workbook in xlwings Lite: values, new sheets and links; no notes, fills that
+    cannot be read back (so no marks, which could cover a user's colour), no status bar,
+    no file system; a question is answered by the script's own argument (confirmed)."""
+
+    can_mark = False
+    can_ask = False
+
+    def __init__(self, book, *, confirmed: bool = False):
+        super().__init__(book)
+        self.path = None
+        self.confirmed = confirmed
+
+    def look(self, sheet: str, row: int, col: int) -> Look:
+        """Not readable in Lite."""
+        return Look()
+
+    def mark(self, sheet: str, row: int, col: int, look: Look) -> None:
+        """Never called (can_mark is False)."""
+
+    def _format(self, ws, rows, hide_from: int | None) -> None:
+        """The remote book has no fonts, autofit or column widths to set."""
+
+    def message(self, text: str, *, ask: bool = False) -> bool:
+        """Lite's alert shows the text and answers nothing: a question is answered by
+        confirmed (the script's 确认 argument)."""
+        self.book.app.alert(text, title=TITLE)
+        return self.confirmed if ask else True
+
+    def status(self, text: str | None) -> None:
+        """Lite has no status bar."""
+
+    def open_file(self, path: Path) -> None:
+        """Lite cannot open files."""
+
+    def open_book(self, path: Path) -> None:
+        """Lite sees no other workbook."""
+        return None
