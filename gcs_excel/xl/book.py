@@ -14,7 +14,7 @@ even ones given after our run.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, Sequence
 
@@ -27,6 +27,15 @@ class Look:
     """A cell's fill ("#RRGGBB", None for none) and note (None for none)."""
     fill: str | None = None
     note: str | None = None
+
+
+@dataclass
+class Details:
+    """What a sheet holds besides values, which the checks report: merged ranges (0-based,
+    inclusive: r1, c1, r2, c2), formulas and error values by (row, col)."""
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+    formulas: dict[tuple[int, int], str] = field(default_factory=dict)
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -54,6 +63,9 @@ class Book(Protocol):
 
     def read(self, sheet: str) -> list[list[Any]]:
         """A sheet's values from A1 to its last used cell (a rectangle)."""
+
+    def details(self, sheet: str) -> Details:
+        """A sheet's merged ranges, formulas and error values."""
 
     def write(self, sheet: str, row: int, col: int, rows: Sequence[Sequence[Any]]) -> None:
         """Values into a rectangle whose top-left cell is (row, col)."""
@@ -89,8 +101,9 @@ def as_workbook(book: Book) -> Workbook:
     sheets = []
     for name in book.sheet_names():
         rows = [(r, list(values)) for r, values in enumerate(book.read(name)) if any(v not in ("", None) for v in values)]
+        more = book.details(name)
         sheets.append(Sheet(name, [(r, ["" if v is None else v for v in values]) for r, values in rows],
-                            hidden=book.hidden(name)))
+                            merged=more.merged, formulas=more.formulas, errors=more.errors, hidden=book.hidden(name)))
     kind = "xlsm" if book.name.lower().endswith(".xlsm") else "xlsx"
     return Workbook(str(book.path or book.name), kind, sheets)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from ..readers import read
-from .book import Link, Look
+from .book import Details, Link, Look
 
 
 class MemoryBook:
@@ -24,6 +24,7 @@ class MemoryBook:
         self.name, self.path = name, path
         self.sheets = {k: [list(r) for r in v] for k, v in sheets.items()}
         self._hidden = set(hidden)
+        self._details: dict[str, Details] = {}
         self.looks: dict[tuple[str, int, int], Look] = {}
         self.links: dict[str, list[Link]] = {}
         self.hidden_from: dict[str, int | None] = {}
@@ -46,7 +47,9 @@ class MemoryBook:
                 rows.extend([] for _ in range(r - len(rows)))
                 rows.append(list(values))
             sheets[s.name] = rows
-        return cls(path.name, sheets, path=path, hidden=[s.name for s in grid.sheets if s.hidden], **kwargs)
+        book = cls(path.name, sheets, path=path, hidden=[s.name for s in grid.sheets if s.hidden], **kwargs)
+        book._details = {s.name: Details(s.merged, s.formulas, s.errors) for s in grid.sheets}
+        return book
 
     # --- the protocol -----------------------------------------------------------------------
     def sheet_names(self) -> list[str]:
@@ -62,6 +65,10 @@ class MemoryBook:
         rows = self.sheets[sheet]
         width = max(map(len, rows), default=0)
         return [[*r, *([""] * (width - len(r)))] for r in rows]
+
+    def details(self, sheet: str) -> Details:
+        """The merged ranges, formulas and error values the file had."""
+        return self._details.get(sheet, Details())
 
     def write(self, sheet: str, row: int, col: int, rows: Sequence[Sequence[Any]]) -> None:
         """Values into the rectangle at (row, col)."""

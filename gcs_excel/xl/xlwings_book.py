@@ -13,9 +13,11 @@ import re
 from pathlib import Path
 from typing import Any, Sequence
 
-from .book import MARK_HEADERS, Link, Look
+from .book import MARK_HEADERS, Details, Link, Look
 
 TITLE = "集团客户"
+ERRORS = frozenset(("#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!", "#GETTING_DATA"))
+MERGE_SCAN_MOST = 200_000       # cells: beyond this the merged ranges are not looked for
 # Text Excel would turn into a number, a date or a formula when written into a cell: an
 # apostrophe keeps it text (it is not part of the value).
 _CONVERTED = re.compile(r"^\s*([=+\-@]|[\d.,\s%/:年月日E+-]+$|(true|false)$)", re.IGNORECASE)
@@ -61,12 +63,44 @@ class XlwingsBook:
         """Whether a sheet is hidden."""
         return not self.book.sheets[sheet].visible
 
-    def read(self, sheet: str) -> list[list[Any]]:
-        """Values from A1 to the last used cell."""
+    def _area(self, sheet: str):
         ws = self.book.sheets[sheet]
         last = ws.used_range.last_cell
-        values = ws.range((1, 1), (last.row, last.column)).options(ndim=2, empty="").value
-        return values or []
+        return ws.range((1, 1), (last.row, last.column))
+
+    def read(self, sheet: str) -> list[list[Any]]:
+        """Values from A1 to the last used cell; an error value (#N/A) reads as empty
+        (details lists it)."""
+        values = self._area(sheet).options(ndim=2, empty="", err_to_str=True).value or []
+        return [["" if isinstance(v, str) and v in ERRORS else v for v in row] for row in values]
+
+    def details(self, sheet: str) -> Details:
+        """Formulas and error values from two reads of the used area; merged ranges
+        looked for cell by cell only when Excel says the area has some (rare, and slow)."""
+        area = self._area(sheet)
+        values = area.options(ndim=2, empty="", err_to_str=True).value or []
+        formulas = area.formula
+        formulas = [[formulas]] if isinstance(formulas, str) else formulas or []
+        out = Details()
+        for r, row in enumerate(formulas):
+            for c, f in enumerate(row):
+                if isinstance(f, str) and f.startswith("="):
+                    out.formulas[(r, c)] = f[1:]
+        for r, row in enumerate(values):
+            for c, v in enumerate(row):
+                if isinstance(v, str) and v in ERRORS:
+                    out.errors[(r, c)] = v
+        if area.merge_cells is not False and len(values) * len(values[0] if values else ()) <= MERGE_SCAN_MOST:
+            seen = set()
+            for r in range(len(values)):
+                for c in range(len(values[r])):
+                    cell = area[r, c]
+                    if (r, c) not in seen and cell.merge_cells:
+                        m = cell.merge_area
+                        box = (m.row - 1, m.column - 1, m.last_cell.row - 1, m.last_cell.column - 1)
+                        out.merged.append(box)
+                        seen |= {(i, j) for i in range(box[0], box[2] + 1) for j in range(box[1], box[3] + 1)}
+        return out
 
     def write(self, sheet: str, row: int, col: int, rows: Sequence[Sequence[Any]]) -> None:
         """Values into the rectangle at (row, col)."""
