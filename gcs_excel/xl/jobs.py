@@ -258,6 +258,7 @@ def quotas(ctx: Context) -> list[str]:
     from ..quota_check import quotas as check
     from ..quota_workbook import tables
 
+    ctx.folder()                    # the other files first: nothing works without them
     book, month = ctx.book, ctx.month()
     grid = as_workbook(book)
     own = _templates_of(grid)
@@ -289,6 +290,7 @@ def plan(ctx: Context) -> list[str]:
     under the rows already typed, which stay as they are."""
     from ..planner import plan_month
 
+    ctx.folder()
     book, month, person = ctx.book, ctx.month(), ctx.person()
     grid = as_workbook(book)
     others = ctx.siblings(("staff", "hq", "stores", "catalogue"), month)
@@ -309,6 +311,7 @@ def monthly(ctx: Context) -> list[str]:
     操作 sheet's customer or all, into 销售回顾_<月份> beside it; opens the one asked for."""
     from ..reporting.run import monthly as run
 
+    ctx.folder()
     book, month, customers = ctx.book, ctx.month(), ctx.customers()
     grid = as_workbook(book)
     own = _templates_of(grid)
@@ -333,8 +336,8 @@ def mail(ctx: Context) -> list[str]:
     says yes, sent exactly once per recipient (the send log in the reviews folder)."""
     from ..mail import load_settings, send_reviews
 
-    book, month = ctx.book, ctx.month()
     folder = ctx.folder()
+    book, month = ctx.book, ctx.month()
     reviews = folder / REVIEWS.format(month=month)
     if not reviews.is_dir():
         raise ConfigError(f"同一文件夹里没有「{reviews.name}」：请先点“生成月度分析”")
