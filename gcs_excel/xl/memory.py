@@ -151,6 +151,16 @@ class MemoryBook:
             for link in self.links.get(name, ()):
                 cell = ws.cell(link.row + 1, link.col + 1)
                 cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"'{link.sheet}'!{link.cell}")
+            if name in self.links:          # a sheet a button wrote: as wide as its text (Excel's autofit)
+                from openpyxl.styles import Font
+
+                from ..textwidth import fit_width
+                width = max(map(len, rows), default=0)
+                for c in range(width):
+                    text = [str(r[c]) for r in rows if c < len(r)]
+                    ws.column_dimensions[ws.cell(1, c + 1).column_letter].width = fit_width(text, maximum=40)
+                for cell in ws[1]:
+                    cell.font = Font(bold=True)
             start = self.hidden_from.get(name)
             if start is not None:
                 for c in range(start + 1, start + 10):
