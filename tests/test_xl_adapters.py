@@ -1,13 +1,11 @@
 """The xlwings side of the buttons without Excel: XlwingsBook and LiteBook over a small fake
 of the xlwings objects they use, the RunPython entry point, the Lite main.py (its @script
-decorators pass through on Linux), and what gcs_excel.xl may import."""
+decorators pass through on Linux). What gcs_excel.xl may import: tests/test_layers.py."""
 
 from __future__ import annotations
 
 import datetime as dt
 import importlib.util
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -365,27 +363,3 @@ def test_lite_main_has_one_script_per_button():
     assert "xlwings.pro" not in text and "xlwings.server" not in text
     reqs = (LITE_MAIN.parent / "requirements.txt").read_text("utf-8").split()
     assert "gcs_excel" in reqs and "click" not in reqs
-
-
-# --- what gcs_excel.xl may import ----------------------------------------------------------------
-def test_the_xl_package_imports_without_xlwings_and_quickly():
-    """The VBA pre-check runs python -c "import gcs_excel.xl": it must work before xlwings
-    is installed and load nothing heavy."""
-    code = ("import sys; sys.modules['xlwings'] = None\n"
-            "import gcs_excel.xl, gcs_excel.xl.entry, gcs_excel.xl.book\n"
-            "print(sorted(m for m in ('xlwings', 'pandas', 'openpyxl', 'click') if sys.modules.get(m)))")
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
-    assert r.returncode == 0, r.stderr
-    assert r.stdout.strip() == "[]"
-
-
-def test_what_the_buttons_run_needs_no_click_and_no_network():
-    """xlwings Lite (Pyodide) has no sockets and no click: the jobs and every core module
-    they call import without them (mail, which needs a socket, is imported by its job only)."""
-    code = ("import sys\n"
-            "import gcs_excel.xl.jobs, gcs_excel.xl.memory, gcs_excel.annotate, gcs_excel.fix, gcs_excel.quota_check\n"
-            "import gcs_excel.quota_workbook, gcs_excel.planner, gcs_excel.reporting.run, gcs_excel.dept\n"
-            "print(sorted(m for m in ('click', 'socket', 'ssl', 'smtplib', 'xlwings', 'keyring') if m in sys.modules))")
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
-    assert r.returncode == 0, r.stderr
-    assert r.stdout.strip() == "[]"

@@ -381,3 +381,14 @@ def server_port():
     c.start()
     yield port, inbox
     c.stop()
+
+
+def test_marks_are_bounded_and_the_rest_only_listed(mistake_files, monkeypatch):
+    """Each mark is a call to Excel: beyond MARKS_MOST cells the problems are only listed."""
+    monkeypatch.setattr(jobs, "MARKS_MOST", 3)
+    book = MemoryBook.from_file(named(mistake_files, "卖场明细表.xlsx"))
+    lines = run_job("validate", book, today=TODAY)
+    problems = len(book.read(RESULTS)) - 1
+    assert len(marks_of(book)) == 3 and len(book.links[RESULTS]) == 3 and problems > 3
+    assert "，3 个单元格已标色加批注（单元格太多，另有 " in lines[0]
+    assert any(s and s.startswith("校验本表：标记单元格 0/3") for s in book.statuses)

@@ -16,10 +16,11 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol, Sequence
+from typing import Any, Callable, Protocol, Sequence
 
 from ..a1 import a1, parse_a1
 from ..readers import Sheet, Workbook
+from ..sheetnames import is_auxiliary
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,8 @@ def as_workbook(book: Book) -> Workbook:
     of a path); its name is its saved path, so that cross-file messages name the file."""
     sheets = []
     for name in book.sheet_names():
+        if is_auxiliary(name):          # 校验结果, 参照-*, 下拉列表 ...: never validated, so not read
+            continue
         rows = [(r, list(values)) for r, values in enumerate(book.read(name)) if any(v not in ("", None) for v in values)]
         more = book.details(name)
         sheets.append(Sheet(name, [(r, ["" if v is None else v for v in values]) for r, values in rows],
@@ -165,13 +168,16 @@ def clear_marks(book: Book, marks: list[Mark]) -> int:
     return done
 
 
-def put_marks(book: Book, notes: dict[tuple[str, str], tuple[str, str]], fills: dict[str, str]) -> list[Mark]:
+def put_marks(book: Book, notes: dict[tuple[str, str], tuple[str, str]], fills: dict[str, str],
+              progress: Callable[[int, int], None] | None = None) -> list[Mark]:
     """Fill and note every problem cell ((sheet, A1) -> (severity, note text)); a note the
     user had stays above ours. Returns the marks to record."""
     from ..annotate import with_users_note
 
     marks = []
-    for (sheet, ref), (severity, text) in notes.items():
+    for n, ((sheet, ref), (severity, text)) in enumerate(notes.items()):
+        if progress and n % 200 == 0:
+            progress(n, len(notes))
         col, row = parse_a1(ref)
         before = book.look(sheet, row - 1, col)
         note = with_users_note(before.note, text) if before.note else text

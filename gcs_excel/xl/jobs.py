@@ -31,6 +31,7 @@ REVIEWS = "销售回顾_{month}"            # the folder 生成月度分析 writ
 MAIL_CONFIG = "邮件设置.toml"           # beside the workbook: gcs mail --config's file
 LIST_PEOPLE, LIST_CUSTOMERS, LIST_ROWS = "操作-人员", "操作-客户", 1000
 SHOWN = 12                              # recipients listed in 发送报表's question
+MARKS_MOST = 5000                       # cells 校验本表 marks and links (each one call to Excel)
 
 
 @dataclass
@@ -165,13 +166,16 @@ def validate(ctx: Context) -> list[str]:
     problems = [p for p in report.problems if p.file == grid.path]
     names = set(book.sheet_names())
     start = len(RESULT_COLUMNS) + MARK_GAP
-    marks = []
+    marks, unmarked = [], 0
     if book.can_mark:
-        book.status("校验本表：标记单元格……")
+        book.status("校验本表：清除上次的标记……")
         if RESULTS in names:
             clear_marks(book, read_marks(book.read(RESULTS), start))
         notes = cell_notes(problems, lambda sheet, ref: (sheet, ref) if sheet in names else None)
-        marks = put_marks(book, {k: (sev, text) for k, (sev, text, _) in notes.items()}, _fills())
+        wanted = dict(list(notes.items())[:MARKS_MOST])     # one call to Excel each: a bound on the wait
+        unmarked = len(notes) - len(wanted)
+        marks = put_marks(book, {k: (sev, text) for k, (sev, text, _) in wanted.items()}, _fills(),
+                          lambda n, total: book.status(f"校验本表：标记单元格 {n}/{total}"))
     titles = [t for t, _ in RESULT_COLUMNS]
     rows: list[list[Any]] = [titles, *map(list, result_rows(problems))]
     if not problems:
@@ -179,13 +183,15 @@ def validate(ctx: Context) -> list[str]:
     if marks:
         rows = _beside(rows, [list(MARK_HEADERS), *(m.row() for m in marks)], start)
     where = titles.index("单元格")
-    links = [Link(r, where, p.sheet, p.cell) for r, p in enumerate(problems, start=1) if p.cell and p.sheet in names]
+    links = [Link(r, where, p.sheet, p.cell) for r, p in enumerate(problems, start=1)
+             if p.cell and p.sheet in names][:MARKS_MOST]
     fills = _fills()
     book.replace_sheet(RESULTS, rows, links=links, fills={(r, 0): fills[p.severity] for r, p in enumerate(problems, start=1)},
                        hide_from=start if marks else None, first=True)
     errors = sum(p.severity == "error" for p in problems)
     first = (f"校验本表：发现 {errors} 个错误、{len(problems) - errors} 个警告"
-             + (f"，{len(marks)} 个单元格已标色加批注" if marks else "") + "，每一条都列在“校验结果”表，点单元格地址可跳过去。"
+             + (f"，{len(marks)} 个单元格已标色加批注" if marks else "")
+             + (f"（单元格太多，另有 {unmarked} 个只列在表里）" if unmarked else "") + "，每一条都列在“校验结果”表，点单元格地址可跳过去。"
              if problems else "校验本表：没有发现问题。")
     second = ctx.read_note()
     if ctx.missing and book.path is not None:

@@ -194,6 +194,12 @@ class LiteBook(XlwingsBook):
     def mark(self, sheet: str, row: int, col: int, look: Look) -> None:
         """Never called (can_mark is False)."""
 
+    def details(self, sheet: str) -> Details:
+        """Error values only: the remote book tells neither formulas nor merged ranges."""
+        values = self._area(sheet).options(ndim=2, empty="", err_to_str=True).value or []
+        return Details(errors={(r, c): v for r, row in enumerate(values) for c, v in enumerate(row)
+                               if isinstance(v, str) and v in ERRORS})
+
     def _format(self, ws, rows, hide_from: int | None) -> None:
         """The remote book has no fonts, autofit or column widths to set."""
 
