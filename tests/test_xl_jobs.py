@@ -392,3 +392,13 @@ def test_marks_are_bounded_and_the_rest_only_listed(mistake_files, monkeypatch):
     assert len(marks_of(book)) == 3 and len(book.links[RESULTS]) == 3 and problems > 3
     assert "，3 个单元格已标色加批注（单元格太多，另有 " in lines[0]
     assert any(s and s.startswith("校验本表：标记单元格 0/3") for s in book.statuses)
+
+
+def test_monthly_into_a_read_only_folder_is_one_line(sales_folder):
+    from .faults import read_only
+
+    book = with_operations(MemoryBook.from_file(sales_folder / "销售数据.xlsx"), month=MONTH)
+    with read_only(sales_folder):
+        lines = run_job("monthly", book, today=TODAY)
+    assert len(lines) == 1 and lines[0].startswith("没有完成：") and "销售回顾" in lines[0]
+    assert one_message(book) == lines and book.opened == []
