@@ -9,6 +9,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gcs_excel.annotate import result_rows
 from gcs_excel.buttons import load_buttons
@@ -23,7 +25,8 @@ from gcs_excel.spec import load_specs
 from gcs_excel.templates import write_workbook
 from gcs_excel.validation import validate
 from gcs_excel.xl import jobs
-from gcs_excel.xl.book import Look, clear_marks, read_marks
+from gcs_excel.a1 import a1
+from gcs_excel.xl.book import MARK_HEADERS, Look, clear_marks, digest, put_marks, read_marks
 from gcs_excel.xl.jobs import run_job
 from gcs_excel.xl.memory import MemoryBook
 
@@ -402,3 +405,39 @@ def test_monthly_into_a_read_only_folder_is_one_line(sales_folder):
         lines = run_job("monthly", book, today=TODAY)
     assert len(lines) == 1 and lines[0].startswith("没有完成：") and "销售回顾" in lines[0]
     assert one_message(book) == lines and book.opened == []
+
+
+# --- the mark record, as a property -----------------------------------------------------------------
+CELLS = st.tuples(st.integers(0, 4), st.integers(0, 4))
+LOOKS = st.builds(Look, st.sampled_from([None, "#FF7C80", "#FFC000", "#00B0F0"]), st.none() | st.text(min_size=1, max_size=8))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.dictionaries(CELLS, LOOKS), st.sets(CELLS, min_size=1), st.dictionaries(CELLS, LOOKS, max_size=3))
+def test_marking_then_clearing_gives_back_the_users_looks(user, problem_cells, later):
+    """Whatever the user had, marking then clearing (through the record the sheet keeps)
+    gives it back; whatever the user changes after marking stays."""
+    book = MemoryBook("a.xlsx", {"S": [[""] * 5 for _ in range(5)]})
+    for (r, c), look in user.items():
+        book.mark("S", r, c, look)
+    before = dict(book.looks)
+    notes = {("S", a1(c, r + 1)): ("error", f"问题{r}{c}") for r, c in problem_cells}
+    marks = put_marks(book, notes, {"error": "#FF7C80"})
+    assert all(book.look("S", r, c).fill == "#FF7C80" for r, c in problem_cells)
+    for (r, c), look in later.items():            # the user's own changes after the run
+        book.mark("S", r, c, look)
+    record = [list(MARK_HEADERS), *(m.row() for m in marks)]
+    assert read_marks([[""] * START + row for row in record], START) == marks
+    ours = {(m.sheet, m.cell): m for m in marks}
+    clear_marks(book, marks)
+    for r in range(5):
+        for c in range(5):
+            had = before.get(("S", r, c), Look())
+            if (r, c) not in later:
+                assert book.look("S", r, c) == had, (r, c)
+                continue
+            now, mark = later[(r, c)], ours.get(("S", a1(c, r + 1)))
+            # a fill or note the user gave that is the very one we set cannot be told from ours
+            fill = had.fill if mark and now.fill == mark.fill else now.fill
+            note = had.note if mark and now.note and digest(now.note) == mark.note_digest else now.note
+            assert book.look("S", r, c) == Look(fill, note), (r, c)
