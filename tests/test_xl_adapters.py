@@ -15,7 +15,7 @@ from gcs_excel.sheetnames import CHANGES, RESULTS
 from gcs_excel.xl import jobs
 from gcs_excel.xl.book import Link, Look
 from gcs_excel.xl.memory import MemoryBook
-from gcs_excel.xl.xlwings_book import LiteBook, XlwingsBook, excel_value
+from gcs_excel.xl.xlwings_book import LiteBook, XlwingsBook
 
 from .conftest import ROOT, TODAY
 
@@ -111,6 +111,16 @@ class FakeRange:
         self.sheet.links[(self.r1, self.c1)] = address
 
     @property
+    def number_format(self):
+        return self.sheet.number_formats.get((self.r1, self.c1), "General")
+
+    @number_format.setter
+    def number_format(self, value):
+        for r in range(self.r1, self.r2 + 1):
+            for c in range(self.c1, self.c2 + 1):
+                self.sheet.number_formats[(r, c)] = value
+
+    @property
     def column_width(self):
         return None
 
@@ -127,6 +137,7 @@ class FakeSheet:
         self.formulas = dict(formulas or {})
         self.colors, self.notes, self.links, self.widths = {}, {}, {}, {}
         self.merged = []            # (r1, c1, r2, c2), 1-based
+        self.number_formats = {}
         self.cleared = 0
 
     @property
@@ -203,13 +214,21 @@ def fake_from(book: MemoryBook, answers=()) -> FakeBook:
 
 
 # --- XlwingsBook -----------------------------------------------------------------------------
-@pytest.mark.parametrize("value, written", [
-    ("0123", "'0123"), ("430102200001", "'430102200001"), ("2026-10", "'2026-10"), ("=1+1", "'=1+1"),
-    ("-5", "'-5"), ("TRUE", "'TRUE"), ("便利店", "便利店"), ("2026-10下", "2026-10下"), ("", ""),
-    (None, ""), (12.5, 12.5), (dt.date(2026, 10, 3), dt.datetime(2026, 10, 3)),
+@pytest.mark.parametrize("value, text", [
+    ("0123", True), ("430102200001", True), ("2026-10", True), ("=1+1", True), ("-5", True), ("TRUE", True),
+    ("1,200", True), (" 12 ", True), ("便利店", False), ("2026-10下", False), ("", False), (None, False), (12.5, False),
 ])
-def test_values_are_written_so_that_excel_keeps_what_they_are(value, written):
-    assert excel_value(value) == written
+def test_text_excel_would_convert_is_written_into_text_cells(value, text):
+    sheet = FakeSheet("表")
+    XlwingsBook(FakeBook("/data/a.xlsx", [sheet])).write("表", 1, 2, [["便利店", value]])
+    assert sheet.values[(2, 4)] == ("" if value is None else value)         # the value itself, never an apostrophe
+    assert sheet.number_formats == ({(2, 4): "@"} if text else {})
+
+
+def test_dates_are_written_as_datetimes():
+    sheet = FakeSheet("表")
+    XlwingsBook(FakeBook("/data/a.xlsx", [sheet])).write("表", 0, 0, [[dt.date(2026, 10, 3)]])
+    assert sheet.values[(1, 1)] == dt.datetime(2026, 10, 3)
 
 
 def test_xlwings_book_reads_writes_and_marks_cells():
@@ -221,7 +240,8 @@ def test_xlwings_book_reads_writes_and_marks_cells():
     details = book.details("卖场明细表")
     assert details.formulas == {(2, 1): "VLOOKUP(A3,X!A:B,2,0)"} and details.errors == {(2, 1): "#N/A"}
     book.write("卖场明细表", 1, 0, [["0430102", dt.date(2026, 1, 2)]])
-    assert sheet.values[(2, 1)] == "'0430102" and sheet.values[(2, 2)] == dt.datetime(2026, 1, 2)
+    assert sheet.values[(2, 1)] == "0430102" and sheet.number_formats[(2, 1)] == "@"
+    assert sheet.values[(2, 2)] == dt.datetime(2026, 1, 2)
     assert book.look("卖场明细表", 1, 0) == Look()
     book.mark("卖场明细表", 1, 0, Look("#FF7C80", "【错误】……"))
     assert book.look("卖场明细表", 1, 0) == Look("#FF7C80", "【错误】……") and sheet.colors[(2, 1)] == (255, 124, 128)

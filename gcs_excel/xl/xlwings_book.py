@@ -18,19 +18,34 @@ from .book import MARK_HEADERS, Details, Link, Look
 TITLE = "集团客户"
 ERRORS = frozenset(("#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!", "#GETTING_DATA"))
 MERGE_SCAN_MOST = 200_000       # cells: beyond this the merged ranges are not looked for
-# Text Excel would turn into a number, a date or a formula when written into a cell: an
-# apostrophe keeps it text (it is not part of the value).
+# Text Excel would turn into a number, a date, a boolean or a formula when written into a
+# General cell: such a column is formatted as text (@) first, as gcs fix does (set_value).
 _CONVERTED = re.compile(r"^\s*([=+\-@]|[\d.,\s%/:年月日E+-]+$|(true|false)$)", re.IGNORECASE)
 
 
+def converted(value: Any) -> bool:
+    """Whether Excel would not keep this text as text in a General cell."""
+    return isinstance(value, str) and bool(value) and bool(_CONVERTED.match(value))
+
+
 def excel_value(value: Any) -> Any:
-    """A value as written through xlwings so that Excel keeps what it is: text stays
-    text, a date is a datetime."""
-    if isinstance(value, str) and value and _CONVERTED.match(value):
-        return "'" + value
+    """A value as written through xlwings: a date as a datetime, nothing as empty."""
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return dt.datetime.combine(value, dt.time())
     return "" if value is None else value
+
+
+def put(ws, row: int, col: int, rows: Sequence[Sequence[Any]]) -> None:
+    """Values into the rectangle of a sheet at (row, col), 0-based: one call, after the
+    columns holding text Excel would convert are formatted as text."""
+    width = max(map(len, rows), default=0)
+    if not width:
+        return
+    block = [[excel_value(v) for v in r] + [""] * (width - len(r)) for r in rows]
+    for c in range(width):
+        if any(converted(r[c]) for r in block):
+            ws.range((row + 1, col + c + 1)).resize(len(block), 1).number_format = "@"
+    ws.range((row + 1, col + 1)).value = block
 
 
 def hex_colour(colour: Any) -> str | None:
@@ -104,8 +119,7 @@ class XlwingsBook:
 
     def write(self, sheet: str, row: int, col: int, rows: Sequence[Sequence[Any]]) -> None:
         """Values into the rectangle at (row, col)."""
-        if rows:
-            self.book.sheets[sheet].range((row + 1, col + 1)).value = [[excel_value(v) for v in r] for r in rows]
+        put(self.book.sheets[sheet], row, col, rows)
 
     def look(self, sheet: str, row: int, col: int) -> Look:
         """A cell's fill and note."""
@@ -136,8 +150,7 @@ class XlwingsBook:
             ws.clear()
         else:
             ws = sheets.add(name, before=sheets[0]) if first else sheets.add(name, after=sheets[-1])
-        if rows:
-            ws.range("A1").value = [[excel_value(v) for v in r] for r in rows]
+        put(ws, 0, 0, rows)
         for (r, c), colour in (fills or {}).items():
             ws.range((r + 1, c + 1)).color = colour
         for link in links:
