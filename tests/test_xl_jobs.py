@@ -293,6 +293,14 @@ def test_a_failure_is_one_line(clean_files, job, month, person, expected):
     assert one_message(book) == [expected] and book.statuses[-1] is None
 
 
+def test_a_missing_file_is_named(clean_files, tmp_path):
+    shutil.copy(named(clean_files, f"拜访记录_{MONTH}.xlsx"), tmp_path)
+    book = with_operations(MemoryBook.from_file(tmp_path / f"拜访记录_{MONTH}.xlsx"), month=MONTH)
+    lines = run_job("quotas", book, today=TODAY)
+    assert lines[0].startswith("没有完成：") and "人员名单" in lines[0]
+    assert lines[1] == f"同一文件夹里没有找到人员名单.xlsx、总部档案.xlsx、卖场明细表.xlsx、拜访计划_{MONTH}.xlsx（按标准文件名找）。"
+
+
 def test_an_unsaved_workbook_is_asked_to_be_saved(clean_files):
     book = MemoryBook.from_file(named(clean_files, f"拜访记录_{MONTH}.xlsx"))
     book.path = None

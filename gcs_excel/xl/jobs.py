@@ -31,6 +31,7 @@ REVIEWS = "销售回顾_{month}"            # the folder 生成月度分析 writ
 MAIL_CONFIG = "邮件设置.toml"           # beside the workbook: gcs mail --config's file
 LIST_PEOPLE, LIST_CUSTOMERS, LIST_ROWS = "操作-人员", "操作-客户", 1000
 SHOWN = 12                              # recipients listed in 发送报表's question
+MONTHLY_FILES = ("plan", "visits")      # kept a file per month: 拜访计划_2026-10.xlsx
 MARKS_MOST = 5000                       # cells 校验本表 marks and links (each one call to Excel)
 
 
@@ -102,8 +103,8 @@ class Context:
             names = [f"{stem}_{month}", stem] if month else [stem]
             found = next((folder / f"{n}{ext}" for n in names for ext in (".xlsm", ".xlsx", ".csv")
                           if (folder / f"{n}{ext}").is_file() and f"{n}{ext}".casefold() != own), None)
-            if found is None:
-                self.missing.append(f"{names[0]}.xlsx")
+            if found is None:       # named as the demo and the templates name it
+                self.missing.append(f"{names[0] if tid in MONTHLY_FILES else stem}.xlsx")
                 continue
             self.used.append(found.name)
             other = self.book.open_book(found)
@@ -111,7 +112,7 @@ class Context:
         return out
 
     def read_note(self) -> str:
-        """The line saying which other files were read (or missed)."""
+        """The sentence saying which other files were read."""
         if self.used:
             return f"同时读取了同一文件夹里的{'、'.join(self.used)}。"
         return ""
@@ -423,6 +424,8 @@ def run_job(job_id: str, book: Book, *, today: dt.date | None = None) -> list[st
             log_failure(f"{job_id}（刷新下拉列表）")
     except GcsError as e:
         lines = [f"没有完成：{' '.join(str(e).split())}"]
+        if ctx.missing:         # what the job needed may be a file it did not find
+            lines.append(f"同一文件夹里没有找到{'、'.join(ctx.missing)}（按标准文件名找）。")
     except Exception:
         where = log_failure(job_id)
         lines = ["出了意外的错误，没有完成。",
