@@ -3,7 +3,6 @@ making the README's picture of a checked sheet: save writes it back through open
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -141,13 +140,15 @@ class MemoryBook:
         from openpyxl.styles import PatternFill
         from openpyxl.worksheet.hyperlink import Hyperlink
 
+        from ..xlsx_edit import set_value
+
         wb = openpyxl.load_workbook(self.path) if self.path else openpyxl.Workbook()
         for name, rows in self.sheets.items():
             ws = wb[name] if name in wb.sheetnames else wb.create_sheet(name, 0 if name in self.links else None)
             for r, values in enumerate(rows, start=1):
                 for c, v in enumerate(values, start=1):
                     if ws.cell(r, c).value != (None if v == "" else v):
-                        ws.cell(r, c).value = v.replace(tzinfo=None) if isinstance(v, dt.datetime) else v
+                        set_value(ws.cell(r, c), None if v == "" else v)
             for link in self.links.get(name, ()):
                 cell = ws.cell(link.row + 1, link.col + 1)
                 cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"'{link.sheet}'!{link.cell}")
