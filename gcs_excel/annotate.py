@@ -33,6 +33,8 @@ FILLS = {
     "warning": PatternFill(fill_type="solid", fgColor="FFFFC000"),
 }
 AUTHOR = "gcs_excel"
+NOTE_MOST = 30000           # Excel holds up to 32,767 characters in a comment
+NO_PROBLEMS = "没有发现问题。"
 RESULT_COLUMNS = (("序号", 6), ("级别", 6), ("代码", 26), ("问题类型", 16), ("工作表", 12), ("单元格", 9),
                   ("行", 7), ("列", 14), ("问题", 44), ("建议改为", 20))    # (title, widest; longer text wraps)
 
@@ -105,37 +107,63 @@ def _not_someone_elses(target: Path) -> None:
 def mark(wb, problems: list[Problem], names: dict[str, str]) -> int:
     """Fill and comment every problem cell; insert the 校验结果 sheet. Returns cells marked.
     names: a problem's sheet name -> the sheet's name in wb (CSV sheets are renamed)."""
-    kinds = problem_types()
-    cells: dict[tuple[str, str], list[Problem]] = defaultdict(list)
-    for p in problems:
-        sheet = names.get(p.sheet, p.sheet)
-        if sheet in wb.sheetnames and p.cell:
-            for ref in (p.cell, *p.related):
-                cells[(sheet, writable(wb[sheet], ref).coordinate)].append(p)
-    for (sheet, ref), ps in cells.items():
+    def place(sheet: str, ref: str) -> tuple[str, str] | None:
+        sheet = names.get(sheet, sheet)
+        return (sheet, writable(wb[sheet], ref).coordinate) if sheet in wb.sheetnames else None
+
+    cells = cell_notes(problems, place)
+    for (sheet, ref), (worst, text, count) in cells.items():
         cell = wb[sheet][ref]
-        worst = "error" if any(p.severity == "error" for p in ps) else "warning"
         cell.fill = FILLS[worst]
-        text = "\n".join(f"【{SEVERITY_WORDS[p.severity]}·{kinds[p.code].title}】{p.message}"
-                         + (f"\n建议改为：{show(p.suggestion)}" if p.suggestion not in (None, "") else "")
-                         for p in ps)
         if cell.comment is not None and cell.comment.author != AUTHOR:
-            text = cell.comment.text + "\n——\n" + text
-        comment = Comment(text[:30000], AUTHOR)
-        comment.width, comment.height = 320, min(60 + 40 * len(ps), 400)
+            text = with_users_note(cell.comment.text, text)
+        comment = Comment(text, AUTHOR)
+        comment.width, comment.height = 320, min(60 + 40 * count, 400)
         cell.comment = comment
     _results_sheet(wb, problems, names)
     return len(cells)
+
+
+def cell_notes(problems: list[Problem], place) -> dict[tuple[str, str], tuple[str, str, int]]:
+    """What each problem cell gets: (sheet, cell) -> (worst severity, the note's text, how
+    many problems it tells). place(sheet, cell) names the cell to mark (a merge's first
+    cell, the sheet's name in the copy) or None when it is not in the workbook. Shared by
+    the annotated copies and the Excel button 校验本表 (gcs_excel/xl)."""
+    kinds = problem_types()
+    cells: dict[tuple[str, str], list[Problem]] = defaultdict(list)
+    for p in problems:
+        if p.sheet and p.cell:
+            for ref in (p.cell, *p.related):
+                where = place(p.sheet, ref)
+                if where is not None:
+                    cells[where].append(p)
+    out = {}
+    for key, ps in cells.items():
+        worst = "error" if any(p.severity == "error" for p in ps) else "warning"
+        text = "\n".join(f"【{SEVERITY_WORDS[p.severity]}·{kinds[p.code].title}】{p.message}"
+                         + (f"\n建议改为：{show(p.suggestion)}" if p.suggestion not in (None, "") else "")
+                         for p in ps)
+        out[key] = (worst, text[:NOTE_MOST], len(ps))
+    return out
+
+
+def with_users_note(theirs: str, ours: str) -> str:
+    """A note on a cell that already had the user's own: theirs first, then ours."""
+    return (theirs + "\n——\n" + ours)[:NOTE_MOST]
+
+
+def result_rows(problems: list[Problem]) -> list[tuple[str, ...]]:
+    """The rows of the 校验结果 sheet (RESULT_COLUMNS), one per problem."""
+    kinds = problem_types()
+    return [(str(n), SEVERITY_WORDS[p.severity], p.code, kinds[p.code].title, p.sheet or "", p.cell or "",
+             str(p.row or ""), p.column or "", p.message, show(p.suggestion)) for n, p in enumerate(problems, start=1)]
 
 
 def _results_sheet(wb, problems: list[Problem], names: dict[str, str]) -> None:
     """The 校验结果 sheet, first in the workbook: every problem with its code and the
     Chinese name of its type, its place (the cell a link to it), what is wrong and the
     suggestion; prints on A4 one page wide."""
-    kinds = problem_types()
-    rows = ((str(n), SEVERITY_WORDS[p.severity], p.code, kinds[p.code].title, p.sheet or "", p.cell or "",
-             str(p.row or ""), p.column or "", p.message, show(p.suggestion)) for n, p in enumerate(problems, start=1))
-    ws = text_sheet(wb, RESULTS, RESULT_COLUMNS, rows, empty=(9, "没有发现问题。"), index=0)
+    ws = text_sheet(wb, RESULTS, RESULT_COLUMNS, result_rows(problems), empty=(9, NO_PROBLEMS), index=0)
     link = Font(name=FONT, color="FF0563C1", underline="single")
     where = [k for k, (title, _) in enumerate(RESULT_COLUMNS, start=1) if title == "单元格"][0]
     for r, p in enumerate(problems, start=2):

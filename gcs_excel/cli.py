@@ -367,7 +367,7 @@ def mail(files: tuple[Path, ...], month: str, reports: Path, smtp: str | None, s
     发送记录写在 REPORTS 文件夹里，逐个收件人记下结果：再运行一次只发给还没收到的人，绝不重复发送；
     发送时连接断了、没等到服务器确认的，列为“状态不明”，确认对方没收到后用 --resend-unconfirmed 重发。
     按 Ctrl-C 会等正在发的那封发完、记下后再停。没有邮箱的客户会列出来，不会悄悄跳过。
-    密码只从环境变量 GCS_SMTP_PASSWORD 读取。
+    密码从环境变量 GCS_SMTP_PASSWORD 读取，没有时从系统的凭据管理器读取（keyring set gcs_excel 用户名）。
 
     退出码：0 全部送达，1 有收件人没有收到（被拒收、状态不明、没有邮箱……），2 无法完成。
 

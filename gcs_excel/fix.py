@@ -59,8 +59,8 @@ class FixResult:
     notes: list[str] = field(default_factory=list)   # fixes not made, and why
 
 
-def _changes(problems: list[Problem], grid) -> list[Change]:
-    """A change per cell with a safe suggestion. Lost leading zeros are never guessed; such
+def safe_changes(problems: list[Problem], grid) -> list[Change]:
+    """A change per cell with a safe suggestion (used by gcs fix and the Excel button 安全修正). Lost leading zeros are never guessed; such
     a cell is a candidate (new=None) that only the workbook's number format can settle."""
     kinds = problem_types()
     by_cell: dict[tuple[str, str], list[Problem]] = defaultdict(list)
@@ -87,7 +87,7 @@ def fix_file(path: str | Path, out: str | Path, *, today: dt.date | None = None)
     if str(path) not in v.workbooks:        # skipped, with the reason in a note (a ~$ lock file)
         raise ConfigError(f"{path} 不是数据文件：{v.report.notes[0] if v.report.notes else '没有读取'}")
     before, grid = v.report, v.workbooks[str(path)]
-    changes = _changes([p for p in before.problems if p.file == str(path)], grid)
+    changes = safe_changes([p for p in before.problems if p.file == str(path)], grid)
     notes: list[str] = []
     if grid.kind == "csv":
         if out.suffix.lower() != ".csv":

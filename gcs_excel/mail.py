@@ -2,7 +2,7 @@
 optionally copied to its customer and market manager (人员名单.邮箱).
 
 Settings come from mail.toml, a department's --config file and the command line; the
-password only from the environment (GCS_SMTP_PASSWORD). --eml writes drafts (.eml, for
+password from the environment (GCS_SMTP_PASSWORD) or the system's credential store (keyring). --eml writes drafts (.eml, for
 Outlook or Foxmail) instead of sending.
 
 Exactly once per recipient. The send log in the reviews folder (发送记录_<月份>.jsonl: one
@@ -86,7 +86,7 @@ class MailSettings:
 def load_settings(config: str | Path | None = None, *, smtp: str | None = None, security: str | None = None,
                   user: str | None = None, sender: str | None = None) -> MailSettings:
     """mail.toml's defaults, overridden by a department's config file, then by the
-    command line; the password from GCS_SMTP_PASSWORD only."""
+    command line; the password from GCS_SMTP_PASSWORD or the credential store (smtp_password)."""
     data = copy.deepcopy(_defaults())
     if config:
         try:
@@ -118,9 +118,27 @@ def load_settings(config: str | Path | None = None, *, smtp: str | None = None, 
         s["from"] = sender
     if s["security"] not in SECURITY:
         raise ConfigError(f"smtp.security 只能是 {'、'.join(SECURITY)}")
-    password = os.environ.get(PASSWORD_ENV, "")
+    password = smtp_password(s["user"])
     return MailSettings(s["host"], s["port"], s["security"], s["user"], s["from"], s["from_name"], s["cafile"],
                         s["timeout"], m["subject"], m["body"], m["signature"], password)
+
+
+KEYRING_SERVICE = "gcs_excel"
+
+
+def smtp_password(user: str) -> str:
+    """The SMTP password: GCS_SMTP_PASSWORD, else the system's credential store (the
+    Windows Credential Locker, macOS Keychain) when keyring is installed (the excel extra)
+    and holds one for (gcs_excel, user): `keyring set gcs_excel <user>` stores it once."""
+    password = os.environ.get(PASSWORD_ENV, "")
+    if password or not user:
+        return password
+    try:
+        import keyring      # optional, and slow to import: only when a password is needed
+
+        return keyring.get_password(KEYRING_SERVICE, user) or ""
+    except Exception:       # not installed, no usable backend, a locked store: as if none
+        return ""
 
 
 @dataclass
@@ -402,7 +420,8 @@ def send_reviews(paths: Sequence[str | Path], month: str, reports: str | Path, *
     if settings.sender and email_check(settings.sender) is not None:
         raise ConfigError(f"发件人地址「{settings.sender}」不是有效的邮箱地址")
     if settings.user and not settings.password and not (dry_run or eml_dir):
-        raise ConfigError(f"用户 {settings.user} 需要密码：请把密码放在环境变量 {PASSWORD_ENV} 里")
+        raise ConfigError(f"用户 {settings.user} 需要密码：请把密码放在环境变量 {PASSWORD_ENV} 里，"
+                          f"或用 keyring set {KEYRING_SERVICE} {settings.user} 存进系统的凭据管理器")
     mode = "dry-run" if dry_run else "eml" if eml_dir else "send"
     result = MailResult(month, mode=mode, log=reports / log_name(month), eml_dir=Path(eml_dir) if eml_dir else None)
     logged, result.notes = read_log(result.log) if not eml_dir else ({}, [])

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
+import os
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -261,6 +262,34 @@ def make_plan(paths: Sequence[str | Path], month: str, *, person: str | None = N
               everyone: bool = False, into: str | Path | None = None, out: str | Path | None = None,
               rules: Rules | str | Path | None = None, today: dt.date | None = None) -> PlanResult:
     """The `gcs plan` command: plan one person or everyone, write the plan workbook."""
+    planned = plan_month(paths, month, person=person, everyone=everyone, into=into, rules=rules, today=today)
+    result = planned.result
+    suffix = f"_{person}" if person else ""
+    target = Path(out) if out else Path(f"拜访计划_{month}{suffix}.xlsx")
+    inputs = [*paths, *([into] if into else [])]
+    if into:
+        _append(planned.grid, planned.existing, result.rows, target, inputs)
+    else:
+        write_workbook(load_specs().template("plan"), target, data={"plan": result.rows}, inputs=inputs)
+    result.output = target
+    return result
+
+
+@dataclass
+class Planned:
+    """A month planned but not written yet: the result, and with into the plan sheet as
+    validated (its rows kept) and the workbook it is in as read."""
+    result: PlanResult
+    existing: Any = None            # table.Table of the plan sheet of into
+    grid: Any = None                # readers.Workbook of into
+
+
+def plan_month(paths: Sequence[str | Path], month: str, *, person: str | None = None,
+               everyone: bool = False, into: str | Path | None = None,
+               rules: Rules | str | Path | None = None, today: dt.date | None = None) -> Planned:
+    """Plan one person or everyone, writing nothing: what `gcs plan` writes to a file and
+    the Excel button 生成拜访计划 writes under the open plan's rows. into: a plan
+    workbook (a path or a read Workbook) whose rows are kept and counted."""
     check_month(month)
     if bool(person) == bool(everyone):
         raise ConfigError("请用 --person 姓名 指定一个人，或用 --all 给所有人排计划（二选一）")
@@ -269,9 +298,10 @@ def make_plan(paths: Sequence[str | Path], month: str, *, person: str | None = N
     v = validate_readable(inputs, today=today, keep=[into] if into else [])
     dept = load_department(v)
     dept.require(("staff", "hq", "stores"), "排拜访计划")
-    existing = [t for t in v.tables if t.file == str(into) and t.spec.id == "plan"] if into else []
+    into_name = os.fspath(into) if into else None
+    existing = [t for t in v.tables if t.file == into_name and t.spec.id == "plan"] if into else []
     if into and not existing:
-        raise ConfigError(f"{into} 里没有拜访计划工作表")
+        raise ConfigError(f"{into_name} 里没有拜访计划工作表")
     if person and person not in dept.staff:
         raise ConfigError(f"人员名单里没有「{person}」")
     people = [dept.staff[person]] if person else dept.roster()
@@ -281,15 +311,10 @@ def make_plan(paths: Sequence[str | Path], month: str, *, person: str | None = N
     result = PlanResult(month, rows, notes=planner.notes, people=[p.name for p in people])
     if dept.excluded:
         result.notes.append(f"输入里有 {len(dept.excluded)} 行有错误，没有用来排计划（用 gcs validate 查看）")
-    suffix = f"_{person}" if person else ""
-    target = Path(out) if out else Path(f"拜访计划_{month}{suffix}.xlsx")
-    if into:
-        result.kept = sum(len(t) for t in existing)
-        _append(v.workbooks[str(into)], existing[0], rows, target, inputs)
-    else:
-        write_workbook(load_specs().template("plan"), target, data={"plan": rows}, inputs=inputs)
-    result.output = target
-    return result
+    if not into:
+        return Planned(result)
+    result.kept = sum(len(t) for t in existing)
+    return Planned(result, existing[0], v.workbooks[into_name])
 
 
 def _append(grid, table, rows: list[dict], target: Path, inputs) -> None:

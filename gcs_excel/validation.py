@@ -9,6 +9,7 @@ for the steps that build on them (quotas, plans, monthly reports).
 from __future__ import annotations
 
 import datetime as dt
+import os
 from bisect import bisect_left, bisect_right
 
 from dataclasses import dataclass, field, replace
@@ -110,13 +111,14 @@ class Collector:
         self.problems[k] = replace(problem, message=problem.message + more)
 
 
-def validate(paths: Sequence[str | Path], *, today: dt.date | None = None,
+def validate(paths: Sequence[str | Path | Workbook], *, today: dt.date | None = None,
              progress: Progress | None = None, specs: Specs | None = None,
-             keep: Iterable[str | Path] = ()) -> Validation:
-    """Validate files together. keep: files whose read result the caller edits next
-    (kept only when asked: a whole grid is as big as the sheet)."""
+             keep: Iterable[str | Path | Workbook] = ()) -> Validation:
+    """Validate files together. A path may also be a Workbook already read (the values of
+    a workbook open in Excel), taken as it is. keep: files whose read result the caller
+    edits next (kept only when asked: a whole grid is as big as the sheet)."""
     with gc_paused():
-        return _validate(paths, today, progress, specs, {str(k) for k in keep})
+        return _validate(paths, today, progress, specs, {os.fspath(k) for k in keep})
 
 
 @dataclass
@@ -207,7 +209,10 @@ def _reading(paths, progress: Progress | None):
     an Excel/WPS lock file (~$...) is not read at all."""
     for n, path in enumerate(paths):
         if progress:
-            progress(n, len(paths), str(path))
+            progress(n, len(paths), os.fspath(path))
+        if isinstance(path, Workbook):
+            yield path.path, path
+            continue
         if is_office_lock(Path(path)):
             yield path, LOCK_FILE
             continue

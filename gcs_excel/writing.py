@@ -17,9 +17,9 @@ import csv
 import errno
 import hashlib
 import os
+import platform
 import re
 import secrets
-import socket
 import time
 import zipfile
 from contextlib import contextmanager, suppress
@@ -32,7 +32,8 @@ from .textsafe import csv_cell
 # Temporary names: .{stem}.{host}-{pid}-{token}{suffix}.tmp. The host tag and the pid
 # say who writes it, so that a later run can tell debris (its writer is gone) from a
 # file another run is writing right now.
-_HOST = hashlib.sha1(socket.gethostname().encode()).hexdigest()[:4]
+# platform.node(), not socket.gethostname(): the core imports no network module (xlwings Lite has none).
+_HOST = hashlib.sha1(platform.node().encode()).hexdigest()[:4]
 FOREIGN_STALE_AFTER = 24 * 3600     # seconds: another computer's temporary file (a shared folder)
 LEGACY_STALE_AFTER = 3600           # ... and the unmarked ones of earlier versions (mkstemp's names)
 NAME_MAX = 255                      # bytes per file name on Linux and macOS; UTF-16 units on Windows

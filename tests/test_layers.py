@@ -1,5 +1,6 @@
 """The layers: the core imports neither click nor xlwings; only cli.py imports click and only
-gcs_excel/xl/ imports xlwings; every problem code is documented and exercised by a test."""
+gcs_excel/xl/ imports xlwings; what the workbook buttons run imports no socket module (xlwings
+Lite has none); every problem code is documented and exercised by a test."""
 
 from __future__ import annotations
 
@@ -49,6 +50,29 @@ def test_validation_does_not_load_openpyxl_or_numpy():
     the rare sparse sheet; numpy is not needed to validate: `gcs validate` starts without them."""
     code = ("import sys, gcs_excel.validation, gcs_excel.readers, gcs_excel.render\n"
             "print(sorted(m for m in ('openpyxl', 'numpy') if m in sys.modules))")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "[]"
+
+
+def test_the_xl_package_imports_without_xlwings_and_quickly():
+    """The VBA pre-check runs python -c "import gcs_excel.xl": it must work before xlwings
+    is installed and load nothing heavy."""
+    code = ("import sys; sys.modules['xlwings'] = None\n"
+            "import gcs_excel.xl, gcs_excel.xl.entry, gcs_excel.xl.book\n"
+            "print(sorted(m for m in ('xlwings', 'pandas', 'openpyxl', 'click') if sys.modules.get(m)))")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "[]"
+
+
+def test_what_the_buttons_run_needs_no_click_and_no_network():
+    """xlwings Lite (Pyodide) has no sockets and no click: the jobs and every core module
+    they call import without them (mail, which needs a socket, is imported by its job only)."""
+    code = ("import sys\n"
+            "import gcs_excel.xl.jobs, gcs_excel.xl.memory, gcs_excel.annotate, gcs_excel.fix, gcs_excel.quota_check\n"
+            "import gcs_excel.quota_workbook, gcs_excel.planner, gcs_excel.reporting.run, gcs_excel.dept\n"
+            "print(sorted(m for m in ('click', 'socket', 'ssl', 'smtplib', 'xlwings', 'keyring') if m in sys.modules))")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip() == "[]"

@@ -6,6 +6,8 @@ into something else are reached only through the helpers that keep it text.
   with xlsx_style.page_header;
 * CSV rows (a spreadsheet runs "=..."): writing.write_csv, which escapes every cell;
 * openpyxl cell values and sheet titles (openpyxl makes "=..." a formula): xlsx_edit;
+* values written into Excel through xlwings (Excel makes "=..." a formula, "0123" a number):
+  xl/xlwings_book.put, which formats such a column as text first;
 * formulas: only the visit log's formula sheet, built from spec ids, and a value typed
   Formula in a filled template (the demo's planted formula mistakes), never user text.
 """
@@ -29,7 +31,7 @@ CALLS = {
     "write_formula": {"livesheet.py", "templates.py"},   # templates: only a value typed Formula
 }
 # attribute assigned -> the modules allowed to assign it (openpyxl cells and sheets)
-ASSIGNED = {"value": {"xlsx_edit.py"}, "title": {"xlsx_edit.py"}}
+ASSIGNED = {"value": {"xlsx_edit.py", "xlwings_book.py"}, "title": {"xlsx_edit.py"}}
 
 
 def _sites() -> list[tuple[str, int, str]]:

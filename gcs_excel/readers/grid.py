@@ -116,3 +116,8 @@ class Workbook:
     notes: list[str] = field(default_factory=list)
     encoding: str | None = None     # CSV only
     delimiter: str | None = None    # CSV only
+
+    def __fspath__(self) -> str:
+        """A read workbook stands in for its file wherever a path is taken (validate,
+        check_writable): the Excel buttons hand the open workbook's values over this way."""
+        return self.path
