@@ -20,7 +20,6 @@ import io
 import re
 import zipfile
 from pathlib import Path
-from xml.sax.saxutils import quoteattr
 
 from defusedxml import ElementTree as SafeET
 
@@ -34,6 +33,15 @@ _CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 
 
 # --- the package -----------------------------------------------------------------------
+
+
+def _quoted(value: str) -> str:
+    """An XML attribute value in double quotes. Not xml.sax.saxutils.quoteattr: that module
+    imports urllib and with it sockets and ssl, which xlwings Lite (Pyodide) does not have."""
+    for raw, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"),
+                        ("\n", "&#10;"), ("\r", "&#13;"), ("\t", "&#9;")):
+        value = value.replace(raw, entity)
+    return f'"{value}"'
 
 def with_custom_ui(package: bytes, xml: bytes) -> bytes:
     """The package (.xlsm bytes) with the ribbon part and its root relationship. Entries
@@ -118,14 +126,14 @@ def ribbon_xml(buttons: Buttons, tab_label: str) -> bytes:
              "<!-- Generated from gcs_excel/buttons.toml by `gcs build-workbooks`: do not edit here. -->",
              f'<customUI xmlns="{CUSTOMUI_NS}">',
              "  <ribbon>", "    <tabs>",
-             f'      <tab id="{TAB_ID}" label={quoteattr(tab_label)} insertAfterMso="TabHome">']
+             f'      <tab id="{TAB_ID}" label={_quoted(tab_label)} insertAfterMso="TabHome">']
     for n, (label, jobs) in enumerate(groups.items(), start=1):
-        lines.append(f'        <group id="gcsGroup{n}" label={quoteattr(label)}>')
+        lines.append(f'        <group id="gcsGroup{n}" label={_quoted(label)}>')
         for job in jobs:
             lines.append(
-                f'          <button id={quoteattr(button_id(job))} label={quoteattr(job.label)} size="large"'
-                f" imageMso={quoteattr(job.image)} onAction={quoteattr(ON_ACTION)} tag={quoteattr(job.id)}"
-                f" screentip={quoteattr(job.label)} supertip={quoteattr(job.tip)}/>")
+                f'          <button id={_quoted(button_id(job))} label={_quoted(job.label)} size="large"'
+                f" imageMso={_quoted(job.image)} onAction={_quoted(ON_ACTION)} tag={_quoted(job.id)}"
+                f" screentip={_quoted(job.label)} supertip={_quoted(job.tip)}/>")
         lines.append("        </group>")
     lines += ["      </tab>", "    </tabs>", "  </ribbon>", "</customUI>", ""]
     return "\n".join(lines).encode("utf-8")
