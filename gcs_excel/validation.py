@@ -27,7 +27,7 @@ from .errors import ConfigError, ReadError
 from .gcpause import gc_paused
 from .problems import FileInfo, Problem, Report, SheetInfo, finding, make_problem
 from .readers import Sheet, Workbook, read
-from .readers.ahead import ahead
+from .readers.ahead import ahead, beside
 from .readers.grid import EMPTY
 from .readers.sniff import is_office_lock
 from .readers.styles import cell_formats
@@ -166,15 +166,15 @@ def _validate(paths, today, progress, specs, keep: set[str]) -> Validation:
     report = Report()
     out = Collector()
     tables: list[Table] = []
+    table_order: dict[int, int] = {}
     kept: dict[str, Workbook] = {}
-    # The next file is read while this one is checked (python-calamine lets go of the GIL).
-    for n, (path, workbook) in enumerate(ahead(_reading(paths, progress), name="gcs-read")):
-        name = str(path)
+    infos: dict[int, FileInfo] = {}
+    for n, path, workbook in _read_ahead(paths, progress):
+        name = os.fspath(path)
         if workbook is LOCK_FILE:
             report.notes.append(f"跳过了 {name}：这是 Excel 或 WPS 打开工作簿时留下的锁文件（~$ 开头），不是数据")
             continue
-        info = FileInfo(file=name)
-        report.files.append(info)
+        info = infos[n] = FileInfo(file=name)
         if isinstance(workbook, ReadError):
             info.read_error = workbook.reason
             continue
@@ -191,35 +191,61 @@ def _validate(paths, today, progress, specs, keep: set[str]) -> Validation:
                 _check_cells(table, sheet, out, today)
                 check_rows(table, out)
                 tables.append(table)
+                table_order[id(table)] = n
                 found += 1
         _other_sheets(others, found, name, info, out)
     if progress:
         progress(len(paths), len(paths), "")
+    report.files = [infos[n] for n in sorted(infos)]          # in the order given, however read
+    tables.sort(key=lambda t: table_order[id(t)])
     check_keys(tables, out)
     report.notes.extend(check_references(tables, out, specs))
     report.problems = sorted(out.problems, key=lambda p: _sort_key(p, out.order))
     return Validation(report, tables, kept)
 
 
-LOCK_FILE = object()     # what _reading hands on for an office suite's lock file (never read)
+LOCK_FILE = object()     # what _read_one hands on for an office suite's lock file (never read)
 
 
-def _reading(paths, progress: Progress | None):
-    """Each path with the file read, or why it cannot be (saying which file is being read);
-    an Excel/WPS lock file (~$...) is not read at all."""
-    for n, path in enumerate(paths):
+def _read_ahead(paths, progress: Progress | None):
+    """(position, path, workbook read) for every path, the small files first: the biggest
+    is read in a thread of its own from the start, the others one ahead in another, so that
+    they are checked while it is read (python-calamine lets go of the GIL)."""
+    sizes = [_size(p) for p in paths]
+    biggest = max(range(len(paths)), key=sizes.__getitem__) if len(paths) > 1 and max(sizes) else None
+    big = beside(_read_one, paths[biggest]) if biggest is not None else None
+    rest = [n for n in range(len(paths)) if n != biggest]
+    done = 0
+    for n, workbook in ahead(((n, _read_one(paths[n])) for n in rest), name="gcs-read"):
         if progress:
-            progress(n, len(paths), os.fspath(path))
-        if isinstance(path, Workbook):
-            yield path.path, path
-            continue
-        if is_office_lock(Path(path)):
-            yield path, LOCK_FILE
-            continue
-        try:
-            yield path, read(path)
-        except ReadError as e:
-            yield path, e
+            progress(done, len(paths), os.fspath(paths[n]))
+        done += 1
+        yield n, paths[n], workbook
+    if big is not None:
+        if progress:
+            progress(done, len(paths), os.fspath(paths[biggest]))
+        yield biggest, paths[biggest], big()
+
+
+def _size(path) -> int:
+    if isinstance(path, Workbook):
+        return 0
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
+
+
+def _read_one(path):
+    """The file read, or why it cannot be; an Excel/WPS lock file (~$...) is not read at all."""
+    if isinstance(path, Workbook):
+        return path
+    if is_office_lock(Path(path)):
+        return LOCK_FILE
+    try:
+        return read(path)
+    except ReadError as e:
+        return e
 
 
 def _sort_key(p: Problem, order: dict) -> tuple:
