@@ -82,18 +82,23 @@ class Table:
                 "ok": fmts.get(bg_color=GREEN, font_color="#006100", align="center", border=1),
                 "bad": fmts.get(bg_color=RED, font_color="#9C0006", align="center", border=1),
                 "na": fmts.get(font_color="#A6A6A6", align="center", border=1)}
+        # Per column once: its kind and, but for mark columns, its format (tens of thousands
+        # of rows: the loop below is most of the time this workbook takes).
+        kinds = [col.kind for col in self.columns]
+        numeric = [k in ("int", "pct") for k in kinds]
+        fixed = [None if k == "mark" else cell[k] for k in kinds]
+        write_string, write_number, write_blank = ws.write_string, ws.write_number, ws.write_blank
         for r, ((values, marks), sizes) in enumerate(zip(self.rows, measured), start=1):
             lines = 1
             for c, value in enumerate(values):
-                kind = self.columns[c].kind
-                fmt = cell[marks[c] or "na"] if kind == "mark" else cell[kind]
+                fmt = fixed[c] or cell[marks[c] or "na"]
                 if value is None or value == "":
-                    ws.write_blank(r, c, None, fmt)
-                elif isinstance(value, (int, float)) and kind in ("int", "pct"):
-                    ws.write_number(r, c, value, fmt)
+                    write_blank(r, c, None, fmt)
+                elif numeric[c] and isinstance(value, (int, float)):
+                    write_number(r, c, value, fmt)
                 else:
-                    text = str(value)
-                    ws.write_string(r, c, text, fmt)
+                    text = value if value.__class__ is str else str(value)
+                    write_string(r, c, text, fmt)
                     if sizes[c] > widths[c]:        # only text wider than its column wraps
                         lines = max(lines, wrapped_lines(text, widths[c]))
             if lines > 1:
