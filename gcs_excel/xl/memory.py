@@ -153,13 +153,23 @@ class MemoryBook:
                 cell = ws.cell(link.row + 1, link.col + 1)
                 cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"'{link.sheet}'!{link.cell}")
             if name in self.links:          # a sheet a button wrote: as wide as its text (Excel's autofit)
-                from openpyxl.styles import Font
+                from openpyxl.styles import Alignment, Font
 
-                from ..textwidth import fit_width
+                from ..textwidth import excel_width, fit_width, row_height, wrapped_lines
                 width = max(map(len, rows), default=0)
+                lines = [1] * len(rows)
                 for c in range(width):
-                    text = [str(r[c]) for r in rows if c < len(r)]
-                    ws.column_dimensions[ws.cell(1, c + 1).column_letter].width = fit_width(text, maximum=40)
+                    text = [str(r[c]) if c < len(r) else "" for r in rows]
+                    fitted = fit_width(text, maximum=40)
+                    ws.column_dimensions[ws.cell(1, c + 1).column_letter].width = fitted
+                    wrap = max(map(excel_width, text), default=0) > fitted     # wrapped, never cut off
+                    for r, t in enumerate(text):
+                        ws.cell(r + 1, c + 1).alignment = Alignment(wrap_text=wrap, vertical="top")
+                        if wrap:
+                            lines[r] = max(lines[r], wrapped_lines(t, fitted))
+                for r, n in enumerate(lines, start=1):
+                    if n > 1:
+                        ws.row_dimensions[r].height = row_height(n)
                 for cell in ws[1]:
                     cell.font = Font(bold=True)
             start = self.hidden_from.get(name)
