@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -104,16 +104,17 @@ def fill(sources: Sequence[str | Path], mapping: str | Path, out: str | Path, *,
             infos.append(info)
             _take(sheet, at, m, info, rows, unconverted)
         if not found:
-            raise ConfigError(f"{path}：前 {HEADER_SEARCH_ROWS} 行里找不到映射文件写的列"
+            raise ConfigError(f"{path}：前 {HEADER_SEARCH_ROWS} 行里没有一行写着映射文件的大多数列"
                               f"（{'、'.join(r.source for r in m.columns[:6])}……），是不是用错了映射文件？")
     out = write_workbook(m.template, out, data={m.sheet.id: rows}, specs=specs, inputs=sources)
     return FillResult(out, m, infos, len(rows), unconverted, validate([out], today=today, specs=specs))
 
 
 def _header(sheet: Sheet, m: FillMapping) -> int | None:
-    """Position (in sheet.rows) of the row naming the most mapped columns, if any."""
+    """Position (in sheet.rows) of the row naming the most mapped columns, if it names at
+    least half of them (fewer: the export is not the one the mapping describes)."""
     sources = {norm_header(r.source) for r in m.columns}
-    best, at = 0, None
+    best, at = (len(sources) - 1) // 2, None
     for k, (_, values) in enumerate(sheet.head(HEADER_SEARCH_ROWS)):
         n = len(sources & {norm_header(v) for v in values})
         if n > best:
@@ -184,27 +185,24 @@ def _as_text(raw: Any) -> str:
 
 
 def _number(rule: ColumnRule, raw: Any) -> tuple[Any, str | None]:
-    unit = rule.unit or ""
     if isinstance(raw, bool) or isinstance(raw, (dt.date, dt.time)):
-        return f"{_as_text(raw)}{unit}", "不是数字"
+        return _as_text(raw), "不是数字"
     if isinstance(raw, (int, float)):
         number = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)
     else:
         text = str(raw).strip()
         if parse_number_text(text) is None:
-            return f"{raw}{unit}", "不是数字"
-        try:
-            number = Decimal(text.replace(",", ""))
-        except InvalidOperation:
-            return f"{raw}{unit}", "不是数字"
+            return raw, "不是数字"
+        number = Decimal(text.replace(",", ""))
     value = number * rule.factor
     if value == value.to_integral_value():
         return int(value), None
-    if rule.field.type == "int":
-        shown = f"{value.normalize():f}"
-        return f"{_as_text(raw)}{unit}", (f"换算成{rule.field.header}是 {shown}，不是整数" if rule.unit
-                                         else "不是整数")
-    return float(value), None
+    if rule.field.type == "number":
+        return float(value), None
+    if not rule.unit:
+        return _as_text(raw), "不是整数"
+    # kept with its unit, as text: a number of 件 must never pass for one of 条
+    return f"{_as_text(raw)}{rule.unit}", f"换算成{rule.field.header}是 {value.normalize():f}，不是整数"
 
 
 def _date(rule: ColumnRule, raw: Any) -> tuple[Any, str | None]:
