@@ -4,6 +4,7 @@ exactly or reported with its source row, the result validated; mapping mistakes 
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -385,3 +386,20 @@ def test_json_lists_everything(month_sales, tmp_path):
     data = json.loads(r.output)
     assert (data["rows"], data["unconverted"], data["validation"]["summary"]["errors"]) == (2, [], 0)
     assert data["sources"][0]["unmapped"] == ["卷烟编码", "单价(元/条)"]
+
+
+@pytest.mark.libreoffice
+def test_a_filled_store_list_prints_readable_on_a4(soffice, department, tmp_path):
+    """As its reader sees it: LibreOffice prints the filled sheet on landscape A4, one page
+    wide at no less than 70%, licence numbers whole (text, never 4.30102E+11)."""
+    from .printcheck import LibreOffice, print_sheets
+
+    src = write_retailer_list(tmp_path / "零售户名单.csv", department["stores"])
+    out = fill([src], RETAILER_MAP, tmp_path / "卖场明细表.xlsx", today=TODAY).output
+    (tmp_path / "lo").mkdir()
+    office = LibreOffice(soffice, tmp_path / "lo")
+    (p,) = print_sheets(office, [out], tmp_path / "printed", {out: {"卖场明细表"}})
+    assert (p.landscape, p.one_page_wide, p.pages) == (True, True, 4)
+    assert p.scale is not None and p.scale >= 70
+    text = subprocess.run(["pdftotext", "-layout", p.pdf, "-"], capture_output=True, text=True).stdout
+    assert all(s["licence"] in text for s in department["stores"]) and "E+" not in text
