@@ -5,9 +5,9 @@ each source's header row is the row, among the first ones, naming the most mappe
 (a title line above it is normal). Each mapped column is converted into its template field
 (units to 条, dates and months from the source's format, values to the template's labels);
 constants fill the same value into every row. Nothing is lost on the way: source columns
-the mapping does not name are listed, total rows are listed, and a value that cannot be
-converted is written as the source wrote it (so that validation flags the cell) and listed
-with its source row. The workbook is written by the template builder (dropdowns, hints,
+the mapping does not name are listed, so are total rows and notes below the table, and a
+value that cannot be converted is written as the source wrote it (so that validation flags
+the cell) and listed with its source row. The workbook is written by the template builder (dropdowns, hints,
 text-formatted codes), atomically, then validated with the checks of `gcs validate`.
 """
 
@@ -43,6 +43,7 @@ class SourceInfo:
     ignored: list[str] = field(default_factory=list)    # ... and those it leaves out on purpose
     missing: list[str] = field(default_factory=list)    # mapped columns this source lacks
     totals: list[int] = field(default_factory=list)     # total rows (合计) not taken
+    other: list[int] = field(default_factory=list)      # rows with content in unmapped columns only
 
 
 @dataclass
@@ -145,6 +146,9 @@ def _take(sheet: Sheet, at: int, m: FillMapping, info: SourceInfo, rows: list, u
             continue
         if any(is_total(v) for v in values[:3]):
             info.totals.append(index + 1)
+            continue
+        if all((values[c] if c < len(values) else "") in ("", None) for c, _ in columns):
+            info.other.append(index + 1)       # a note below the table (制表人、导出时间……)
             continue
         row: dict[str, Any] = dict(m.constants)
         line = len(rows) + 2                   # the row in the filled sheet (header is row 1)

@@ -96,6 +96,8 @@ def render_fill(result, max_lines: int = 20) -> str:
             out.append(f"    映射里有、这个文件里没有的列：{'、'.join(s.missing)}")
         if s.totals:
             out.append(f"    合计行没有导入：第 {'、'.join(map(str, s.totals))} 行")
+        if s.other:
+            out.append(f"    只在映射外的列有内容、没有导入的行：第 {'、'.join(map(str, s.other))} 行")
     if result.unconverted:
         out.append(f"没能换算的值 {len(result.unconverted)} 处（按原样写入，请对照来源改正）：")
         for u in result.unconverted[:max_lines]:

@@ -54,7 +54,7 @@ def test_the_sales_export_fills_the_sales_template_exactly(department, month_sal
     (info,) = result.sources
     assert (info.header_row, info.rows, info.encoding) == (2, len(month_sales), "utf-8" if "utf" in encoding else "gbk")
     assert info.unmapped == ["卷烟编码", "单价(元/条)"] and info.ignored == ["序号", "零售户名称"]
-    assert info.missing == [] and info.totals == []
+    assert info.missing == [] and info.totals == [] and info.other == []
     # the department's own rows, 箱 back to whole 条 (ints, never 35.99999)
     expected = [(r["month"], r["customer"], r["licence"], r["sku"], r["volume"], r["amount"]) for r in month_sales]
     got = sheet_rows(result.output, "销售数据")
@@ -123,14 +123,15 @@ def test_values_that_cannot_be_converted_are_kept_as_written_and_listed_with_the
     rows = [[1, "202610", "JT0001", "430102200045", "店", "69", "中华(硬)", "0.144", "381.6", "13737.6"],
             [2, "202613", "JT0001", "430102200046", "店", "69", "中华(硬)", "三箱", "381.6", "100"],
             [3, "202610", "JT0001", "430102200047", "店", "69", "中华(硬)", "0.1", "381.6", "abc"],
-            ["合计", "", "", "", "", "", "", "0.244", "", "13837.6"]]
+            ["合计", "", "", "", "", "", "", "0.244", "", "13837.6"],
+            ["制表人：张三"]]
     src = write_export(tmp_path / "销售明细.csv", "标题", SALES_HEADERS, rows)
     result = fill([src], SALES_MAP, tmp_path / "销售数据.xlsx", today=TODAY)
     assert [(u.row, u.column, u.value, u.reason, u.cell) for u in result.unconverted] == [
         (4, "统计月份", "202613", "没有这个月", "A3"),
         (4, "销量(箱)", "三箱", "不是数字", "E3"),
         (5, "金额(元)", "abc", "不是数字", "F4")]
-    assert result.rows == 3 and result.sources[0].totals == [6]
+    assert result.rows == 3 and (result.sources[0].totals, result.sources[0].other) == ([6], [7])
     got = sheet_rows(result.output, "销售数据")
     assert got[1] == ("202613", "JT0001", "430102200046", "中华(硬)", "三箱", 100)
     assert got[2][4:] == (25, "abc")
