@@ -30,6 +30,7 @@ _API = {
     "monthly": ("reporting.run", "monthly"),                  # gcs monthly
     "send_reviews": ("mail", "send_reviews"),                 # gcs mail
     "build_templates": ("templates", "build_templates"),      # gcs templates
+    "fill": ("filling", "fill"),                              # gcs fill
     "build_workbooks": ("vba.workbooks", "build_workbooks"),  # gcs build-workbooks
     "run_demo": ("demo", "run_demo"),                         # gcs demo
     "GcsError": ("errors", "GcsError"),

@@ -234,6 +234,38 @@ def fix(file: Path, out: Path, today: str | None) -> None:
         sys.exit(EXIT_PROBLEMS)
 
 
+
+@cli.command()
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--template", "template", required=True, help="要填的模板（如 销售数据、卖场明细表），须与映射文件的 template 一致。")
+@click.option("--map", "mapping", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="映射文件（TOML）：源文件的列 → 模板的表头、单位、月份和日期格式、固定值"
+                   "（示例见 gcs_excel/mappings/）。")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="填好的模板（.xlsx，不能是源文件）。")
+@click.option("--json", "as_json", is_flag=True,
+              help="输出 JSON：{\"output\", \"sources\": [...], \"unconverted\": [...], \"validation\": {...}}。")
+@click.option("--today", "today", help="按这一天判断“晚于今天”（YYYY-MM-DD，默认今天）。")
+@_help
+def fill(sources: tuple[Path, ...], template: str, mapping: Path, out: Path, as_json: bool, today: str | None) -> None:
+    """用别的系统的导出文件（订货系统的销售明细、公司的零售户名单……）填好一个标准模板，并校验。
+
+    SOURCE 是 CSV（UTF-8 或 GBK，上面可以有标题行）或 xlsx，可以多个。映射文件写明哪一列填到哪个表头，
+    以及单位换算（箱→条 ×250、件→条 ×50）、月份和日期格式（yyyymm、yyyy/m/d）、可选值的对应和固定值。
+    映射里没写的列逐个列出，换算不了的值按原样写入并列出它在源文件的第几行，绝不悄悄丢掉。
+    写出的工作簿就是标准模板（下拉列表、输入提示、文本格式的编号列），写完用 gcs validate 的检查校验。
+
+    退出码：0 全部换算且校验没有问题，1 有换算不了的值或校验发现问题，2 无法完成。
+
+    示例：gcs fill --template 销售数据 --map gcs_excel/mappings/订货系统_销售.toml --out 销售数据_2026-10.xlsx 销售明细_202610.csv
+    """
+    from .filling import fill as run
+    from .render import render_fill, to_json
+
+    result = run(list(sources), mapping, out, template=template, today=_today(today))
+    click.echo(to_json(result.as_dict()) if as_json else render_fill(result))
+    sys.exit(result.exit_code)
+
 MONTH_HELP = "月份，YYYY-MM，如 2026-10。"
 RULES_HELP = "部门自己的规则文件（TOML），覆盖默认的拜访指标数字（见 gcs_excel/rules.toml）。"
 

@@ -78,6 +78,35 @@ def render_validation(report: Report, max_per_file: int = 100) -> str:
     return "\n".join(out)
 
 
+
+# --- gcs fill -----------------------------------------------------------------------------
+def render_fill(result, max_lines: int = 20) -> str:
+    """A fill for the terminal: what was written, each source's columns left out, the values
+    that could not be converted (with their source rows), then the validation's summary."""
+    m = result.mapping
+    out = [f"已写出 {result.output}（{m.template.workbook}「{m.sheet.name}」{result.rows} 行）"]
+    for s in result.sources:
+        encoding = f"，{s.encoding.upper()} 编码" if s.encoding else ""
+        out.append(f"  {s.file}「{s.sheet}」（第 {s.header_row} 行是表头{encoding}）：{s.rows} 行")
+        if s.unmapped:
+            out.append(f"    映射里没有、没有导入的列：{'、'.join(s.unmapped)}")
+        if s.ignored:
+            out.append(f"    按映射不导入的列：{'、'.join(s.ignored)}")
+        if s.missing:
+            out.append(f"    映射里有、这个文件里没有的列：{'、'.join(s.missing)}")
+        if s.totals:
+            out.append(f"    合计行没有导入：第 {'、'.join(map(str, s.totals))} 行")
+        if s.other:
+            out.append(f"    只在映射外的列有内容、没有导入的行：第 {'、'.join(map(str, s.other))} 行")
+    if result.unconverted:
+        out.append(f"没能换算的值 {len(result.unconverted)} 处（按原样写入，请对照来源改正）：")
+        for u in result.unconverted[:max_lines]:
+            out.append(f"  {u.file} 第 {u.row} 行「{u.column}」{show(u.value)}：{u.reason} → {m.sheet.name}!{u.cell}")
+        if len(result.unconverted) > max_lines:
+            out.append(f"  ……还有 {len(result.unconverted) - max_lines} 处（用 --json 列出全部）")
+    out += ["", render_validation(result.validation.report, max_lines)]
+    return "\n".join(out)
+
 # --- quotas -----------------------------------------------------------------------------
 def pct(x: float | None) -> str:
     """A fraction as a percentage; — where the ratio has no base."""

@@ -59,3 +59,11 @@ def test_importing_the_package_stays_light():
                        capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 0, r.stderr
     assert r.stdout.split("\n")[:2] == ["[]", "True True True"]
+
+
+def test_fill_is_the_commands_core_function():
+    from gcs_excel.filling import FillResult, fill
+
+    assert "fill" in gcs_excel.__all__
+    assert gcs_excel.fill is fill
+    assert fill.__annotations__["return"] in (FillResult, "FillResult")

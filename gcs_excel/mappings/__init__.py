@@ -1,0 +1,1 @@
+"""Example mappings of `gcs fill` (TOML files, package data)."""
