@@ -59,3 +59,11 @@ def test_importing_the_package_stays_light():
                        capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 0, r.stderr
     assert r.stdout.split("\n")[:2] == ["[]", "True True True"]
+
+
+def test_merge_is_the_commands_core_function():
+    from gcs_excel.merging import MergeResult, merge
+
+    assert "merge" in gcs_excel.__all__
+    assert gcs_excel.merge is merge
+    assert merge.__annotations__["return"] in (MergeResult, "MergeResult")
