@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Sequence
 from .errors import WriteError
 from .sheetnames import CONFLICTS, DIFF, MERGE_NOTES
 from .textsafe import sheet_name
-from .textwidth import fit_width, row_height, wrapped_lines
+from .textwidth import excel_width, fit_width, row_height, wrapped_lines
 from .writing import atomic_output
 from .xlsx_style import DATE_FORMAT, Formats, new_workbook, page_header, print_setup
 
@@ -22,8 +22,10 @@ if TYPE_CHECKING:       # merging calls write_master: this module imports nothin
 SOURCE_COLUMNS = ("来源文件", "来源工作表", "来源行", "合并标记")   # after the template's own columns
 
 _lines = functools.lru_cache(maxsize=1 << 16)(wrapped_lines)     # texts repeat down a column
+_width = functools.lru_cache(maxsize=1 << 16)(excel_width)
 MAX_DATA_ROWS = 1_048_575
 MARGINS = {"left": 0.4, "right": 0.4, "top": 0.7, "bottom": 0.7}
+BIG_MASTER = 200_000            # rows: above this the master is written in constant memory
 SAMPLE = 2000                   # rows measured for column widths
 POLICY_WORDS = {
     "flag": "flag：冲突的键保留基准（上一版总表）里的那一行，没有基准时保留先给出的文件里的那一行，标为“待定”，由人在「冲突」表里定夺",
@@ -38,7 +40,9 @@ def write_master(result: MergeResult, inputs: Iterable[str | Path]) -> Path:
         if len(rows) > MAX_DATA_ROWS:
             raise WriteError(f"「{spec.name}」合并后有 {len(rows):,} 行，超过一个工作表的上限 {MAX_DATA_ROWS:,} 行")
     with atomic_output(result.output, inputs) as tmp:
-        wb = new_workbook(tmp, constant_memory=True)
+        # row by row (constant memory) only for a big master: it writes strings inline, slower
+        big = sum(len(rows) for _, _, rows in result.master.values()) > BIG_MASTER
+        wb = new_workbook(tmp, constant_memory=big)
         fmt = Formats(wb)
         for spec, extras, rows in result.master.values():
             _template_sheet(wb, fmt, spec, extras, rows)
@@ -50,23 +54,34 @@ def write_master(result: MergeResult, inputs: Iterable[str | Path]) -> Path:
     return result.output
 
 
-def _value(ws, r: int, c: int, v: Any, fmt: Formats, wrap: bool = False) -> None:
-    cell = fmt.get(valign="top", num_format="@", text_wrap=True) if wrap else fmt.get(valign="top", num_format="@")
-    if v is None or v == "":
-        return
-    if isinstance(v, str):
-        ws.write_string(r, c, v, cell)
-    elif isinstance(v, bool):
-        ws.write_boolean(r, c, v, fmt.get(valign="top"))
-    elif isinstance(v, (int, float)):
-        ws.write_number(r, c, v, fmt.get(valign="top"))
-    elif isinstance(v, dt.datetime):
-        ws.write_datetime(r, c, v, fmt.get(valign="top", num_format=DATE_FORMAT if v.time() == dt.time()
-                                           else "yyyy-mm-dd hh:mm"))
-    elif isinstance(v, dt.date):
-        ws.write_datetime(r, c, dt.datetime.combine(v, dt.time()), fmt.get(valign="top", num_format=DATE_FORMAT))
-    else:
-        ws.write_string(r, c, str(v), cell)
+class _Cells:
+    """Writes values by their Python type (text always as text), formats looked up once."""
+
+    def __init__(self, fmt: Formats):
+        self.text = fmt.get(valign="top", num_format="@")
+        self.wrap = fmt.get(valign="top", num_format="@", text_wrap=True)
+        self.plain = fmt.get(valign="top")
+        self.date = fmt.get(valign="top", num_format=DATE_FORMAT)
+        self.time = fmt.get(valign="top", num_format="yyyy-mm-dd hh:mm")
+
+    def write(self, ws, r: int, c: int, v: Any, wrap: bool = False) -> None:
+        """One cell; nothing for None or empty text."""
+        cls = v.__class__
+        if cls is str:
+            if v:
+                ws.write_string(r, c, v, self.wrap if wrap else self.text)
+        elif v is None:
+            return
+        elif cls is bool:
+            ws.write_boolean(r, c, v, self.plain)
+        elif cls is int or cls is float:
+            ws.write_number(r, c, v, self.plain)
+        elif cls is dt.datetime:
+            ws.write_datetime(r, c, v, self.date if v.time() == dt.time() else self.time)
+        elif cls is dt.date:
+            ws.write_datetime(r, c, dt.datetime.combine(v, dt.time()), self.date)
+        else:
+            ws.write_string(r, c, str(v), self.text)
 
 
 def _shown(v: Any) -> str:
@@ -85,14 +100,15 @@ def _table(wb, fmt: Formats, name: str, headers: Sequence[str], rows: Iterable[S
     ws.set_row(0, row_height(max(1, *(wrapped_lines(h, w) for h, w in zip(headers, widths)))))
     for c, h in enumerate(headers):
         ws.write_string(0, c, h, head)
+    out = _Cells(fmt)
+    room = [w - 1 for w in widths]
     n = 0
     for n, cells in enumerate(rows, start=1):
-        counts = [_lines(v, widths[c]) if v.__class__ is str else 1 for c, v in enumerate(cells)]
-        lines = max(counts, default=1)
-        if lines > 1:       # before the row's cells: the sheet is written row by row
-            ws.set_row(n, row_height(lines))
+        wide = [c for c, v in enumerate(cells) if v.__class__ is str and _width(v) > room[c]]
+        if wide:            # before the row's cells: the sheet is written row by row
+            ws.set_row(n, row_height(max(_lines(cells[c], widths[c]) for c in wide)))
         for c, v in enumerate(cells):
-            _value(ws, n, c, v, fmt, counts[c] > 1)
+            out.write(ws, n, c, v, c in wide)
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(n, 1), len(headers) - 1)
     print_setup(ws, widths=widths, repeat=0, margins=MARGINS, keep=keep,
@@ -189,6 +205,7 @@ def _notes(wb, fmt: Formats, result: MergeResult) -> None:
         ws.set_row(r, row_height(wrapped_lines(text, total)))
         r += 1
     r += 1
+    out = _Cells(fmt)
     for c, h in enumerate(SUMMARY_HEADERS):
         ws.write_string(r, c, h, head)
     first = r
@@ -196,7 +213,7 @@ def _notes(wb, fmt: Formats, result: MergeResult) -> None:
         r += 1
         for c, v in enumerate((t.sheet, t.rows_in, t.rows_out, t.duplicates, t.conflicts_resolved,
                                t.from_base, t.master_rows, "✓ 相符" if t.balanced else "✗ 不符")):
-            _value(ws, r, c, v, fmt)
+            out.write(ws, r, c, v)
     r += 2
     for c, h in enumerate(FILE_HEADERS):
         ws.write_string(r, c, h, head)
@@ -205,7 +222,7 @@ def _notes(wb, fmt: Formats, result: MergeResult) -> None:
         for c, v in enumerate((Path(f.file).name, f.sheet, f.template, f.rows_in, f.errors, f.hidden, f.rows_out,
                                f.duplicates, f.conflicts_resolved,
                                f.modified.strftime("%Y-%m-%d %H:%M") if f.modified else "")):
-            _value(ws, r, c, v, fmt, wrap=c < 3)
+            out.write(ws, r, c, v, wrap=c < 3)
     r += 2
     for text in result.notes:
         ws.merge_range(r, 0, r, len(widths) - 1, "· " + text, note)

@@ -25,11 +25,14 @@ from operator import is_
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
-from .errors import ConfigError
+from .errors import ConfigError, ReadError
 from .gcpause import gc_paused
 from .merge_workbook import SOURCE_COLUMNS, write_master
 from .problems import Report
+from .readers import read
+from .readers.ahead import ahead
 from .readers.grid import EMPTY
+from .readers.sniff import is_office_lock
 from .spec import SheetSpec, Specs, load_specs
 from .table import Table
 from .validation import Validation, validate
@@ -188,10 +191,10 @@ def _merge(files, out, base, policy, today, progress, specs) -> MergeResult:
     templates: dict[str, TemplateCount] = {}
     seen: dict[str, dict[tuple, Row]] = defaultdict(dict)     # template -> identity -> first row
     extras: dict[str, dict[str, None]] = defaultdict(dict)    # template -> extra headers, first seen first
-    for n, path in enumerate(files):
+    for n, (path, workbook) in enumerate(_read_ahead(files)):
         if progress:
             progress(n, len(files), os.fspath(path))
-        for fc, spec, rows in _read(path, today, specs, report, notes):
+        for fc, spec, rows in _read(path, workbook, today, specs, report, notes):
             counts.append(fc)
             tc = templates.setdefault(spec.id, TemplateCount(spec.name))
             tc.rows_in += fc.rows_in
@@ -232,14 +235,28 @@ def _merge(files, out, base, policy, today, progress, specs) -> MergeResult:
                        changes, report, list(dict.fromkeys(notes)), master)
 
 
-def _read(path, today, specs: Specs, report: Report, notes: list[str]):
+def _read_ahead(files: Sequence[str | Path]) -> Iterable[tuple[str | Path, Any]]:
+    """(path, what validate is given) per file, the next files read in a thread while this
+    one is checked (python-calamine lets go of the GIL): the workbook read, or the path
+    itself when it is a lock file or cannot be read (validate says why)."""
+    def one(path):
+        if is_office_lock(Path(path)):
+            return path
+        try:
+            return read(path)
+        except ReadError:
+            return path
+    return ahead(((p, one(p)) for p in files), depth=2, name="gcs-merge-read")
+
+
+def _read(path, workbook, today, specs: Specs, report: Report, notes: list[str]):
     """(count, spec, rows) per recognised sheet of one input, validated on its own. An
     unreadable input stops the merge: a master without it would lose its rows unseen."""
     name = os.fspath(path)
     p = Path(path)
     if any(lock.exists() for lock in lock_files(p) if lock != p):
         notes.append(f"{name} 正在被 Excel 或 WPS 打开：读的是它最后一次保存的内容，还没保存的修改不在总表里")
-    v = validate([path], today=today, specs=specs, keep=[path])
+    v = validate([workbook], today=today, specs=specs, keep=[workbook])
     report.problems += v.report.problems
     report.files += v.report.files
     notes += [f"{name}：{note}" for f in v.report.files for note in f.notes]
