@@ -28,9 +28,10 @@ MARGINS = {"left": 0.4, "right": 0.4, "top": 0.7, "bottom": 0.7}
 BIG_MASTER = 200_000            # rows: above this the master is written in constant memory
 SAMPLE = 2000                   # rows measured for column widths
 POLICY_WORDS = {
-    "flag": "flag：冲突的键保留基准（上一版总表）里的那一行，没有基准时保留先给出的文件里的那一行，标为“待定”，由人在「冲突」表里定夺",
+    "flag": "flag：冲突的键保留基准（上一版总表）里的那一行，没有基准时保留先给出的文件里的那一行，标为“待定”，由人在「冲突」表里定夺；"
+            "只有一份与基准不同、其余都与基准相同时，是这一个人改了它，采用改过的那一行（仍列在「冲突」表里）",
     "newest": "newest：冲突的键保留最后保存的文件（文件的修改时间）里的那一行；同一文件里的、或时间相同的，取后给出的",
-    "base": "base：冲突的键保留基准（上一版总表）里的那一行；基准里没有的键按 flag 处理",
+    "base": "base：冲突的键保留基准（上一版总表）里的那一行（只有一份改过时采用改过的）；基准里没有的键按 flag 处理",
 }
 
 

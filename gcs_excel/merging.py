@@ -157,7 +157,7 @@ class MergeResult:
         return 1 if self.open_conflicts or any(f.errors for f in self.files) else 0
 
 
-PENDING, BY_NEWEST, BY_BASE = "待定", "已按最新", "已按基准"
+PENDING, BY_NEWEST, BY_BASE, ONE_CHANGE = "待定", "已按最新", "已按基准", "只有一份改过，已采用"
 
 
 def merge(files: Sequence[str | Path], out: str | Path, base: str | Path | None = None, policy: str = "flag",
@@ -165,8 +165,9 @@ def merge(files: Sequence[str | Path], out: str | Path, base: str | Path | None 
           specs: Specs | None = None) -> MergeResult:
     """The `gcs merge` command: validate each file, stack its rows per template with their
     source, remove exact duplicates, settle conflicts by policy (flag: the base's row, else
-    the first given, flagged; newest: the row of the file saved last; base: the base's
-    row), compare with base, write the master to out. Refuses to write over an input or a
+    the first given, flagged; newest: the row of the file saved last, by modification
+    time; base: the base's row; under flag and base, a row that only one file changed
+    since the base takes that change), compare with base, write the master to out. Refuses to write over an input or a
     file Excel holds open, and stops when an input cannot be read."""
     if policy not in POLICIES:
         raise ConfigError(f"不认识的冲突处理方式「{policy}」：只能是 {'、'.join(POLICIES)}")
@@ -228,8 +229,10 @@ def _merge(files, out, base, policy, today, progress, specs) -> MergeResult:
             if r.source.file != base_name:
                 by_file[(r.source.file, r.source.sheet)].rows_out += 1
         master[spec.id] = (spec, list(extras[spec.id]), rows)
-        if base is not None:
-            changes += _diff(spec, base_rows.get(spec.id, []), rows)
+        if base is not None and spec.id in base_rows:
+            changes += _diff(spec, base_rows[spec.id], rows)
+        elif base is not None:
+            notes.append(f"基准里没有「{spec.name}」：这张表没有与基准比较")
     return MergeResult(out, policy, base_name,
                        [templates[s] for s in specs.sheets if s in templates], counts, conflicts,
                        changes, report, list(dict.fromkeys(notes)), master)
@@ -435,6 +438,10 @@ def _choose(group: list[Row], base: Row | None, policy: str) -> tuple[Row, str, 
     status = BY_BASE if policy == "base" else PENDING
     if base is not None:
         same = next((r for r in group if r.cells == base.cells), None)
+        changed = {r.cells: r for r in group if r.cells != base.cells}
+        if same is not None and len(changed) == 1:
+            # one person changed the row since the base, the others kept it: the change stands
+            return next(iter(changed.values())), ONE_CHANGE, base
         return (same or base), status, base
     return group[0], PENDING, None
 

@@ -243,7 +243,7 @@ def render_mail(result) -> str:
 # --- gcs demo ----------------------------------------------------------------------------------
 def render_demo(r) -> str:
     """What `gcs demo` made and found, and the commands to try next."""
-    from .demo import ANNOTATED_DIR, DRAFTS_DIR
+    from .demo import ANNOTATED_DIR, COPIES_DIR, DRAFTS_DIR
     from .values import shift_month
 
     out: list[str] = []
@@ -283,6 +283,16 @@ def render_demo(r) -> str:
     out.append(f"  邮件草稿：{len(r.drafts.drafts)} 封（抄送客户经理和市场经理），在 {r.folder / DRAFTS_DIR}/，"
                f"可用 Outlook 或 Foxmail 打开")
     out.append("")
+    g = r.merged
+    if g is not None:
+        out.append(f"客户经理副本（{len({f.file for f in g.files})} 个文件，在 {r.folder / COPIES_DIR}/）合并成 {g.output}：")
+        for t in g.templates:
+            out.append(f"  {t.sheet}：读入 {t.rows_in:,} = 进入总表 {t.rows_out:,} + 重复删除 {t.duplicates:,} "
+                       f"+ 冲突未采用 {t.conflicts_resolved:,} {'✓' if t.balanced else '✗'}")
+        kinds = Counter(c.kind for c in g.changes)
+        out.append(f"  冲突 {len(g.conflicts)} 处（待定 {len(g.open_conflicts)}）；与标准数据的卖场明细表相比："
+                   + "、".join(f"{k} {kinds[k]}" for k in ("新增", "修改", "删除") if kinds[k]))
+        out.append("")
     out.append("下一步：")
     out.append(f"  gcs validate {r.folder}/错误示例/*.xlsx {r.folder}/错误示例/*.csv")
     out.append(f"  gcs fix {r.folder}/错误示例/卖场明细表.xlsx --out {r.folder}/卖场明细表_已修正.xlsx")
@@ -291,6 +301,7 @@ def render_demo(r) -> str:
     out.append(f"  gcs mail --month {r.month} --reports {r.reviews.folder} --dry-run {r.folder}/标准数据/总部档案.xlsx")
     out.append(f"  gcs plan --month {shift_month(r.month, 1)} --all {r.folder}/标准数据/人员名单.xlsx "
                f"{r.folder}/标准数据/总部档案.xlsx {r.folder}/标准数据/卖场明细表.xlsx")
+    out.append(f"  gcs merge --out 总表.xlsx --base {r.folder}/标准数据/卖场明细表.xlsx {r.folder}/{COPIES_DIR}/*.xlsx")
     out.append("  gcs templates --out 模板")
     return "\n".join(out)
 

@@ -137,19 +137,26 @@ def test_conflicts_without_a_base(two_copies, policy, order, kept, status, exit_
 
 
 @pytest.mark.parametrize("policy, status", [("flag", "待定"), ("base", "已按基准")])
-def test_under_flag_and_base_the_base_row_stays(two_copies, policy, status):
+def test_with_a_base(two_copies, policy, status):
     folder, a, b = two_copies
+    # only 陈静 changed store 2 since the base: his change stands, under either policy
     base = write_csv(folder / "上周总表.csv", [store(1), store(2), store(3)])
     result = merge([b, a], folder / "总表.xlsx", base=base, policy=policy, today=TODAY)
+    assert conflict_rows(result) == [(1, "专卖证号=430102200002", "只有一份改过，已采用", ["联系电话"], "陈静.csv", 2)]
+    assert result.exit_code == 0
+    # 张伟 changed it too, his own way: a real conflict, the base's row (刘洋's copy) stays
+    c = write_csv(folder / "张伟.csv", [store(2, phone="0731-85123456")])
+    result = merge([b, a, c], folder / "总表.xlsx", base=base, policy=policy, today=TODAY)
     assert conflict_rows(result) == [(1, "专卖证号=430102200002", status, ["联系电话"], "刘洋.csv", 3)]
-    # the base's row differs from both: it is kept from the base, counted apart
-    base2 = write_csv(folder / "更早.csv", [store(1), store(2, phone="0731-85123456"), store(3)])
+    assert result.exit_code == (1 if policy == "flag" else 0)
+    # the base's row differs from every copy: it is kept from the base, counted apart
+    base2 = write_csv(folder / "更早.csv", [store(1), store(2, phone="0731-88888888"), store(3)])
     result = merge([b, a], folder / "总表2.xlsx", base=base2, policy=policy, today=TODAY)
     (t,) = result.templates
     assert (t.rows_in, t.rows_out, t.conflicts_resolved, t.from_base, t.master_rows) == (6, 3, 2, 1, 4)
     assert t.balanced
     row = next(r for r in master_rows(folder / "总表2.xlsx") if r["专卖证号"] == "430102200002")
-    assert (row["来源文件"], row["联系电话"]) == ("更早.csv", "0731-85123456")
+    assert (row["来源文件"], row["联系电话"]) == ("更早.csv", "0731-88888888")
 
 
 def test_policy_base_needs_a_base(two_copies):
