@@ -105,7 +105,7 @@ def _table(wb, fmt: Formats, name: str, headers: Sequence[str], rows: Iterable[S
     room = [w - 1 for w in widths]
     n = 0
     for n, cells in enumerate(rows, start=1):
-        wide = [c for c, v in enumerate(cells) if v.__class__ is str and _width(v) > room[c]]
+        wide = [c for c, v in enumerate(cells) if v.__class__ is str and (_width(v) > room[c] or "\n" in v)]
         if wide:            # before the row's cells: the sheet is written row by row
             ws.set_row(n, row_height(max(_lines(cells[c], widths[c]) for c in wide)))
         for c, v in enumerate(cells):

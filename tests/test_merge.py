@@ -281,3 +281,21 @@ def test_the_command_prints_the_conservation_check(two_copies):
     assert r.returncode == 0, r.stderr
     assert "卖场明细表：读入 6 = 进入总表 4 + 重复删除 1 + 冲突未采用 1 ✓（总表 4 行）" in r.stdout
     assert "1. 卖场明细表 专卖证号=430102200002：联系电话 不同" in r.stdout
+
+
+# --- on paper ----------------------------------------------------------------------------
+@pytest.mark.libreoffice
+def test_the_master_prints_readable_on_a4(soffice, two_copies, tmp_path_factory):
+    from gcs_excel.xlsx_style import MIN_SCALE
+
+    from .printcheck import LibreOffice, print_sheets
+
+    folder, a, b = two_copies
+    base = write_csv(folder / "上周总表.csv", [store(1), store(2, phone="0731-88888888"), store(5)])
+    c = write_csv(folder / "张伟.csv", [store(2, phone="0731-85123456", name="步步高超市2号店（芙蓉中路与五一大道交叉口东北角）")])
+    merge([a, b, c], folder / "总表.xlsx", base=base, today=TODAY)
+    work = tmp_path_factory.mktemp("merge-print")
+    prints = {p.sheet: p for p in print_sheets(LibreOffice(soffice, tmp_path_factory.mktemp("lo")), [folder / "总表.xlsx"], work)}
+    assert set(prints) == {"卖场明细表", "冲突", "合并说明", "变更"}
+    for p in prints.values():
+        assert p.pages >= 1 and p.landscape and p.scale is not None and p.scale >= MIN_SCALE, str(p)
