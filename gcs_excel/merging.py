@@ -192,21 +192,31 @@ def _merge(files, out, base, policy, today, progress, specs) -> MergeResult:
     templates: dict[str, TemplateCount] = {}
     seen: dict[str, dict[tuple, Row]] = defaultdict(dict)     # template -> identity -> first row
     extras: dict[str, dict[str, None]] = defaultdict(dict)    # template -> extra headers, first seen first
-    for n, (path, workbook) in enumerate(_read_ahead(files)):
+    for n, got in enumerate(_reads(files, today)):
         if progress:
-            progress(n, len(files), os.fspath(path))
-        for fc, spec, rows in _read(path, workbook, today, specs, report, notes):
+            progress(n, len(files), got.file)
+        p = Path(got.file)
+        if any(lock.exists() for lock in lock_files(p) if lock != p):
+            notes.append(f"{got.file} 正在被 Excel 或 WPS 打开：读的是它最后一次保存的内容，还没保存的修改不在总表里")
+        report.problems += got.problems
+        report.files += got.infos
+        notes += got.notes
+        if got.unreadable:
+            raise ConfigError(f"{got.unreadable}；没有写出总表（少了它的行）")
+        for fc, sheet_id, rows in got.tables:
             counts.append(fc)
-            tc = templates.setdefault(spec.id, TemplateCount(spec.name))
+            tc = templates.setdefault(sheet_id, TemplateCount(specs.sheet(sheet_id).name))
             tc.rows_in += fc.rows_in
-            unique = seen[spec.id]
-            for row in rows:
-                first = unique.setdefault(row.identity, row)
-                if first is not row:
+            unique = seen[sheet_id]
+            for cells, more, row, flags in rows:      # a Row only for a row not seen before
+                first = unique.get((cells, more))
+                if first is None:
+                    unique[(cells, more)] = Row(cells, more, Source(fc.file, fc.sheet, row, got.modified), flags)
+                    for h, _ in more:
+                        extras[sheet_id].setdefault(h)
+                else:
                     first.duplicates += 1
                     fc.duplicates += 1
-                for h, _ in row.extras:
-                    extras[spec.id].setdefault(h)
     if progress:
         progress(len(files), len(files), "")
     base_rows = _read_base(base, today, specs, notes) if base is not None else {}
@@ -238,6 +248,52 @@ def _merge(files, out, base, policy, today, progress, specs) -> MergeResult:
                        changes, report, list(dict.fromkeys(notes)), master)
 
 
+@dataclass
+class FileRead:
+    """One input validated and taken apart (picklable: it may come from another process):
+    per recognised sheet its count, template id and rows as (cells, extras, Excel row, flags)."""
+    file: str
+    modified: float
+    tables: list[tuple[FileCount, str, list[tuple]]] = field(default_factory=list)
+    problems: list = field(default_factory=list)
+    infos: list = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    unreadable: str | None = None
+
+
+PARALLEL_FROM = 4 << 20     # bytes of input: below this, starting worker processes costs more than it saves
+
+
+def _reads(files: Sequence[str | Path], today) -> Iterable[FileRead]:
+    """Each file read and validated, in the order given. Big inputs on a machine with
+    several cores are read in worker processes (two at a time: reading a workbook holds
+    the GIL for most of its time), at most one result waiting ahead of the caller per
+    worker; else in this process, the next file read in a thread meanwhile."""
+    workers = min(2, os.cpu_count() or 1, len(files))
+    if workers > 1 and sum(_size(f) for f in files) >= PARALLEL_FROM:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            waiting = [pool.submit(read_file, f, today) for f in files[:workers + 1]]
+            for k in range(len(files)):
+                got = waiting[k].result()
+                waiting[k] = None
+                if k + workers + 1 < len(files):
+                    waiting.append(pool.submit(read_file, files[k + workers + 1], today))
+                yield got
+        return
+    for path, workbook in _read_ahead(files):
+        yield read_file(path, today, workbook)
+
+
+def _size(path) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
+
+
 def _read_ahead(files: Sequence[str | Path]) -> Iterable[tuple[str | Path, Any]]:
     """(path, what validate is given) per file, the next files read in a thread while this
     one is checked (python-calamine lets go of the GIL): the workbook read, or the path
@@ -252,26 +308,24 @@ def _read_ahead(files: Sequence[str | Path]) -> Iterable[tuple[str | Path, Any]]
     return ahead(((p, one(p)) for p in files), depth=2, name="gcs-merge-read")
 
 
-def _read(path, workbook, today, specs: Specs, report: Report, notes: list[str]):
-    """(count, spec, rows) per recognised sheet of one input, validated on its own. An
-    unreadable input stops the merge: a master without it would lose its rows unseen."""
+def read_file(path: str | Path, today: dt.date | None, workbook: Any = None) -> FileRead:
+    """One input validated on its own (with the checks of `gcs validate`) and taken apart
+    into rows; workbook: the file already read, when it was. An unreadable input is
+    marked so: the merge stops on it (a master without it would lose its rows unseen)."""
     name = os.fspath(path)
-    p = Path(path)
-    if any(lock.exists() for lock in lock_files(p) if lock != p):
-        notes.append(f"{name} 正在被 Excel 或 WPS 打开：读的是它最后一次保存的内容，还没保存的修改不在总表里")
-    v = validate([workbook], today=today, specs=specs, keep=[workbook])
-    report.problems += v.report.problems
-    report.files += v.report.files
-    notes += [f"{name}：{note}" for f in v.report.files for note in f.notes]
-    notes += v.report.notes
+    given = path if workbook is None else workbook
+    v = validate([given], today=today, keep=[given])
+    got = FileRead(name, _mtime(Path(path)), problems=v.report.problems, infos=v.report.files,
+                   notes=[f"{name}：{note}" for f in v.report.files for note in f.notes] + v.report.notes)
     for info in v.report.unreadable:
-        raise ConfigError(f"{info.file}：无法读取 —— {info.read_error}；没有写出总表（少了它的行）")
-    modified = _mtime(p)
+        got.unreadable = f"{info.file}：无法读取 —— {info.read_error}"
+        return got
     for table in v.tables:
-        rows, hidden = _rows(table, v, modified)
+        rows, hidden = _rows(table, v)
         fc = FileCount(name, table.sheet, table.spec.name, len(rows), len(table.bad_rows()), hidden,
-                       modified=dt.datetime.fromtimestamp(modified) if modified else None)
-        yield fc, table.spec, rows
+                       modified=dt.datetime.fromtimestamp(got.modified) if got.modified else None)
+        got.tables.append((fc, table.spec.id, rows))
+    return got
 
 
 def _mtime(path: Path) -> float:
@@ -281,8 +335,9 @@ def _mtime(path: Path) -> float:
         return 0.0
 
 
-def _rows(table: Table, v: Validation, modified: float) -> tuple[list[Row], int]:
-    """The table's rows: cells, extra columns and flags (errors, hidden rows)."""
+def _rows(table: Table, v: Validation) -> tuple[list[tuple], int]:
+    """The table's rows as (cells, extra columns, Excel row, flags: errors, hidden rows),
+    and how many were hidden."""
     n = len(table)
     columns = [_cells(table, fid, n) for fid in table.spec.ids]
     sheet = next((s for s in v.workbooks[table.file].sheets if s.name == table.sheet), None)
@@ -305,9 +360,9 @@ def _rows(table: Table, v: Validation, modified: float) -> tuple[list[Row], int]
             flags[i].append("原表中是隐藏的工作表")
     cells = list(zip(*columns)) if columns else [()] * n
     pairs = _extra_pairs(extra, n)
-    rows = [Row(c, e, Source(table.file, table.sheet, r, modified), flags.get(i, []))
-            for i, (c, e, r) in enumerate(zip(cells, pairs, table.rows))]
-    return rows, hidden
+    if flags:
+        return [(c, e, r, flags.get(i, [])) for i, (c, e, r) in enumerate(zip(cells, pairs, table.rows))], hidden
+    return list(zip(cells, pairs, table.rows, repeat([]))), hidden
 
 
 def _cells(table: Table, fid: str, n: int) -> list:
@@ -358,8 +413,10 @@ def _read_base(base, today, specs: Specs, notes: list[str]) -> dict[str, list[Ro
     for info in v.report.unreadable:
         raise ConfigError(f"{info.file}：无法读取 —— {info.read_error}")
     out: dict[str, list[Row]] = defaultdict(list)
+    modified = _mtime(Path(base))
     for table in v.tables:
-        out[table.spec.id] += _rows(table, v, _mtime(Path(base)))[0]
+        out[table.spec.id] += [Row(c, e, Source(table.file, table.sheet, r, modified), f)
+                               for c, e, r, f in _rows(table, v)[0]]
     if not out:
         notes.append(f"基准 {os.fspath(base)} 里没有认出任何模板的表：变更表把全部行列为新增")
     return out

@@ -299,3 +299,17 @@ def test_the_master_prints_readable_on_a4(soffice, two_copies, tmp_path_factory)
     assert set(prints) == {"卖场明细表", "冲突", "合并说明", "变更"}
     for p in prints.values():
         assert p.pages >= 1 and p.landscape and p.scale is not None and p.scale >= MIN_SCALE, str(p)
+
+
+def test_worker_processes_give_the_same_merge(two_copies, monkeypatch):
+    """Big inputs are read in worker processes: the same counts, conflicts and master."""
+    import gcs_excel.merging as merging
+
+    folder, a, b = two_copies
+    c = write_csv(folder / "张伟.csv", [store(5), store(1)])
+    here = merge([a, b, c], folder / "总表1.xlsx", policy="newest", today=TODAY)
+    monkeypatch.setattr(merging, "PARALLEL_FROM", 0)
+    there = merge([a, b, c], folder / "总表2.xlsx", policy="newest", today=TODAY)
+    assert there.templates == here.templates and conflict_rows(there) == conflict_rows(here)
+    assert [(f.file, f.rows_in, f.duplicates) for f in there.files] == [(f.file, f.rows_in, f.duplicates) for f in here.files]
+    assert master_rows(folder / "总表1.xlsx") == master_rows(folder / "总表2.xlsx")
