@@ -24,6 +24,7 @@ __version__ = "0.1.0"
 _API = {
     "validate": ("validation", "validate_files"),            # gcs validate
     "fix_file": ("fix", "fix_file"),                          # gcs fix
+    "merge": ("merging", "merge"),                           # gcs merge
     "quotas": ("quota_check", "quotas"),                      # gcs quotas
     "write_quota_workbook": ("quota_workbook", "write_quota_workbook"),   # gcs quotas --out
     "plan": ("planner", "make_plan"),                         # gcs plan

@@ -234,7 +234,6 @@ def fix(file: Path, out: Path, today: str | None) -> None:
         sys.exit(EXIT_PROBLEMS)
 
 
-
 @cli.command()
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--template", "template", required=True, help="要填的模板（如 销售数据、卖场明细表），须与映射文件的 template 一致。")
@@ -265,6 +264,37 @@ def fill(sources: tuple[Path, ...], template: str, mapping: Path, out: Path, as_
     result = run(list(sources), mapping, out, template=template, today=_today(today))
     click.echo(to_json(result.as_dict()) if as_json else render_fill(result))
     sys.exit(result.exit_code)
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="合并后的总表（不能是输入文件之一）。")
+@click.option("--base", "base", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="上一版总表：写出“变更”表（新增、修改、删除），冲突时按 --policy 保留它的行。")
+@click.option("--policy", type=click.Choice(["flag", "newest", "base"]), default="flag", show_default=True,
+              help="同一个键的行不一样时保留哪一行：flag 保留基准的（没有基准时保留先给出的文件的）并标为待定；"
+                   "newest 保留最后保存的文件的；base 保留基准的。每处冲突都列在“冲突”表里。")
+@click.option("--today", "today", help="按这一天判断“晚于今天”（YYYY-MM-DD，默认今天）。")
+@_help
+def merge(files: tuple[Path, ...], out: Path, base: Path | None, policy: str, today: str | None) -> None:
+    """把各人的工作簿合并成一本总表，一行不丢。
+
+    每个文件都照 gcs validate 校验；有错误的行照样进入总表并注明。同一模板的行叠在一起，每行写明来源文件、
+    工作表和行号；完全相同的行只留一行并计数；同一个键（专卖证号、客户编码……）的值不同的是冲突，
+    并排列在“冲突”表里。“合并说明”表逐个文件列出读入和进入总表的行数，并核对：
+    读入 = 进入总表 + 重复删除 + 冲突未采用。
+
+    退出码：0 完成，1 有待定的冲突或有错误的行，2 无法完成（有文件读不了、不能写出）。
+
+    示例：gcs merge --out 卖场总表.xlsx --base 上周总表.xlsx 刘洋/卖场明细表.xlsx 陈静/卖场明细表.xlsx
+    """
+    from .merging import merge as run
+    from .render import render_merge
+
+    result = run(list(files), out, base=base, policy=policy, today=_today(today), progress=_progress("合并"))
+    click.echo(render_merge(result))
+    sys.exit(result.exit_code)
+
 
 MONTH_HELP = "月份，YYYY-MM，如 2026-10。"
 RULES_HELP = "部门自己的规则文件（TOML），覆盖默认的拜访指标数字（见 gcs_excel/rules.toml）。"

@@ -272,7 +272,7 @@ def render_mail(result) -> str:
 # --- gcs demo ----------------------------------------------------------------------------------
 def render_demo(r) -> str:
     """What `gcs demo` made and found, and the commands to try next."""
-    from .demo import ANNOTATED_DIR, DRAFTS_DIR
+    from .demo import ANNOTATED_DIR, COPIES_DIR, DRAFTS_DIR
     from .values import shift_month
 
     out: list[str] = []
@@ -312,6 +312,16 @@ def render_demo(r) -> str:
     out.append(f"  邮件草稿：{len(r.drafts.drafts)} 封（抄送客户经理和市场经理），在 {r.folder / DRAFTS_DIR}/，"
                f"可用 Outlook 或 Foxmail 打开")
     out.append("")
+    g = r.merged
+    if g is not None:
+        out.append(f"客户经理副本（{len({f.file for f in g.files})} 个文件，在 {r.folder / COPIES_DIR}/）合并成 {g.output}：")
+        for t in g.templates:
+            out.append(f"  {t.sheet}：读入 {t.rows_in:,} = 进入总表 {t.rows_out:,} + 重复删除 {t.duplicates:,} "
+                       f"+ 冲突未采用 {t.conflicts_resolved:,} {'✓' if t.balanced else '✗'}")
+        kinds = Counter(c.kind for c in g.changes)
+        out.append(f"  冲突 {len(g.conflicts)} 处（待定 {len(g.open_conflicts)}）；与标准数据的卖场明细表相比："
+                   + "、".join(f"{k} {kinds[k]}" for k in ("新增", "修改", "删除") if kinds[k]))
+        out.append("")
     out.append("下一步：")
     out.append(f"  gcs validate {r.folder}/错误示例/*.xlsx {r.folder}/错误示例/*.csv")
     out.append(f"  gcs fix {r.folder}/错误示例/卖场明细表.xlsx --out {r.folder}/卖场明细表_已修正.xlsx")
@@ -320,5 +330,38 @@ def render_demo(r) -> str:
     out.append(f"  gcs mail --month {r.month} --reports {r.reviews.folder} --dry-run {r.folder}/标准数据/总部档案.xlsx")
     out.append(f"  gcs plan --month {shift_month(r.month, 1)} --all {r.folder}/标准数据/人员名单.xlsx "
                f"{r.folder}/标准数据/总部档案.xlsx {r.folder}/标准数据/卖场明细表.xlsx")
+    out.append(f"  gcs merge --out 总表.xlsx --base {r.folder}/标准数据/卖场明细表.xlsx {r.folder}/{COPIES_DIR}/*.xlsx")
     out.append("  gcs templates --out 模板")
+    return "\n".join(out)
+
+
+def render_merge(result, max_lines: int = 20) -> str:
+    """What `gcs merge` did: the conservation check per template, conflicts, notes."""
+    from pathlib import Path
+
+    out = [f"合并了 {len({f.file for f in result.files})} 个文件 → {result.output}"]
+    for t in result.templates:
+        mark = "✓" if t.balanced else "✗ 不符"
+        base = f"，另沿用基准 {t.from_base:,} 行" if t.from_base else ""
+        out.append(f"  {t.sheet}：读入 {t.rows_in:,} = 进入总表 {t.rows_out:,} + 重复删除 {t.duplicates:,} "
+                   f"+ 冲突未采用 {t.conflicts_resolved:,} {mark}（总表 {t.master_rows:,} 行{base}）")
+    errors = sum(f.errors for f in result.files)
+    hidden = sum(f.hidden for f in result.files)
+    if errors or hidden:
+        out.append(f"有错误的行 {errors:,} 行、隐藏行 {hidden:,} 行：都已进入总表，在“合并标记”列注明"
+                   f"（错误详情用 gcs validate 查看）")
+    pending = result.open_conflicts
+    if result.conflicts:
+        out.append(f"冲突 {len(result.conflicts)} 处（同一个键、不同的值），其中待定 {len(pending)} 处，见总表的「冲突」表：")
+        for c in result.conflicts[:max_lines]:
+            where = "、".join(f"{Path(r.source.file).name}第{r.source.row}行" for r in c.candidates)
+            out.append(f"  {c.number}. {c.template} {c.key}：{'、'.join(c.fields)} 不同（{where}）—— {c.status}")
+        if len(result.conflicts) > max_lines:
+            out.append(f"  ……另有 {len(result.conflicts) - max_lines} 处")
+    if result.base:
+        kinds = Counter(c.kind for c in result.changes)
+        out.append(f"与基准 {result.base} 相比：" + ("、".join(f"{k} {kinds[k]}" for k in ("新增", "修改", "删除") if kinds[k])
+                                                 or "没有变化") + "（修改按单元格计），见「变更」表")
+    for note in result.notes:
+        out.append(f"· {note}")
     return "\n".join(out)

@@ -7,9 +7,13 @@ CHANGES = "修改记录"        # gcs fix: every change made (cell, old, new)
 LIVE = "指标"               # visit log: live quota numbers from formulas
 LIVE_CALC = "指标计算"      # visit log: the hidden helper columns behind 指标
 OPERATIONS = "操作"          # .xlsm workbooks: month/person/customer cells and the buttons
+CONFLICTS = "冲突"           # gcs merge: rows of one key that differ, side by side
+MERGE_NOTES = "合并说明"     # gcs merge: rows in and out per file and template, the conservation check
+DIFF = "变更"                # gcs merge --base: rows added, changed and removed against the old master
 REFERENCE_PREFIX = "参照-"  # visit log: copies of the department's files the formulas read
 
-AUXILIARY = frozenset({INSTRUCTIONS, LISTS, RESULTS, CHANGES, LIVE, LIVE_CALC, OPERATIONS, "xlwings.conf"})
+AUXILIARY = frozenset({INSTRUCTIONS, LISTS, RESULTS, CHANGES, LIVE, LIVE_CALC, OPERATIONS, CONFLICTS,
+                       MERGE_NOTES, DIFF, "xlwings.conf"})
 
 
 def is_auxiliary(name: str) -> bool:

@@ -67,3 +67,11 @@ def test_fill_is_the_commands_core_function():
     assert "fill" in gcs_excel.__all__
     assert gcs_excel.fill is fill
     assert fill.__annotations__["return"] in (FillResult, "FillResult")
+
+
+def test_merge_is_the_commands_core_function():
+    from gcs_excel.merging import MergeResult, merge
+
+    assert "merge" in gcs_excel.__all__
+    assert gcs_excel.merge is merge
+    assert merge.__annotations__["return"] in (MergeResult, "MergeResult")

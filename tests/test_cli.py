@@ -85,6 +85,8 @@ def test_demo_command(tmp_path):
     assert "校验结果：0 个错误，0 个警告 ✓" in r.output
     assert "41 处典型错误" in r.output
     assert (tmp_path / "demo" / "错误示例_标注" / "卖场明细表.xlsx").exists()
+    assert "合并成" in r.output and "卖场明细表：读入 755 = 进入总表 155 + 重复删除 589 + 冲突未采用 11 ✓" in r.output
+    assert (tmp_path / "demo" / "合并总表.xlsx").exists()
 
 
 def test_demo_rejects_a_bad_month(tmp_path):

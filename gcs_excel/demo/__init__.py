@@ -11,6 +11,7 @@ from typing import Any, Callable, Mapping
 from ..annotate import Annotated, annotate
 from ..problems import Report, show
 from ..mail import MailResult, load_settings, send_reviews
+from ..merging import MergeResult, merge
 from ..reporting.run import MonthlyResult, monthly
 from ..quota_workbook import write_quota_workbook
 from ..quota_check import QuotaReport, quotas
@@ -18,6 +19,7 @@ from ..spec import Specs, load_specs
 from ..templates import write_workbook
 from ..validation import validate
 from ..writing import atomic_output, write_csv
+from .copies import COPIES_DIR, write_copies
 from .department import Department, generate, previous_month
 from .mistakes import Mistakes, inject
 
@@ -27,6 +29,7 @@ ANNOTATED_DIR = "错误示例_标注"
 REVIEWS_DIR = "销售回顾"
 DRAFTS_DIR = "邮件草稿"
 DEMO_SENDER = "jtkh@cs-tobacco.cn"
+MASTER = "合并总表.xlsx"
 
 
 @dataclass
@@ -45,6 +48,7 @@ class DemoResult:
     quota_workbook: Path | None = None
     reviews: MonthlyResult | None = None
     drafts: MailResult | None = None
+    merged: MergeResult | None = None
 
 
 def write_department(tables: Mapping[str, list[dict[str, Any]]], folder: Path, month: str, *,
@@ -104,6 +108,10 @@ def run_demo(folder: str | Path = "gcs_demo", *, month: str | None = None, seed:
     say("写邮件草稿")
     drafts = send_reviews(clean, month, reviews.folder, settings=load_settings(sender=DEMO_SENDER),
                           cc_managers=True, eml_dir=folder / DRAFTS_DIR)
+    say("合并客户经理的副本")
+    copies = write_copies(dep.tables, folder / COPIES_DIR, month, specs=specs)
+    store_list = next(p for p in clean if p.name == specs.sheet("stores").name + ".xlsx")
+    merged = merge(copies, folder / MASTER, base=store_list, today=today, specs=specs)
     counts = {sheet: len(rows) for sheet, rows in dep.tables.items()}
     return DemoResult(folder, month, clean, mistakes, clean_report, checked.report, annotated,
-                      wrong.expected, counts, quota_report, book, reviews, drafts)
+                      wrong.expected, counts, quota_report, book, reviews, drafts, merged)

@@ -22,7 +22,7 @@ class Sheet:
 
     def __init__(self, name: str, rows: list[tuple[int, list[Any]]] | None = None, *,
                  columns: list[list[Any]] | None = None, index: list[int] | None = None,
-                 merged=None, formulas=None, errors=None, hidden: bool = False):
+                 merged=None, formulas=None, errors=None, hidden: bool = False, hidden_rows=None):
         self.name = name
         self._rows = rows
         self._columns = columns
@@ -31,6 +31,7 @@ class Sheet:
         self.formulas: dict[tuple[int, int], str] = dict(formulas or {})
         self.errors: dict[tuple[int, int], str] = dict(errors or {})
         self.hidden = hidden
+        self.hidden_rows: set[int] = set(hidden_rows or ())    # 0-based rows hidden in the client
 
     def __len__(self) -> int:
         return len(self._rows) if self._rows is not None else len(self._index or ())

@@ -49,6 +49,7 @@ class SheetScan:
     formulas: dict[tuple[int, int], str] = field(default_factory=dict)   # 0-based -> text
     errors: dict[tuple[int, int], str] = field(default_factory=dict)     # 0-based -> #N/A ...
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # 0-based, inclusive
+    hidden_rows: set[int] = field(default_factory=set)   # 0-based rows hidden (by hand or a filter)
 
     @property
     def area(self) -> int:
@@ -248,6 +249,7 @@ _ERROR = re.compile(rb'\st="e"')
 _CELL_REF = re.compile(rb'\sr="([A-Z]{1,3})(\d{1,7})"')
 _CELL_START = (b"<c ", b":c ")
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?ref="([A-Z]{1,3})(\d{1,7})(?::([A-Z]{1,3})(\d{1,7}))?"')
+_HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\shidden="(?:1|true)"')
 _ENTITIES = ((b"&lt;", b"<"), (b"&gt;", b">"), (b"&quot;", b'"'), (b"&apos;", b"'"), (b"&amp;", b"&"))
 
 
@@ -403,6 +405,11 @@ def scan_sheet(chunks, scan: SheetScan | None = None, extent: bool = True, conte
                 where = _cell_at(buf, m.start())
                 if where:
                     scan.errors[where] = _error_text(buf, m.start())
+        if buf.find(b'hidden="', lo, hi) >= 0:    # <row ... hidden="1">: kept, but people should know
+            for m in _HIDDEN_ROW.finditer(buf, lo, hi):
+                r = _ROW_ANY.match(buf, m.start())
+                if r:
+                    scan.hidden_rows.add(int(r.group(1)) - 1)
         if past_data and buf.find(b"mergeCell", hi) >= 0:     # <mergeCells> follows the data
             for m in _MERGE.finditer(buf, hi):
                 r1, c1 = int(m.group(2)) - 1, col_index(m.group(1)) - 1

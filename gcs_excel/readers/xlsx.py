@@ -64,7 +64,8 @@ class _CalamineCannot(Exception):
 
 
 def _sheet(name: str, rows: list, scan: SheetScan) -> Sheet:
-    return Sheet(name, rows, merged=scan.merged, formulas=scan.formulas, errors=scan.errors)
+    return Sheet(name, rows, merged=scan.merged, formulas=scan.formulas, errors=scan.errors,
+                 hidden_rows=scan.hidden_rows)
 
 
 def _read_calamine(path: Path, names: list[str]) -> dict[str, list]:
@@ -142,7 +143,8 @@ def _read_sparse(path: Path, names: set[str], scans: dict[str, SheetScan]) -> di
                     values.append("" if v is None else v)
                 if row_idx is not None and any(v != "" for v in values):
                     rows.append((row_idx, values))
-            out[name] = Sheet(name, rows, merged=scans[name].merged, formulas=scans[name].formulas, errors=errors)
+            out[name] = Sheet(name, rows, merged=scans[name].merged, formulas=scans[name].formulas, errors=errors,
+                              hidden_rows=scans[name].hidden_rows)
     except ReadError:
         raise
     except Exception as e:
