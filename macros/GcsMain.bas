@@ -40,6 +40,10 @@ Public Sub ButtonMail()
     RunJob "mail"
 End Sub
 
+Public Sub ButtonMerge()
+    RunJob "merge"
+End Sub
+
 Public Sub RunJob(ByVal job As String)
     Dim missing As String
     missing = MissingPiece()

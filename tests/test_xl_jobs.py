@@ -449,3 +449,34 @@ def test_marking_then_clearing_gives_back_the_users_looks(user, problem_cells, l
             fill = had.fill if mark and now.fill == mark.fill else now.fill
             note = had.note if mark and now.note and digest(now.note) == mark.note_digest else now.note
             assert book.look("S", r, c) == Look(fill, note), (r, c)
+
+
+# --- 合并副本 -------------------------------------------------------------------------------------
+def test_merge_button_gives_the_master_of_gcs_merge(clean_files, department, tmp_path):
+    """合并副本 on the store list: the copies in 客户经理副本 beside it merged against the
+    workbook as saved, the master written beside it and opened, the conservation check in
+    the message; the same master as `gcs merge --base`."""
+    from gcs_excel.demo.copies import write_copies
+    from gcs_excel.merging import merge
+
+    for f in clean_files:
+        if Path(f).suffix == ".xlsx":
+            shutil.copy(f, tmp_path)
+    copies = write_copies(department.tables, tmp_path / jobs.COPIES, MONTH)
+    book = MemoryBook.from_file(tmp_path / "卖场明细表.xlsx")
+    lines = run_job("merge", book, today=TODAY)
+    master = tmp_path / jobs.MASTER.format(day=TODAY.isoformat())
+    assert book.opened == [master] and master.is_file()
+    assert lines[0].startswith(f"已把 {len(copies)} 个副本合并成 {master.name}") and "✓" in lines[0] and "✗" not in lines[0]
+    cli = merge(sorted(copies), tmp_path / "cli.xlsx", base=tmp_path / "卖场明细表.xlsx", today=TODAY)
+    assert all(f"{t.sheet} 读入 {t.rows_in} = 进入总表 {t.rows_out}" in lines[0] for t in cli.templates)
+    assert not differences(master, cli.output)
+
+
+def test_merge_button_without_copies_says_where_to_put_them(clean_files, tmp_path):
+    for f in clean_files:
+        if Path(f).suffix == ".xlsx":
+            shutil.copy(f, tmp_path)
+    book = MemoryBook.from_file(tmp_path / "卖场明细表.xlsx")
+    (line,) = run_job("merge", book, today=TODAY)
+    assert "客户经理副本" in line and line.startswith("没有完成") and not book.opened

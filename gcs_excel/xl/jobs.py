@@ -403,8 +403,35 @@ def refresh_lists(ctx: Context) -> None:
 
 
 # --- running a job ---------------------------------------------------------------------------
+# --- 合并副本 ----------------------------------------------------------------------------------
+COPIES = "客户经理副本"           # the folder beside the master where each manager's copy is put
+MASTER = "合并总表_{day}.xlsx"
+
+
+def merge(ctx: Context) -> list[str]:
+    """合并副本: gcs merge --base of the copies in 客户经理副本 beside the workbook, with the
+    workbook as saved as the base; the master is written beside it and opened."""
+    from ..merging import merge as run
+
+    folder = ctx.folder()
+    copies = folder / COPIES
+    files = sorted(p for p in copies.glob("*") if p.suffix.lower() in (".xlsx", ".xlsm", ".csv")
+                   and not p.name.startswith("~$")) if copies.is_dir() else []
+    if not files:
+        raise ConfigError(f"「{COPIES}」文件夹里没有工作簿：把各人的副本放进本工作簿旁边的「{COPIES}」文件夹再点")
+    out = folder / MASTER.format(day=ctx.today.isoformat())
+    result = run(files, out, base=ctx.book.path, today=ctx.today, progress=ctx.progress("合并副本"))
+    ctx.book.open_file(result.output)
+    counts = "；".join(f"{t.sheet} 读入 {t.rows_in} = 进入总表 {t.rows_out} + 重复 {t.duplicates} + 冲突未采用 "
+                      f"{t.conflicts_resolved}{' ✓' if t.balanced else ' ✗'}" for t in result.templates)
+    pending = len(result.open_conflicts)
+    return [f"已把 {len(files)} 个副本合并成 {out.name}（以本工作簿保存的内容为基准）并打开：{counts}。",
+            f"有 {pending} 处冲突待定，见总表的“冲突”表。" if pending else "没有待定的冲突；每行的来源写在总表里。"]
+
+
 JOBS: dict[str, Callable[[Context], list[str]]] = {
     "validate": validate, "fix": fix, "quotas": quotas, "plan": plan, "monthly": monthly, "mail": mail,
+    "merge": merge,
 }
 
 

@@ -56,3 +56,9 @@ def send_reports(book: xw.Book):
     """发送报表：浏览器里不能连接邮件服务器，只能在经典方式里用。"""
     book.app.alert("发送报表只能在经典方式（Excel 加 Python）里用：xlwings Lite 在浏览器里运行，不能连接邮件服务器。"
                    "请按 README“在 Excel 里点按钮”安装经典方式后，点“集团客户”选项卡的“发送报表”。", title="集团客户")
+
+
+@script
+def merge_copies(book: xw.Book):
+    """合并副本（要读“客户经理副本”文件夹、写新的工作簿文件：Lite 里会说明改用经典方式）。"""
+    run_job("merge", LiteBook(book))
