@@ -27,55 +27,43 @@ def core_modules() -> list[str]:
     return sorted(out)
 
 
-def test_core_imports_neither_click_nor_xlwings():
-    code = ("import importlib, sys\n"
-            f"for m in {core_modules()!r}: importlib.import_module(m)\n"
-            "print(sorted(m for m in ('click', 'xlwings') if m in sys.modules))")
+def loaded_after(code: str, watched: tuple[str, ...]) -> list[str]:
+    """Which of the watched modules a fresh interpreter has loaded after running code."""
+    code += f"\nimport sys; print(sorted(m for m in {watched!r} if sys.modules.get(m)))"
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 0, r.stderr
-    assert r.stdout.strip() == "[]"
+    return ast.literal_eval(r.stdout.strip())
+
+
+def test_core_imports_neither_click_nor_xlwings():
+    code = f"import importlib\nfor m in {core_modules()!r}: importlib.import_module(m)"
+    assert loaded_after(code, ("click", "xlwings")) == []
 
 
 def test_commands_that_need_no_dataframes_do_not_load_pandas():
     """pandas takes a fifth of a second to import: validate, quotas and mail do without it."""
-    code = ("import sys, gcs_excel.validation, gcs_excel.quota_check, gcs_excel.mail\n"
-            "print('pandas' in sys.modules)")
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
-    assert r.returncode == 0, r.stderr
-    assert r.stdout.strip() == "False"
+    assert loaded_after("import gcs_excel.validation, gcs_excel.quota_check, gcs_excel.mail", ("pandas",)) == []
 
 
 def test_validation_does_not_load_openpyxl_or_numpy():
     """openpyxl (a tenth of a second to import) is for editing copies (--annotate, fix) and
     the rare sparse sheet; numpy is not needed to validate: `gcs validate` starts without them."""
-    code = ("import sys, gcs_excel.validation, gcs_excel.readers, gcs_excel.render\n"
-            "print(sorted(m for m in ('openpyxl', 'numpy') if m in sys.modules))")
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
-    assert r.returncode == 0, r.stderr
-    assert r.stdout.strip() == "[]"
+    assert loaded_after("import gcs_excel.validation, gcs_excel.readers, gcs_excel.render", ("openpyxl", "numpy")) == []
 
 
 def test_the_xl_package_imports_without_xlwings_and_quickly():
     """The VBA pre-check runs python -c "import gcs_excel.xl": it must work before xlwings
     is installed and load nothing heavy."""
-    code = ("import sys; sys.modules['xlwings'] = None\n"
-            "import gcs_excel.xl, gcs_excel.xl.entry, gcs_excel.xl.book\n"
-            "print(sorted(m for m in ('xlwings', 'pandas', 'openpyxl', 'click') if sys.modules.get(m)))")
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
-    assert r.returncode == 0, r.stderr
-    assert r.stdout.strip() == "[]"
+    code = "import sys; sys.modules['xlwings'] = None\nimport gcs_excel.xl, gcs_excel.xl.entry, gcs_excel.xl.book"
+    assert loaded_after(code, ("xlwings", "pandas", "openpyxl", "click")) == []
 
 
 def test_what_the_buttons_run_needs_no_click_and_no_network():
     """xlwings Lite (Pyodide) has no sockets and no click: the jobs and every core module
     they call import without them (mail, which needs a socket, is imported by its job only)."""
-    code = ("import sys\n"
-            "import gcs_excel.xl.jobs, gcs_excel.xl.memory, gcs_excel.annotate, gcs_excel.fix, gcs_excel.quota_check\n"
-            "import gcs_excel.quota_workbook, gcs_excel.planner, gcs_excel.reporting.run, gcs_excel.dept\n"
-            "print(sorted(m for m in ('click', 'socket', 'ssl', 'smtplib', 'xlwings', 'keyring') if m in sys.modules))")
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
-    assert r.returncode == 0, r.stderr
-    assert r.stdout.strip() == "[]"
+    code = ("import gcs_excel.xl.jobs, gcs_excel.xl.memory, gcs_excel.annotate, gcs_excel.fix, gcs_excel.quota_check\n"
+            "import gcs_excel.quota_workbook, gcs_excel.planner, gcs_excel.reporting.run, gcs_excel.dept")
+    assert loaded_after(code, ("click", "socket", "ssl", "smtplib", "xlwings", "keyring")) == []
 
 
 def _imports(path) -> set[str]:
