@@ -27,7 +27,9 @@ _FIELD_KEYS = {
     "aliases", "width", "hint", "example", "num_format", "free_text",
 }
 _SHEET_KEYS = {"id", "name", "key", "label", "description", "fields"}
-_TEMPLATE_KEYS = {"id", "workbook", "order", "description", "sheets", "references", "live_quotas"}
+_TEMPLATE_KEYS = {"id", "workbook", "order", "description", "sheets", "references", "live_quotas",
+                  "kind"}
+KINDS = ("template", "output")
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 _EMPTY: Mapping[str, str] = MappingProxyType({})
@@ -154,6 +156,7 @@ class TemplateSpec:
     source: str
     references: tuple[str, ...] = ()   # other sheets copied in as 参照-* (for live formulas)
     live_quotas: bool = False          # has the 指标 sheet (livesheet.py)
+    kind: str = "template"             # "output": a workbook we write and read back (分配明细)
 
     @property
     def filename(self) -> str:
@@ -185,14 +188,18 @@ def named_checks() -> Mapping[str, NamedCheck]:
 
 @dataclass(frozen=True, eq=False)
 class Specs:
-    """Every template, and the named checks' rules in words."""
+    """Every template, the outputs read back, and the named checks' rules in words.
+    templates are what people fill (`gcs templates` writes them); outputs are workbooks
+    gcs writes and later reads again (an allocation, the notice register): their sheets
+    are recognised and checked like any other, but no blank template is made of them."""
     templates: tuple[TemplateSpec, ...]
     check_rules: Mapping[str, str]
+    outputs: tuple[TemplateSpec, ...] = ()
 
     @functools.cached_property
     def sheets(self) -> Mapping[str, SheetSpec]:
         """By sheet id."""
-        return MappingProxyType({s.id: s for t in self.templates for s in t.sheets})
+        return MappingProxyType({s.id: s for t in (*self.templates, *self.outputs) for s in t.sheets})
 
     @functools.cached_property
     def by_name(self) -> Mapping[str, SheetSpec]:
@@ -211,8 +218,8 @@ class Specs:
         return self.sheet(sheet_id).field(field_id).label(value_id)
 
     def template(self, template_id: str) -> TemplateSpec:
-        """The template spec with this id."""
-        for t in self.templates:
+        """The template (or output) spec with this id."""
+        for t in (*self.templates, *self.outputs):
             if t.id == template_id:
                 return t
         raise KeyError(template_id)
@@ -320,7 +327,7 @@ def _check_coherence(specs: Specs) -> None:
                 raise SpecError(f"{where}: ref_map 的键不在 {f.ref_by} 的可选值中")
             if f.dropdown and not f.ref:
                 raise SpecError(f"{where}: dropdown 需要 ref")
-    for t in specs.templates:
+    for t in (*specs.templates, *specs.outputs):
         for ref in t.references:
             if ref not in sheets:
                 raise SpecError(f"{t.id}: references 里的 {ref} 不存在")
@@ -350,12 +357,16 @@ def load_specs() -> Specs:
         if unknown:
             raise SpecError(f"{name}: 未知的键 {sorted(unknown)}")
         wb = raw["workbook"]
+        kind = raw.get("kind", "template")
+        if kind not in KINDS:
+            raise SpecError(f"{name}: kind 只能是 {KINDS}")
         sheets = tuple(_sheet(s, wb, name) for s in raw["sheets"])
         templates.append(TemplateSpec(raw["id"], wb, raw["order"], raw.get("description", ""),
                                       sheets, name, tuple(raw.get("references", ())),
-                                      bool(raw.get("live_quotas", False))))
+                                      bool(raw.get("live_quotas", False)), kind))
     templates.sort(key=lambda t: t.order)
     rules = {name: c.rule for name, c in named_checks().items()}
-    specs = Specs(tuple(templates), MappingProxyType(rules))
+    specs = Specs(tuple(t for t in templates if t.kind == "template"), MappingProxyType(rules),
+                  tuple(t for t in templates if t.kind == "output"))
     _check_coherence(specs)
     return specs

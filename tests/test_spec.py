@@ -97,3 +97,13 @@ def test_free_text_and_plain_text_fields():
             ("stores", "contact"), ("catalogue", "sku")} <= plain
     assert not plain & free
     assert ("hq", "code") not in plain and ("plan", "target_name") not in plain and ("hq", "mm") not in plain
+
+
+def test_outputs_are_recognised_but_get_no_template():
+    """An output spec (what gcs writes and reads back) is not a template people fill:
+    `gcs templates` and the docs' template list leave it out, recognition keeps it."""
+    specs = load_specs()
+    assert "allocation" not in {t.id for t in specs.templates}
+    assert specs.template("allocation").kind == "output"
+    assert specs.by_name["分配明细"].id == "allocation"
+    assert specs.sheet("allocation").field("basis").label("sales") == "上月销量"
