@@ -261,7 +261,9 @@ def fill(sources: tuple[Path, ...], template: str, mapping: Path, out: Path, as_
     from .filling import fill as run
     from .render import render_fill, to_json
 
-    result = run(list(sources), mapping, out, template=template, today=_today(today))
+    shown = None if as_json else _progress("填写")
+    result = run(list(sources), mapping, out, template=template, today=_today(today),
+                 progress=shown.step if shown else None)
     click.echo(to_json(result.as_dict()) if as_json else render_fill(result))
     sys.exit(result.exit_code)
 

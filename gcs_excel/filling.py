@@ -17,7 +17,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from .a1 import a1
 from .checks.structure import HEADER_SEARCH_ROWS, is_total, norm_header
@@ -83,10 +83,13 @@ class FillResult:
 
 
 def fill(sources: Sequence[str | Path], mapping: str | Path, out: str | Path, *, template: str | None = None,
-         today: dt.date | None = None, specs: Specs | None = None) -> FillResult:
+         today: dt.date | None = None, specs: Specs | None = None,
+         progress: Callable[[str], None] | None = None) -> FillResult:
     """Fill the mapping's template from the sources into out, then validate it; template
-    (a workbook name or id), when given, must be the one the mapping fills."""
+    (a workbook name or id), when given, must be the one the mapping fills. progress, when
+    given, hears each step (a 100,000-row export takes some seconds to read, write and check)."""
     specs = specs or load_specs()
+    say = progress or (lambda _msg: None)
     m = load_mapping(mapping, specs)
     if template is not None and template not in (m.template.id, m.template.workbook, m.template.filename):
         raise ConfigError(f"映射文件 {mapping} 填的是「{m.template.workbook}」，不是 --template 给的「{template}」")
@@ -94,6 +97,7 @@ def fill(sources: Sequence[str | Path], mapping: str | Path, out: str | Path, *,
     infos: list[SourceInfo] = []
     unconverted: list[Unconverted] = []
     for path in sources:
+        say(f"读取 {Path(path).name}")
         workbook = read(path)
         found = False
         for sheet in workbook.sheets:
@@ -107,7 +111,9 @@ def fill(sources: Sequence[str | Path], mapping: str | Path, out: str | Path, *,
         if not found:
             raise ConfigError(f"{path}：前 {HEADER_SEARCH_ROWS} 行里没有一行写着映射文件的大多数列"
                               f"（{'、'.join(r.source for r in m.columns[:6])}……），是不是用错了映射文件？")
+    say(f"写入 {Path(out).name}（{len(rows):,} 行）")
     out = write_workbook(m.template, out, data={m.sheet.id: rows}, specs=specs, inputs=sources)
+    say(f"校验 {out.name}")
     return FillResult(out, m, infos, len(rows), unconverted, validate([out], today=today, specs=specs))
 
 

@@ -100,6 +100,15 @@ def test_several_sources_are_stacked_in_order(month_sales, tmp_path):
     assert [r[2] for r in sheet_rows(result.output, "销售数据")] == [r["licence"] for r in month_sales[:5]]
 
 
+def test_each_step_is_told_as_it_starts(month_sales, tmp_path):
+    """A long fill says what it is doing: each source read, the rows written, the check."""
+    a = write_sales_export(tmp_path / "a.csv", month_sales[:3])
+    b = write_sales_export(tmp_path / "b.csv", month_sales[3:5])
+    heard: list[str] = []
+    fill([a, b], SALES_MAP, tmp_path / "销售数据.xlsx", today=TODAY, progress=heard.append)
+    assert heard == ["读取 a.csv", "读取 b.csv", "写入 销售数据.xlsx（5 行）", "校验 销售数据.xlsx"]
+
+
 def test_an_xlsx_source_with_a_title_row_numbers_and_dates(tmp_path):
     """xlsx exports hold codes as numbers and months as dates: they become text and YYYY-MM."""
     wb = openpyxl.Workbook()
