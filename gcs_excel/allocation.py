@@ -27,6 +27,7 @@ from .checks.references import loose
 from .dept import NEEDED, Excluded, Store, load_department
 from .errors import ConfigError
 from .gcpause import gc_paused
+from .mapping import did_you_mean
 from .problems import Report
 from .quota_check import check_month
 from .rules import merge_overrides, read_overrides
@@ -215,8 +216,6 @@ def _catalogue_entry(v: Validation, sku: str) -> dict[str, Any]:
     same = [name for name in rows if loose(name) == loose(sku)]
     if len(same) == 1:
         return {**rows[same[0]], "asked": sku}
-    from .mapping import did_you_mean
-
     scarce = load_specs().sheet("catalogue").field("scarce").label("yes")
     listed = [name for name, r in rows.items() if r.get("scarce") == scarce]
     hint = did_you_mean(sku, rows) or (f"（标为紧俏的有：{'、'.join(listed[:10])}）" if listed else "（或它那一行有错误）")

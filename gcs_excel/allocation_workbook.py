@@ -18,7 +18,7 @@ from .quota_workbook import Col, Table
 from .sheetnames import ALLOCATION_NOTES, BY_CUSTOMER, BY_MANAGER, LEFT_OUT
 from .spec import SheetSpec, load_specs
 from .templates import DEFAULT_FORMATS
-from .textwidth import excel_width, fit_width, row_height, wrapped_lines
+from .textwidth import PADDING, excel_width, fit_width, row_height, wrapped_lines
 from .writing import atomic_output
 from .xlsx_style import Formats, new_workbook, page_header, print_setup
 
@@ -27,7 +27,8 @@ if TYPE_CHECKING:                   # the result's type only: allocation imports
 
 TITLE = "紧俏货源分配"
 MARGINS = {"left": 0.4, "right": 0.4, "top": 0.75, "bottom": 0.75}
-FREE_TEXT = 24              # names wider than this wrap
+FREE_TEXT = 22              # names wider than this wrap (the sheet then prints at 75 % or more)
+SHORT_HEADER = 10           # display units: 客户经理, 卷烟规格 stay on one line
 NOTE_WIDTH = 80             # the 分配说明 column: A4 portrait across at 100 %
 
 
@@ -83,9 +84,15 @@ def _widths(fields, formats: list[str], rows: list[dict[str, Any]]) -> list[floa
     for f, n in zip(fields, formats):
         texts = {_shown(r.get(f.id), n) for r in rows}
         width = fit_width(texts, maximum=FREE_TEXT if f.type == "text" and not f.code else 60)
-        header = next(w for w in range(4, 40) if wrapped_lines(f.header, w) <= 2) + 1
-        out.append(max(width, header))
+        out.append(max(width, _header_width(f.header)))
     return out
+
+
+def _header_width(header: str) -> float:
+    """A short header on one line; a long one on two (bold text is wider: room to spare)."""
+    if excel_width(header) <= SHORT_HEADER:
+        return excel_width(header) + PADDING
+    return next(w for w in range(4, 40) if wrapped_lines(header, w) <= 2) + PADDING
 
 
 def _spec_sheet(wb, fmts: Formats, sheet: SheetSpec, rows: list[dict[str, Any]], title: str, month: str) -> None:
