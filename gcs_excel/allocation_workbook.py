@@ -101,8 +101,8 @@ def _spec_sheet(wb, fmts: Formats, sheet: SheetSpec, rows: list[dict[str, Any]],
     fields = list(sheet.fields)
     formats = [f.num_format or DEFAULT_FORMATS[f.type] for f in fields]
     widths = _widths(fields, formats, rows)
-    cells = [fmts.get(num_format=n, border=1, valign="top", text_wrap=f.type == "text" and not f.code)
-             for f, n in zip(fields, formats)]
+    wraps = [f.type == "text" and not f.code for f in fields]        # free text; codes never wrap
+    cells = [fmts.get(num_format=n, border=1, valign="top", text_wrap=w) for w, n in zip(wraps, formats)]
     head = fmts.header()
     ws.set_row(0, row_height(max(wrapped_lines(f.header, w) for f, w in zip(fields, widths))))
     for c, (f, w) in enumerate(zip(fields, widths)):
@@ -116,7 +116,7 @@ def _spec_sheet(wb, fmts: Formats, sheet: SheetSpec, rows: list[dict[str, Any]],
                 ws.write_blank(r, c, None, cells[c])
             elif isinstance(value, str):
                 ws.write_string(r, c, value, cells[c])
-                if excel_width(value) > widths[c] - 1:      # only text wider than its column wraps
+                if wraps[c] and excel_width(value) > widths[c] - 1:     # only text wider than its column wraps
                     lines = max(lines, wrapped_lines(value, widths[c]))
             else:
                 ws.write_number(r, c, value, cells[c])
