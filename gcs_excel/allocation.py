@@ -162,7 +162,7 @@ def allocate(paths: Sequence[str | Path], sku: str, total: int, month: str, *, f
     result = compute(v, sku, total, month, rule)
     result.inputs = [Path(p).name for p in paths]
     if out is not None:
-        result.output = write_allocation_workbook(result, out, inputs=paths)
+        result.output = write_allocation_workbook(result, out, inputs=paths, progress=progress)
     return result
 
 
@@ -248,16 +248,20 @@ def _weights(v: Validation, eligible: list[Store], sku: str, result: AllocationR
     of the SKU, or 月销量 (asked for, or when no eligible store sold the SKU last month)."""
     if result.rule.basis == "sales":
         sold: dict[str, Fraction] = dict.fromkeys((s.licence for s in eligible), Fraction(0))
+        months = set()
         for t in v.tables_of("sales"):
             bad = t.bad_rows()
             cols = [t.values.get(f) or [None] * len(t.rows) for f in ("month", "licence", "sku", "volume")]
+            months.update(cols[0])
             for i, (m, licence, name, volume) in enumerate(zip(*cols)):
                 if m == result.source_month and name == sku and licence in sold and volume and i not in bad:
                     sold[licence] += as_fraction(volume)
         if any(sold.values()):
             return sold, "sales"
-        result.notes.append(f"上月（{result.source_month}）参与分配的卖场都没有「{sku}」的销量，"
-                            "改按卖场明细表的月销量分配")
+        given = sorted(m for m in months if m)
+        why = (f"参与分配的卖场都没有「{sku}」的销量" if result.source_month in months else
+               f"销售数据里没有这个月的数据（给出的是 {'、'.join(given[-6:]) or '空表'}）")
+        result.notes.append(f"上月（{result.source_month}）{why}，改按卖场明细表的月销量分配")
         bad_volume = _bad_volume(v, unusable, result.excluded)
         if bad_volume:
             eligible[:] = [s for s in eligible if s.licence not in bad_volume]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from .gcpause import gc_paused
 from .quota_workbook import Col, Table
@@ -25,7 +25,9 @@ from .xlsx_style import Formats, new_workbook, page_header, print_setup
 if TYPE_CHECKING:                   # the result's type only: allocation imports this module
     from .allocation import AllocationResult
 
+Progress = Callable[[int, int, str], None]
 TITLE = "紧俏货源分配"
+PROGRESS_EVERY = 1000       # rows of 分配明细 between two progress calls
 MARGINS = {"left": 0.4, "right": 0.4, "top": 0.75, "bottom": 0.75}
 FREE_TEXT = 22              # names wider than this wrap (the sheet then prints at 75 % or more)
 SHORT_HEADER = 10           # display units: 客户经理, 卷烟规格 stay on one line
@@ -33,15 +35,17 @@ NOTE_WIDTH = 80             # the 分配说明 column: A4 portrait across at 100
 
 
 @gc_paused()
-def write_allocation_workbook(result: AllocationResult, path: str | Path, inputs: Sequence[str | Path] = ()) -> Path:
-    """Write the allocation workbook (atomically; inputs are never overwritten)."""
+def write_allocation_workbook(result: AllocationResult, path: str | Path, inputs: Sequence[str | Path] = (),
+                              progress: Progress | None = None) -> Path:
+    """Write the allocation workbook (atomically; inputs are never overwritten); progress
+    is told of the 分配明细 rows written (done, total, "")."""
     specs = load_specs()
     with atomic_output(path, inputs) as tmp:
         wb = new_workbook(tmp)
         fmts = Formats(wb)
         title = f"{TITLE} {result.sku}"
         _notes(wb, fmts, result, title)
-        _spec_sheet(wb, fmts, specs.sheet("allocation"), detail_rows(result), title, result.month)
+        _spec_sheet(wb, fmts, specs.sheet("allocation"), detail_rows(result), title, result.month, progress)
         _spec_sheet(wb, fmts, specs.sheet("allocation_params"), [params_row(result)], title, result.month)
         for table in _summaries(result):
             table.write(wb, fmts, result.month, title)
@@ -95,7 +99,8 @@ def _header_width(header: str) -> float:
     return next(w for w in range(4, 40) if wrapped_lines(header, w) <= 2) + PADDING
 
 
-def _spec_sheet(wb, fmts: Formats, sheet: SheetSpec, rows: list[dict[str, Any]], title: str, month: str) -> None:
+def _spec_sheet(wb, fmts: Formats, sheet: SheetSpec, rows: list[dict[str, Any]], title: str, month: str,
+                progress: Progress | None = None) -> None:
     """A sheet of the spec: its headers, its columns' formats (IDs as text), the rows."""
     ws = wb.add_worksheet(sheet.name)
     fields = list(sheet.fields)
@@ -109,6 +114,8 @@ def _spec_sheet(wb, fmts: Formats, sheet: SheetSpec, rows: list[dict[str, Any]],
         ws.set_column(c, c, w)
         ws.write_string(0, c, f.header, head)
     for r, row in enumerate(rows, start=1):
+        if progress and r % PROGRESS_EVERY == 0:
+            progress(r, len(rows), "")
         lines = 1
         for c, f in enumerate(fields):
             value = row.get(f.id)
@@ -122,6 +129,8 @@ def _spec_sheet(wb, fmts: Formats, sheet: SheetSpec, rows: list[dict[str, Any]],
                 ws.write_number(r, c, value, cells[c])
         if lines > 1:
             ws.set_row(r, row_height(lines))
+    if progress:
+        progress(len(rows), len(rows), "")
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(len(rows), 1), len(fields) - 1)
     keep = 1 + max(sheet.ids.index(i) for i in (*sheet.key, sheet.label) if i in sheet.ids)
@@ -160,8 +169,8 @@ def explanation(result: AllocationResult) -> list[str]:
     if result.basis_used == "sales":
         basis = f"上月（{result.source_month}）该规格在各卖场的销量，合计 {basis_total:g} 条"
     elif rule.basis == "sales":
-        basis = (f"卖场明细表的月销量，合计 {basis_total:g} 条（上月 {result.source_month} 参与分配的卖场都没有"
-                 "该规格的销量，所以不按上月销量）")
+        basis = (f"卖场明细表的月销量，合计 {basis_total:g} 条（上月 {result.source_month} 没有可用的该规格销量，"
+                 "见文末的说明）")
     else:
         basis = f"卖场明细表的月销量，合计 {basis_total:g} 条"
     weight = ("每个卖场的权重 = 它的依据数量 ÷ 全部参与卖场的依据数量合计。" if basis_total else

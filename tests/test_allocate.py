@@ -166,6 +166,19 @@ def test_without_sales_of_the_sku_last_month_the_monthly_volume_is_the_basis(mon
     assert any("月销量，合计 90 条" in line for line in explanation(r))
 
 
+def test_sales_of_another_month_are_said_to_be_so(monthly_files):
+    r = allocate(monthly_files, "甲(硬)", 20, "2025-06", today=MONTHLY_TODAY)
+    assert r.basis_used == "monthly_volume"
+    assert "上月（2025-05）销售数据里没有这个月的数据（给出的是 2025-01、2025-12、2026-01），改按卖场明细表的月销量分配" in r.notes
+
+
+def test_progress_is_told_while_files_are_read_and_rows_written(monthly_files, tmp_path):
+    calls = []
+    allocate(monthly_files, "甲(硬)", 40, MONTH, out=tmp_path / "a.xlsx", today=MONTHLY_TODAY,
+             progress=lambda done, total, name: calls.append((done, total)))
+    assert calls[-1] == (9, 9) and (len(monthly_files), len(monthly_files)) in calls
+
+
 def test_monthly_volume_on_request_and_the_scarce_warning(monthly_files):
     r = allocate(monthly_files, "乙(软)", 18, MONTH, basis="monthly_volume", today=MONTHLY_TODAY)
     assert r.basis_used == "monthly_volume" and [s.quantity for s in r.stores] == [2] * 9
