@@ -5,7 +5,6 @@ byte-identical on a re-run, printable on A4) and the command line."""
 from __future__ import annotations
 
 import json
-import os
 import random
 import subprocess
 from fractions import Fraction
@@ -24,6 +23,7 @@ from gcs_excel.errors import ConfigError, WriteError
 from gcs_excel.validation import validate
 
 from .conftest import CATALOGUE, HQ, MONTHLY_TODAY, digest
+from .faults import gcs, one_line_error, read_only, tiny_disk
 
 MONTH = "2026-02"            # the fixed department's sales of 2026-01 are the weights
 LIC = "4301022000{:02d}".format
@@ -318,15 +318,23 @@ def test_outputs_are_refused_where_they_cannot_be_written(monthly_files, tmp_pat
 def test_a_read_only_folder_is_one_line_and_leaves_nothing(monthly_files, tmp_path):
     folder = tmp_path / "ro"
     folder.mkdir()
-    folder.chmod(0o500)
-    try:
-        if os.geteuid() == 0:
-            pytest.skip("running as root: permissions are not enforced")
-        with pytest.raises(WriteError, match="无法写入"):
-            allocate(monthly_files, "甲(硬)", 40, MONTH, out=folder / "a.xlsx", today=MONTHLY_TODAY)
-        assert list(folder.iterdir()) == []
-    finally:
-        folder.chmod(0o700)
+    with read_only(folder):
+        r = gcs("allocate", "--sku", "甲(硬)", "--total", 40, "--month", MONTH, "--out", folder / "a.xlsx",
+                *monthly_files)
+    assert r.returncode == 2 and one_line_error(r.stdout + r.stderr), r.stdout + r.stderr
+    assert "无法写入" in r.stderr and list(folder.iterdir()) == []
+
+
+def test_a_full_disk_is_one_line_and_keeps_the_old_file(monthly_files, tmp_path):
+    with tiny_disk(tmp_path / "disk", "8k") as disk:
+        old = disk / "a.xlsx"
+        old.write_bytes(b"the previous version")
+        r = gcs("allocate", "--sku", "甲(硬)", "--total", 40, "--month", MONTH, "--out", old, *monthly_files)
+        left = sorted(p.name for p in disk.iterdir())
+        kept = old.read_bytes()
+    assert r.returncode == 2 and one_line_error(r.stdout + r.stderr), r.stdout + r.stderr
+    assert "磁盘空间不够" in r.stderr and "没有改动" in r.stderr
+    assert left == ["a.xlsx"] and kept == b"the previous version"
 
 
 def test_rule_file_overrides(tmp_path):
