@@ -24,7 +24,7 @@ from typing import Any, Callable, Sequence
 from .allocation_workbook import write_allocation_workbook
 from .allocation_rule import as_fraction, feasibility, split
 from .checks.references import loose
-from .dept import NEEDED, Excluded, Store, load_department
+from .dept import NEEDED, Department, Excluded, Store, load_department
 from .errors import ConfigError
 from .gcpause import gc_paused
 from .mapping import did_you_mean
@@ -89,6 +89,17 @@ class StoreAllocation:
     quantity: int
 
 
+@dataclass(frozen=True)
+class NotEligible:
+    """A store on file that takes no part, and why (its own 状态, or its HQ's)."""
+    licence: str
+    name: str
+    customer: str
+    customer_name: str
+    manager: str
+    why: str
+
+
 @dataclass
 class AllocationResult:
     """A scarce SKU's month split among the stores, with what was left out and why."""
@@ -101,7 +112,7 @@ class AllocationResult:
     retail_guide: float = 0.0
     basis_used: str = "sales"               # the basis in force (the fallback may change it)
     stores: list[StoreAllocation] = field(default_factory=list)
-    not_eligible: list[Store] = field(default_factory=list)    # stores or HQs not 正常
+    not_eligible: list[NotEligible] = field(default_factory=list)   # the store or its HQ not 正常
     capped: int = 0                         # stores held at the cap
     excluded: list[Excluded] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -186,7 +197,7 @@ def compute(v: Validation, sku: str, total: int, month: str, rule: AllocationRul
         result.notes.append(f"没有提供总部档案：不核对总部状态，客户名称写作“{NO_HQ}”")
     unusable = _unusable_stores(v, rule.basis == "monthly_volume", result.excluded)
     eligible = [s for s in dept.stores.values() if s.active and s.licence not in unusable]
-    result.not_eligible = sorted((s for s in dept.stores.values() if not s.active), key=lambda s: s.licence)
+    result.not_eligible = _not_eligible(v, dept)
     why = feasibility(len(eligible), total, rule.floor, rule.cap)
     if why:
         raise ConfigError(f"无法分配「{sku}」{total} 条：{why}")
@@ -201,6 +212,20 @@ def compute(v: Validation, sku: str, total: int, month: str, rule: AllocationRul
             s.licence, s.name, s.customer, hq.name if hq else NO_HQ, s.cm, used, _plain(weights[s.licence]),
             p.weight, p.share, p.quantity))
     return result
+
+
+def _not_eligible(v: Validation, dept: Department) -> list[NotEligible]:
+    """The stores on file that take no part, by customer and licence, with the status that keeps them out."""
+    status = {r["licence"]: r["status"] for t in v.tables_of("stores") for r in t.records(needed=NEEDED["stores"])}
+    hq_status = {r["code"]: r["status"] for t in v.tables_of("hq") for r in t.records(needed=NEEDED["hq"])}
+    active = load_specs().sheet("stores").field("status").label("active")
+    out = []
+    for s in sorted((s for s in dept.stores.values() if not s.active), key=lambda s: (s.customer, s.licence)):
+        hq = dept.hqs.get(s.customer)
+        why = (f"卖场状态为{status.get(s.licence)}" if status.get(s.licence) != active
+               else f"所属总部状态为{hq_status.get(s.customer)}")
+        out.append(NotEligible(s.licence, s.name, s.customer, hq.name if hq else NO_HQ, s.cm, why))
+    return out
 
 
 def _catalogue_entry(v: Validation, sku: str) -> dict[str, Any]:

@@ -3,7 +3,8 @@
 
 分配说明 (the rule in words, with this run's numbers), 分配明细 and 分配参数 (the spec's
 sheets: headers from the spec, IDs as text), 按客户汇总 and 按客户经理汇总 (stores,
-quantity and share of the total), and 未计入的行 when rows with errors were left out.
+quantity and share of the total), 不参与的卖场 (the stores on file left out by their or
+their HQ's 状态, and why) and 未计入的行 when rows with errors were left out.
 Nothing in it depends on the clock or the machine: the same allocation gives the same bytes.
 """
 
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from .gcpause import gc_paused
 from .quota_workbook import Col, Table
-from .sheetnames import ALLOCATION_NOTES, BY_CUSTOMER, BY_MANAGER, LEFT_OUT
+from .sheetnames import ALLOCATION_NOTES, BY_CUSTOMER, BY_MANAGER, LEFT_OUT, NOT_TAKING_PART
 from .spec import SheetSpec, load_specs
 from .templates import DEFAULT_FORMATS
 from .textwidth import PADDING, excel_width, fit_width, row_height, wrapped_lines
@@ -153,6 +154,12 @@ def _summaries(result: AllocationResult) -> list[Table]:
     customers.add(["合计", "", len(result.stores), result.total, share])
     managers.add(["合计", len({s.customer for s in result.stores}), len(result.stores), result.total, share])
     out = [customers, managers]
+    if result.not_eligible:
+        left = Table(NOT_TAKING_PART, [Col("专卖证号", 14), Col("卖场名称", 24), Col("客户编码", 10), Col("客户名称", 24),
+                                       Col("客户经理", 10), Col("原因", 20)])
+        for x in result.not_eligible:
+            left.add([x.licence, x.name, x.customer, x.customer_name, x.manager, x.why])
+        out.append(left)
     if result.excluded:
         left = Table(LEFT_OUT, [Col("文件", 30), Col("工作表", 14), Col("行", 6, "int"), Col("原因", 60)])
         for x in result.excluded:
@@ -184,7 +191,8 @@ def explanation(result: AllocationResult) -> list[str]:
         f"规格：{result.sku}，批发价 {result.wholesale_price:,.2f} 元/条，零售指导价 {result.retail_guide:,.2f} 元/条；"
         f"{result.month} 分配总量 {total} 条。",
         f"参与分配的卖场：{n} 个（卖场状态和所属总部状态都是“正常”）"
-        + (f"；另有 {len(result.not_eligible)} 个卖场状态不是正常，不参与" if result.not_eligible else "")
+        + (f"；另有 {len(result.not_eligible)} 个卖场或其总部状态不是正常，不参与，见“{NOT_TAKING_PART}”"
+           if result.not_eligible else "")
         + (f"；{len(result.excluded)} 行有错误没有计入，见“{LEFT_OUT}”" if result.excluded else "") + "。",
         f"依据：{basis}。{weight}",
         f"规则（版本 {rule.version}）：",

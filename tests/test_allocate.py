@@ -232,7 +232,8 @@ def test_only_stores_and_hqs_that_are_active_take_part(write):
     files = _small(write, [_store(1), _store(2, "暂停"), _store(3, customer="JT0002"), _store(4, "退出"), _store(5)], hqs)
     r = allocate(files, "甲(硬)", 10, MONTH, basis="monthly_volume")
     assert [(s.licence, s.customer_name, s.quantity) for s in r.stores] == [(LIC(1), "甲连锁", 5), (LIC(5), "甲连锁", 5)]
-    assert [s.licence for s in r.not_eligible] == [LIC(2), LIC(3), LIC(4)]
+    assert [(s.licence, s.why) for s in r.not_eligible] == [
+        (LIC(2), "卖场状态为暂停"), (LIC(4), "卖场状态为退出"), (LIC(3), "所属总部状态为暂停")]
 
 
 def test_no_eligible_store_is_refused(write):
@@ -279,7 +280,8 @@ def test_the_workbook_reads_back_with_zero_issues(monthly_files, tmp_path):
         "month": MONTH, "sku": "甲(硬)", "total": 40, "floor": 1, "cap": 10, "basis": "上月销量", "stores": 9,
         "rule_version": "GX-2026.1", "row": 0}
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["分配说明", "分配明细", "分配参数", "按客户汇总", "按客户经理汇总"]
+    assert wb.sheetnames == ["分配说明", "分配明细", "分配参数", "按客户汇总", "按客户经理汇总", "不参与的卖场"]
+    assert list(wb["不参与的卖场"].values)[1] == (LIC(11), "店11", "JT0004", "丁商贸有限公司", "陈静", "卖场状态为暂停")
     ws = wb["分配明细"]
     assert ws["C2"].number_format == "@" and ws["C2"].data_type == "s"       # licence numbers as text
     assert ws.page_setup.paperSize == 9 and ws.print_title_rows == "$1:$1"
@@ -298,7 +300,8 @@ def test_the_same_allocation_gives_the_same_bytes(monthly_files, tmp_path):
 def test_the_rule_in_words_uses_the_numbers(monthly_files):
     r = allocate(monthly_files, "甲(硬)", 40, MONTH, cap=10, today=MONTHLY_TODAY)
     text = "\n".join(explanation(r))
-    for phrase in ("分配总量 40 条", "参与分配的卖场：9 个", "另有 1 个卖场状态不是正常", "上月（2026-01）该规格在各卖场的销量，合计 44 条",
+    for phrase in ("分配总量 40 条", "参与分配的卖场：9 个", "另有 1 个卖场或其总部状态不是正常，不参与，见“不参与的卖场”",
+                   "上月（2026-01）该规格在各卖场的销量，合计 44 条",
                    "每个卖场先分 1 条，共 9 条", "其余 31 条按权重", "最多 10 条", "这次有 1 个卖场按上限分配",
                    "合计 37 条；余下 3 条", "9 个卖场共分配 40 条，每个卖场 1–10 条", "版本 GX-2026.1"):
         assert phrase in text, phrase
