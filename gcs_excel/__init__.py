@@ -33,6 +33,8 @@ _API = {
     "build_templates": ("templates", "build_templates"),      # gcs templates
     "fill": ("filling", "fill"),                              # gcs fill
     "build_workbooks": ("vba.workbooks", "build_workbooks"),  # gcs build-workbooks
+    "allocate": ("allocation", "allocate"),                   # gcs allocate
+    "write_allocation_workbook": ("allocation_workbook", "write_allocation_workbook"),   # gcs allocate --out
     "run_demo": ("demo", "run_demo"),                         # gcs demo
     "GcsError": ("errors", "GcsError"),
 }

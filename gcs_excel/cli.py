@@ -449,6 +449,45 @@ def mail(files: tuple[Path, ...], month: str, reports: Path, smtp: str | None, s
 
 
 @cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--sku", required=True, help="要分配的紧俏规格（卷烟规格表里的名称），如 中华(硬)。")
+@click.option("--total", required=True, type=click.IntRange(min=0), help="这个月这个规格可分配的总量（条），全部分出去。")
+@click.option("--month", required=True, help="分配的月份，YYYY-MM；权重用它上一个月的销量。")
+@click.option("--floor", type=click.IntRange(min=0), help="每个卖场的保底（条），默认 1（见 gcs_excel/allocation.toml）。")
+@click.option("--cap", type=click.IntRange(min=1), help="每个卖场的上限（条），默认不封顶。")
+@click.option("--basis", type=click.Choice(["sales", "monthly_volume"]),
+              help="权重的依据：sales 上月该规格的销量（默认；上月没有销量时改按月销量），monthly_volume 卖场明细表的月销量。")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="写出的分配工作簿（.xlsx），gcs notices 读它写书面告知。")
+@click.option("--json", "as_json", is_flag=True,
+              help="输出 JSON：{\"sku\", \"month\", \"total\", \"allocations\": [{\"licence\", \"customer\", "
+                   "\"weight\", \"share\", \"quantity\"}]}。")
+@click.option("--config", "config", type=click.Path(dir_okay=False, path_type=Path),
+              help="部门自己的分配规则文件（TOML），覆盖 gcs_excel/allocation.toml 的默认值。")
+@_help
+def allocate(files: tuple[Path, ...], sku: str, total: int, month: str, floor: int | None, cap: int | None,
+             basis: str | None, out: Path, as_json: bool, config: Path | None) -> None:
+    """把一个紧俏规格当月的货源公平地分给各集团客户的卖场，写出分配工作簿。
+
+    FILE 是卖场明细表、卷烟规格、上月的销售数据（xlsx 或 CSV）和总部档案（可选）。先校验，有错误的行不计入并列出。
+    参与分配的是状态为正常、所属总部也正常的卖场。每个卖场先得保底，其余按上月该规格的销量成比例分配；
+    超过上限的按上限给，多出的再按比例分给其他卖场；最后按最大余数法取整（小数部分相同时给权重大的，
+    再相同时给专卖证号小的）。总量一条不差地分完，同样的输入再算一次结果完全相同。
+
+    退出码：0 完成，1 完成但有错误的行没有计入，2 无法分配（规格不在目录里、总量不够保底或超过上限……）。
+
+    示例：gcs allocate --sku 中华(硬) --total 500 --month 2026-11 --cap 20 卖场明细表.xlsx 总部档案.xlsx 卷烟规格.xlsx 销售数据_2026-10.csv --out 紧俏货源分配_2026-11.xlsx
+    """
+    from .allocation import allocate as run
+    from .render import render_allocation, to_json
+
+    result = run(list(files), sku, total, month, floor=floor, cap=cap, basis=basis, config=config, out=out,
+                 progress=None if as_json else _progress("分配"))
+    click.echo(to_json(result.as_dict()) if as_json else render_allocation(result))
+    sys.exit(result.exit_code)
+
+
+@cli.command()
 @click.argument("folder", required=False, default="gcs_demo", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--month", help="示例数据的月份（YYYY-MM，默认上个月）。")
 @click.option("--seed", default=2026, show_default=True, help="随机种子：同一种子生成同样的数据。")

@@ -89,7 +89,8 @@ class FillMapping:
         return norm_header(header) in {norm_header(i) for i in self.ignore}
 
 
-def _near(word: str, choices) -> str:
+def did_you_mean(word: str, choices) -> str:
+    """"，是不是「…」？" naming the closest of choices to a mistyped word, or "" when none is close."""
     close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.5)
     return f"，是不是「{close[0]}」？" if close else ""
 
@@ -134,7 +135,7 @@ def _template(specs: Specs, name: Any) -> TemplateSpec:
         if name in (t.id, t.workbook, t.filename):
             return t
     names = [t.workbook for t in specs.templates]
-    raise ConfigError(f"{WHAT}里的 template = \"{name}\" 不是已知的模板{_near(name, names)}{_choices(names)}")
+    raise ConfigError(f"{WHAT}里的 template = \"{name}\" 不是已知的模板{did_you_mean(name, names)}{_choices(names)}")
 
 
 def _sheet(template: TemplateSpec, name: Any) -> SheetSpec:
@@ -154,19 +155,19 @@ def _field(sheet: SheetSpec, target: Any, where: str) -> Field:
         if target == f.id or header_key(target) == header_key(f.header):
             return f
     raise ConfigError(f"{WHAT}里的「{where}」= \"{target}\" 不是「{sheet.name}」的表头"
-                      f"{_near(target, sheet.headers)}{_choices(sheet.headers)}")
+                      f"{did_you_mean(target, sheet.headers)}{_choices(sheet.headers)}")
 
 
 def _check_keys(raw: Mapping, allowed, where: str) -> None:
     for key in raw:
         if key not in allowed:
-            raise ConfigError(f"{WHAT}里的「{where}{key}」不是已知的键{_near(key, allowed)}{_choices(allowed)}")
+            raise ConfigError(f"{WHAT}里的「{where}{key}」不是已知的键{did_you_mean(key, allowed)}{_choices(allowed)}")
 
 
 def _enum_label(f: Field, value: Any, where: str) -> str:
     if f.type == "enum" and value not in f.values:
         raise ConfigError(f"{WHAT}里的「{where}」= \"{value}\" 不是「{f.header}」的可选值"
-                          f"{_near(value, f.values)}{_choices(f.values)}")
+                          f"{did_you_mean(value, f.values)}{_choices(f.values)}")
     return value
 
 
@@ -182,7 +183,7 @@ def _column(source: str, raw: Any, sheet: SheetSpec) -> ColumnRule:
     if unit is not None:
         if unit not in UNITS:
             raise ConfigError(f"{WHAT}里的「{where}.unit」= \"{unit}\" 不是已知的单位"
-                              f"{_near(unit, UNITS)}{_choices(UNITS)}")
+                              f"{did_you_mean(unit, UNITS)}{_choices(UNITS)}")
         target = field_unit(f)
         if f.type not in ("int", "number") or target not in UNITS:
             raise ConfigError(f"{WHAT}里的「{where}.unit」：「{f.header}」不是以条、件、箱计的数量，不能换算单位")

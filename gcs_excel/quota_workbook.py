@@ -67,8 +67,8 @@ class Table:
             widths[c] = max(widths[c], round(min(max(widest + PADDING, MIN_WIDTH), col.most), 1))
         return widths, cells
 
-    def write(self, wb, fmts: Formats, month: str) -> int:
-        """Write the sheet; returns the scale (percent) it prints at."""
+    def write(self, wb, fmts: Formats, month: str, title: str = TITLE) -> int:
+        """Write the sheet, its page header "title month"; returns the scale (percent) it prints at."""
         ws = wb.add_worksheet(self.name)
         widths, measured = self._measured()
         head = fmts.header()
@@ -112,7 +112,7 @@ class Table:
         ws.freeze_panes(1, 0)
         ws.autofilter(0, 0, max(len(self.rows), 1), len(self.columns) - 1)
         return print_setup(ws, widths=widths, repeat=0, margins=MARGINS,
-                           header=page_header(left=f"{TITLE} {month}", right=self.name))
+                           header=page_header(left=f"{title} {month}", right=self.name))
 
     def _note(self, ws, row: int, widths: list[float], fmts: Formats) -> None:
         """A note under the table, wrapped across its full width (never past the print edge)."""

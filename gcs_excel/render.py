@@ -365,3 +365,37 @@ def render_merge(result, max_lines: int = 20) -> str:
     for note in result.notes:
         out.append(f"· {note}")
     return "\n".join(out)
+
+
+# --- scarce-supply allocation --------------------------------------------------------------
+def render_allocation(result, max_lines: int = 30) -> str:
+    """An allocation for the terminal: the parameters, each customer's quantity, what was
+    left out and why; the stores one by one are in the workbook."""
+    rule = result.rule
+    basis = {"sales": f"上月（{result.source_month}）销量", "monthly_volume": "卖场明细表的月销量"}[result.basis_used]
+    cap = f"上限 {rule.cap} 条" if rule.cap is not None else "不封顶"
+    out = [f"紧俏货源分配 {result.sku} {result.month}：{len(result.stores)} 个卖场共 {result.total} 条"
+           f"（保底 {rule.floor} 条，{cap}，按{basis}；规则 {rule.version}）"]
+    if result.capped:
+        out.append(f"{result.capped} 个卖场按上限分配")
+    out += ["", f"{pad('客户编码', 10)}{pad('客户名称', 30)}{pad('卖场数', 8, right=True)}"
+                f"{pad('分配数量(条)', 14, right=True)}{pad('占总量', 9, right=True)}"]
+    groups = result.summary("customer")
+    for g in groups[:max_lines]:
+        out.append(f"{pad(g['key'], 10)}{pad(g['name'], 30)}{pad(str(g['stores']), 8, right=True)}"
+                   f"{pad(str(g['quantity']), 14, right=True)}{pad(pct(g['share']), 9, right=True)}")
+    if len(groups) > max_lines:
+        out.append(f"……还有 {len(groups) - max_lines} 个客户（见工作簿的“按客户汇总”）")
+    if result.not_eligible:
+        out.append(f"\n{len(result.not_eligible)} 个卖场状态不是正常（或所属总部不是正常），不参与分配")
+    out += [f"注意：{w}" for w in result.warnings]
+    if result.excluded:
+        out += ["", f"有错误、没有计入的行（{len(result.excluded)}，用 gcs validate 查看详情）："]
+        for x in result.excluded[:max_lines]:
+            out.append(f"  {x.file} 「{x.sheet}」第 {x.row} 行：{x.reasons[0] if x.reasons else ''}")
+        if len(result.excluded) > max_lines:
+            out.append(f"  ……还有 {len(result.excluded) - max_lines} 行")
+    out += [f"· {n}" for n in result.notes]
+    if result.output:
+        out.append(f"已写出 {result.output}（分配说明、分配明细、分配参数、按客户汇总、按客户经理汇总）")
+    return "\n".join(out)

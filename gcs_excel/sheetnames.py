@@ -10,10 +10,16 @@ OPERATIONS = "操作"          # .xlsm workbooks: month/person/customer cells an
 CONFLICTS = "冲突"           # gcs merge: rows of one key that differ, side by side
 MERGE_NOTES = "合并说明"     # gcs merge: rows in and out per file and template, the conservation check
 DIFF = "变更"                # gcs merge --base: rows added, changed and removed against the old master
+BY_CUSTOMER = "按客户汇总"     # gcs allocate: quantities per group customer
+BY_MANAGER = "按客户经理汇总"   # gcs allocate: quantities per customer manager
+ALLOCATION_NOTES = "分配说明"   # gcs allocate: the rule in words with the numbers used
+NOT_TAKING_PART = "不参与的卖场"  # gcs allocate: stores on file whose (HQ's) 状态 keeps them out
+LEFT_OUT = "未计入的行"         # rows with errors left out of the work, with the reasons
 REFERENCE_PREFIX = "参照-"  # visit log: copies of the department's files the formulas read
 
 AUXILIARY = frozenset({INSTRUCTIONS, LISTS, RESULTS, CHANGES, LIVE, LIVE_CALC, OPERATIONS, CONFLICTS,
                        MERGE_NOTES, DIFF, "xlwings.conf"})
+AUXILIARY |= {BY_CUSTOMER, BY_MANAGER, ALLOCATION_NOTES, NOT_TAKING_PART, LEFT_OUT}
 
 
 def is_auxiliary(name: str) -> bool:
