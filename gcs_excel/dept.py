@@ -73,10 +73,11 @@ class Visit:
     kind: str
     code: str
     appointment: bool
-    notice: bool
+    notice: bool                 # a written scarce-supply notice handed over: 是, or its number
     file: str = ""
     row: int = 0
     issues: str = ""             # 发现问题: what the visit found, for the next visit to follow up
+    notice_number: str = ""      # the notice's number when 紧俏货源告知 holds one (GX202612-0001)
 
 
 @dataclass(frozen=True)
@@ -185,11 +186,13 @@ def _fill(d: Department, rows_of, specs: Specs) -> None:
                                ids("plan", "target_type", r["target_type"]), r["target_code"], r["period"],
                                ids("plan", "appointment", r.get("appointment")) == "yes", r["file"], r["row"]))
     for r in records("visits", "date", "person", "target_type", "target_code"):
+        notice = r.get("scarce_notice")
+        said = ids("visits", "scarce_notice", notice)     # 是 / 否; None for a notice number or nothing
+        number = notice if said is None and notice else ""
         d.visits.append(Visit(r["date"], r["person"], ids("visits", "role", r.get("role")),
                               ids("visits", "target_type", r["target_type"]), r["target_code"],
                               ids("visits", "appointment", r.get("appointment")) == "yes",
-                              ids("visits", "scarce_notice", r.get("scarce_notice")) == "yes", r["file"], r["row"],
-                              r.get("issues") or ""))
+                              said == "yes" or bool(number), r["file"], r["row"], r.get("issues") or "", number))
 
 
 def _records(v: Validation, sheet: str):
