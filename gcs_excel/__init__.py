@@ -33,6 +33,7 @@ _API = {
     "build_templates": ("templates", "build_templates"),      # gcs templates
     "fill": ("filling", "fill"),                              # gcs fill
     "build_workbooks": ("vba.workbooks", "build_workbooks"),  # gcs build-workbooks
+    "issue_notices": ("notice_issue", "issue_notices"),       # gcs notices
     "run_demo": ("demo", "run_demo"),                         # gcs demo
     "GcsError": ("errors", "GcsError"),
 }

@@ -143,16 +143,21 @@ def load_department(v: Validation, specs: Specs | None = None) -> Department:
     """Typed records from validated tables; rows with errors where it matters are left
     out and listed with the reasons."""
     d = Department()
+    d.present.update(t.spec.id for t in v.tables)
+    d.excluded = excluded_rows(v, v.tables, NEEDED)
+    _fill(d, lambda sheet: _records(v, sheet), specs or load_specs())
+    return d
+
+
+def excluded_rows(v: Validation, tables, needed: dict[str, tuple[str, ...]]) -> list[Excluded]:
+    """The rows of these tables left out for an error in a field their sheet needs
+    (needed: sheet id -> field ids; all fields for a sheet not named), with the reasons."""
     errors = defaultdict(list)
     for p in v.report.problems:
         if p.severity == "error" and p.row:
             errors[(p.file, p.sheet, p.row)].append(p.message)
-    for t in v.tables:
-        d.present.add(t.spec.id)
-        for i in sorted(t.bad_rows(NEEDED.get(t.spec.id))):
-            d.excluded.append(Excluded(t.file, t.sheet, t.rows[i], tuple(errors[(t.file, t.sheet, t.rows[i])])))
-    _fill(d, lambda sheet: _records(v, sheet), specs or load_specs())
-    return d
+    return [Excluded(t.file, t.sheet, t.rows[i], tuple(errors[(t.file, t.sheet, t.rows[i])]))
+            for t in tables for i in sorted(t.bad_rows(needed.get(t.spec.id)))]
 
 
 def department_from_rows(tables, specs: Specs | None = None) -> Department:

@@ -1,5 +1,7 @@
 """Names of the sheets gcs_excel itself adds to workbooks (never data to validate)."""
 
+import re
+
 INSTRUCTIONS = "填表说明"   # templates: every field, whether required, its rule, an example
 LISTS = "下拉列表"          # templates: hidden lists behind reference dropdowns
 RESULTS = "校验结果"        # gcs validate --annotate: every problem, linked to its cell
@@ -11,6 +13,8 @@ CONFLICTS = "冲突"           # gcs merge: rows of one key that differ, side by
 MERGE_NOTES = "合并说明"     # gcs merge: rows in and out per file and template, the conservation check
 DIFF = "变更"                # gcs merge --base: rows added, changed and removed against the old master
 REFERENCE_PREFIX = "参照-"  # visit log: copies of the department's files the formulas read
+# gcs notices: a printed notice, named by its number (checks.identifiers.format_notice_number)
+NOTICE_SHEET = re.compile(r"GX[0-9]{6}-[0-9]{4}")
 
 AUXILIARY = frozenset({INSTRUCTIONS, LISTS, RESULTS, CHANGES, LIVE, LIVE_CALC, OPERATIONS, CONFLICTS,
                        MERGE_NOTES, DIFF, "xlwings.conf"})
@@ -18,7 +22,7 @@ AUXILIARY = frozenset({INSTRUCTIONS, LISTS, RESULTS, CHANGES, LIVE, LIVE_CALC, O
 
 def is_auxiliary(name: str) -> bool:
     """Whether a sheet is one gcs_excel adds itself (never data to validate)."""
-    return name in AUXILIARY or name.startswith(REFERENCE_PREFIX)
+    return name in AUXILIARY or name.startswith(REFERENCE_PREFIX) or NOTICE_SHEET.fullmatch(name) is not None
 
 
 def reference_sheet(name: str) -> str:
