@@ -211,13 +211,14 @@ def _allocation_lines(tables) -> dict[str, dict[str, list[tuple[dict, NoticeLine
     """month -> licence -> [(the row, its line)] over every allocation given; one SKU of
     a month given in two files is refused (which one would the store be told?)."""
     source: dict[tuple[str, str], str] = {}
+    for t in tables:            # every row, those with errors too: the question is which file to believe
+        where = f"{t.file}「{t.sheet}」"
+        for key in zip(t.values.get("month", ()), t.values.get("sku", ())):
+            if None not in key and source.setdefault(key, where) != where:
+                raise ConfigError(f"{key[0]} 的「{key[1]}」有两份分配：{source[key]} 和 {where}，请只给其中一份")
     out: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for t in tables:
         for r in t.records(needed=NEEDED["allocation"]):
-            key = (r["month"], r["sku"])
-            where = f"{t.file}「{t.sheet}」"
-            if source.setdefault(key, where) != where:
-                raise ConfigError(f"{r['month']} 的「{r['sku']}」有两份分配：{source[key]} 和 {where}，请只给其中一份")
             out[r["month"]][r["licence"]].append((r, NoticeLine(
                 r["sku"], int(r["quantity"]), float(r["wholesale_price"]), float(r["retail_guide"]),
                 r["basis"], float(r["basis_volume"]), r["rule_version"])))
