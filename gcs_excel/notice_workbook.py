@@ -143,7 +143,7 @@ def _notice_sheet(ws, n: Notice, m: MonthNotices, texts: dict[str, Any], registe
     amount = style(border=1, num_format="#,##0", bold=True, font_size=14)
     cell = style(border=1, num_format="@", align="center")
     for line in n.lines:
-        ws.write_string(row, 0, line.sku, style(border=1, num_format="@", bold=True))
+        ws.write_string(row, 0, line.sku, style(border=1, num_format="@", bold=True, indent=1))
         ws.write_number(row, 1, line.wholesale_price, money)
         ws.write_number(row, 2, line.retail_guide, money)
         ws.write_number(row, 3, line.quantity, amount)
