@@ -180,7 +180,10 @@ def issue_notices(allocations: Sequence[str | Path], out_dir: str | Path, *, con
 
     texts = load_texts(config)
     out_dir = Path(out_dir)
-    v = validate(list(dict.fromkeys(Path(p).resolve() for p in allocations)), today=today)
+    given: dict[Path, str | Path] = {}
+    for p in allocations:                   # one file named twice is read once, under the name given
+        given.setdefault(Path(p).resolve(), p)
+    v = validate(list(given.values()), today=today)
     if v.report.unreadable:
         f = v.report.unreadable[0]
         raise ConfigError(f"无法读取 {f.file}：{f.read_error}")
@@ -194,13 +197,17 @@ def issue_notices(allocations: Sequence[str | Path], out_dir: str | Path, *, con
     for k, month in enumerate(months):
         path = out_dir / workbook_name(month)
         register = read_register(path, month) if path.exists() else []
-        m = _number(month, lines[month], register)
-        m.workbook, m.window = path, order_window(month, texts, m.notes)
+        notes: list[str] = []
+        m = _number(month, lines[month], register, path, order_window(month, texts, notes))
+        m.notes = notes
         write_notices(m, texts)
         if pdf:
             m.pdf = to_pdf(path, soffice=soffice)
             if m.pdf is None:
                 m.notes.append("没有找到 LibreOffice（soffice），只写了工作簿；PDF 要装 LibreOffice 后再运行")
+        old_pdf = path.with_suffix(".pdf")
+        if m.pdf is None and old_pdf.exists() and (m.issued or m.voided):
+            m.notes.append(f"{old_pdf} 是上次打印的，和这次的工作簿不一致，请重新转 PDF")
         if progress:
             progress(k + 1, len(months), month)
         result.months.append(m)
@@ -256,13 +263,14 @@ def read_register(path: Path, month: str) -> list[Notice]:
     return out
 
 
-def _number(month: str, stores: dict[str, list[tuple[dict, NoticeLine]]], register: list[Notice]) -> MonthNotices:
+def _number(month: str, stores: dict[str, list[tuple[dict, NoticeLine]]], register: list[Notice],
+            workbook: Path, window: tuple[dt.date, dt.date]) -> MonthNotices:
     """Number the month's notices against the register read back (see the module's docstring)."""
     skus = {line.sku for rows in stores.values() for _, line in rows}
     current = {n.licence: n for n in register if n.status == "valid"}
     seq = max((parse_notice_number(n.number)[1] for n in register), default=0)
     by_number = {n.number: n for n in register}
-    m = MonthNotices(month, Path(), None, (dt.date.min, dt.date.min), [], [])
+    m = MonthNotices(month, workbook, None, window, [], [])
     wanted = []
     for licence in sorted(stores.keys() | current.keys()):
         old = current.get(licence)

@@ -206,6 +206,13 @@ def test_without_libreoffice_the_workbook_is_written_and_the_pdf_explained(tmp_p
     m = issue_notices([write_allocation(tmp_path / "a.xlsx")], tmp_path / "out").months[0]
     assert m.pdf is None and m.workbook.exists()
     assert [n for n in m.notes if "LibreOffice" in n] == ["没有找到 LibreOffice（soffice），只写了工作簿；PDF 要装 LibreOffice 后再运行"]
+    old_pdf = m.workbook.with_suffix(".pdf")
+    old_pdf.write_bytes(b"%PDF-1.4 an earlier print")
+    same = issue_notices([write_allocation(tmp_path / "a.xlsx")], tmp_path / "out").months[0]
+    assert not [n for n in same.notes if "上次打印" in n]                 # nothing changed: the print still holds
+    changed = issue_notices([write_allocation(tmp_path / "b.xlsx", split=[(1, 1)])], tmp_path / "out").months[0]
+    assert f"{old_pdf} 是上次打印的，和这次的工作簿不一致，请重新转 PDF" in changed.notes
+    assert old_pdf.read_bytes() == b"%PDF-1.4 an earlier print"
 
 
 def test_a_read_only_folder_keeps_its_register_and_says_why(tmp_path):
