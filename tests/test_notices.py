@@ -67,6 +67,14 @@ def test_notice_sheets_are_never_taken_for_data():
     assert not is_auxiliary("GX202612")
 
 
+def test_the_register_is_an_output_read_back_not_a_template():
+    from gcs_excel.spec import load_specs
+
+    specs = load_specs()
+    assert specs.template("notices").kind == "output" and "notices" not in {t.id for t in specs.templates}
+    assert specs.by_name["告知登记"].id == "notice_register"
+
+
 # --- the worked example -----------------------------------------------------------------------
 def test_the_worked_example_gives_four_numbered_notices(tmp_path):
     alloc = write_allocation(tmp_path / "分配.xlsx")
