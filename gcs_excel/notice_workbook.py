@@ -10,7 +10,7 @@ from .notice_issue import MonthNotices, Notice
 from .spec import SheetSpec, load_specs
 from .templates import DEFAULT_FORMATS, column_widths
 from .textsafe import sheet_name
-from .textwidth import fit_width, row_height, wrapped_lines
+from .textwidth import excel_width, fit_width, row_height, wrapped_lines
 from .writing import atomic_output
 from .xlsx_style import Formats, header_style, new_workbook, page_header, print_setup
 
@@ -58,16 +58,25 @@ def _register_sheet(ws, sheet: SheetSpec, notices: list[Notice], fmt: Formats) -
     widths = column_widths(sheet, rows)
     head = fmt.get(**header_style())
     ws.set_row(0, row_height(max(wrapped_lines(f.header, w) for f, w in zip(sheet.fields, widths))))
+    cells = []
     for c, (f, w) in enumerate(zip(sheet.fields, widths)):
-        cell = fmt.get(num_format=f.num_format or DEFAULT_FORMATS[f.type], valign="top")
-        ws.set_column(c, c, w, cell)
+        number_format = f.num_format or DEFAULT_FORMATS[f.type]
+        cells.append((fmt.get(num_format=number_format, valign="top"),
+                      fmt.get(num_format=number_format, valign="top", text_wrap=True)))
+        ws.set_column(c, c, w, cells[c][0])
         ws.write_string(0, c, f.header, head)
-        for r, row in enumerate(rows, start=1):
+    for r, row in enumerate(rows, start=1):
+        lines = 1
+        for c, f in enumerate(sheet.fields):
             value = row.get(f.id)
             if isinstance(value, (int, float)):
-                ws.write_number(r, c, value, cell)
-            elif value:
-                ws.write_string(r, c, str(value), cell)
+                ws.write_number(r, c, value, cells[c][0])
+            elif value:             # a long name wraps in its column, its row as tall as its lines
+                wrap = excel_width(value) > widths[c] - 1
+                lines = max(lines, wrapped_lines(value, widths[c]) if wrap else 1)
+                ws.write_string(r, c, value, cells[c][wrap])
+        if lines > 1:
+            ws.set_row(r, row_height(lines))
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(len(rows), 1), len(sheet.fields) - 1)
     print_setup(ws, widths=widths, repeat=0, keep=1, margins=MARGINS,        # the number on every page
@@ -109,15 +118,16 @@ def _notice_sheet(ws, n: Notice, m: MonthNotices, texts: dict[str, Any], registe
     def pairs(*cells: tuple[str, str, int, Any]) -> None:
         """A row of (label, value, last column of the value, its format) cells."""
         nonlocal row
-        c = 0
+        c, lines = 0, 1
         for lab, val, end, f in cells:
             ws.write_string(row, c, lab, label)
             if end > c + 1:
                 ws.merge_range(row, c + 1, row, end, val, f)
             else:
                 ws.write_string(row, c + 1, val, f)
+            lines = max(lines, wrapped_lines(val, (sum(widths[c + 1:end + 1]) - 2) * 11 / FONT_POINTS))
             c = end + 1
-        ws.set_row(row, ROW)
+        ws.set_row(row, max(ROW, row_height(lines, FONT_POINTS) + 6))     # a long name wraps, whole
         row += 1
 
     period = period_words(n.month)
