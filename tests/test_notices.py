@@ -4,6 +4,7 @@ that never move to another store, the same bytes for the same inputs."""
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 import openpyxl
@@ -263,6 +264,12 @@ def test_the_command_writes_the_notices_and_says_what_it_did(tmp_path):
         "  新编号：GX202612-0001",
         f"  分到 0 条、没有告知书的卖场（1）：{LICENCES[1]} {STORES[LICENCES[1]][0]}",
         f"已写出 {tmp_path / 'out' / workbook_name(MONTH)}"]
+    r = CliRunner().invoke(cli, ["notices", "--allocation", str(alloc), "--out", str(tmp_path / "out"), "--no-pdf",
+                                 "--json"])
+    data = json.loads(r.output)
+    assert r.exit_code == 0 and data["months"][0]["kept"] == ["GX202612-0001"] and data["excluded"] == []
+    assert [(n["number"], n["licence"], n["quantity"], n["lines"][0]["sku"]) for n in data["months"][0]["notices"]] == \
+        [("GX202612-0001", LICENCES[0], 20, "中华(硬)")]
     r = CliRunner().invoke(cli, ["notices", "--allocation", str(tmp_path / "无.xlsx"), "--out", str(tmp_path / "o")])
     assert r.exit_code == 2 and r.output.count("\n") == 1 and "无.xlsx" in r.output
 
