@@ -278,3 +278,17 @@ def test_the_public_api_is_the_commands_core_function():
     import gcs_excel
 
     assert gcs_excel.issue_notices is issue_notices
+
+
+def test_gcs_fix_writes_a_loosely_typed_number_as_issued(tmp_path, write):
+    import datetime as dt
+
+    from gcs_excel.fix import fix_file
+
+    log = write("visits", [{"date": dt.date(2026, 10, 9), "person": "刘洋", "role": "客户经理", "target_type": "卖场",
+                            "target_code": LICENCES[0], "scarce_notice": "gx202610-3"}])
+    today = dt.date(2026, 11, 1)
+    assert [p.code for p in validate([log], today=today).report.problems] == ["notice_number_invalid"]
+    fixed = fix_file(log, tmp_path / "fixed.xlsx", today=today)
+    assert [(c.cell, c.old, c.new) for c in fixed.changes] == [("G2", "gx202610-3", "GX202610-0003")]
+    assert validate([fixed.output], today=today).report.problems == []
