@@ -35,6 +35,7 @@ _API = {
     "build_workbooks": ("vba.workbooks", "build_workbooks"),  # gcs build-workbooks
     "allocate": ("allocation", "allocate"),                   # gcs allocate
     "write_allocation_workbook": ("allocation_workbook", "write_allocation_workbook"),   # gcs allocate --out
+    "issue_notices": ("notice_issue", "issue_notices"),       # gcs notices
     "run_demo": ("demo", "run_demo"),                         # gcs demo
     "GcsError": ("errors", "GcsError"),
 }

@@ -488,6 +488,36 @@ def allocate(files: tuple[Path, ...], sku: str, total: int, month: str, floor: i
 
 
 @cli.command()
+@click.option("--allocation", "allocations", multiple=True, required=True,
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="gcs allocate 写出的分配工作簿；同一个月的几个规格就给几次 --allocation。")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="告知书写到这个文件夹（每月一本 紧俏货源告知_<月份>.xlsx 和同名 PDF）。")
+@click.option("--config", "config", type=click.Path(dir_okay=False, path_type=Path),
+              help="部门自己的告知书文字（TOML），覆盖 gcs_excel/notices.toml 里的默认值（订货窗口天数、义务、投诉电话……）。")
+@click.option("--no-pdf", "no_pdf", is_flag=True, help="只写工作簿，不转 PDF。")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON：{\"months\": [...], \"excluded\": [...], \"notes\": [...]}。")
+@_help
+def notices(allocations: tuple[Path, ...], out_dir: Path, config: Path | None, no_pdf: bool, as_json: bool) -> None:
+    """给每个分到紧俏货源的卖场出一份书面告知书（A4 一页，编号、签收栏），外加告知登记。
+
+    一个卖场一个月一份告知书，列出它当月分到的每个规格（批发价、零售指导价、数量、分配依据、规则版本），
+    写明订货窗口、经营义务和投诉电话 12313，下面是卖场负责人和客户经理的签字、日期栏。
+    编号为 GX + 年月 + 4 位序号（如 GX202612-0001）；文件夹里已有当月的告知工作簿时沿用它的编号：
+    内容不变的告知书编号不变，改了的换新编号、旧编号在登记里标为作废，编号永不改给别的卖场。
+    分到 0 条的卖场不出告知书（列出）。装了 LibreOffice 时同时写出 PDF。
+
+    示例：gcs notices --allocation 紧俏货源分配_中华(硬)_2026-12.xlsx --out 紧俏货源告知
+    """
+    from .notice_issue import issue_notices
+    from .render import render_notices, to_json
+
+    result = issue_notices(list(allocations), out_dir, config=config, pdf=not no_pdf, progress=_progress("告知书"))
+    click.echo(to_json(result.as_dict()) if as_json else render_notices(result))
+    sys.exit(result.exit_code)
+
+
+@cli.command()
 @click.argument("folder", required=False, default="gcs_demo", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--month", help="示例数据的月份（YYYY-MM，默认上个月）。")
 @click.option("--seed", default=2026, show_default=True, help="随机种子：同一种子生成同样的数据。")

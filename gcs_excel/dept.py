@@ -73,10 +73,11 @@ class Visit:
     kind: str
     code: str
     appointment: bool
-    notice: bool
+    notice: bool                 # a written scarce-supply notice handed over: 是, or its number
     file: str = ""
     row: int = 0
     issues: str = ""             # 发现问题: what the visit found, for the next visit to follow up
+    notice_number: str = ""      # the notice's number when 紧俏货源告知 holds one (GX202612-0001)
 
 
 @dataclass(frozen=True)
@@ -142,16 +143,21 @@ def load_department(v: Validation, specs: Specs | None = None) -> Department:
     """Typed records from validated tables; rows with errors where it matters are left
     out and listed with the reasons."""
     d = Department()
+    d.present.update(t.spec.id for t in v.tables)
+    d.excluded = excluded_rows(v, v.tables, NEEDED)
+    _fill(d, lambda sheet: _records(v, sheet), specs or load_specs())
+    return d
+
+
+def excluded_rows(v: Validation, tables, needed: dict[str, tuple[str, ...]]) -> list[Excluded]:
+    """The rows of these tables left out for an error in a field their sheet needs
+    (needed: sheet id -> field ids; all fields for a sheet not named), with the reasons."""
     errors = defaultdict(list)
     for p in v.report.problems:
         if p.severity == "error" and p.row:
             errors[(p.file, p.sheet, p.row)].append(p.message)
-    for t in v.tables:
-        d.present.add(t.spec.id)
-        for i in sorted(t.bad_rows(NEEDED.get(t.spec.id))):
-            d.excluded.append(Excluded(t.file, t.sheet, t.rows[i], tuple(errors[(t.file, t.sheet, t.rows[i])])))
-    _fill(d, lambda sheet: _records(v, sheet), specs or load_specs())
-    return d
+    return [Excluded(t.file, t.sheet, t.rows[i], tuple(errors[(t.file, t.sheet, t.rows[i])]))
+            for t in tables for i in sorted(t.bad_rows(needed.get(t.spec.id)))]
 
 
 def department_from_rows(tables, specs: Specs | None = None) -> Department:
@@ -185,11 +191,13 @@ def _fill(d: Department, rows_of, specs: Specs) -> None:
                                ids("plan", "target_type", r["target_type"]), r["target_code"], r["period"],
                                ids("plan", "appointment", r.get("appointment")) == "yes", r["file"], r["row"]))
     for r in records("visits", "date", "person", "target_type", "target_code"):
+        notice = r.get("scarce_notice")
+        said = ids("visits", "scarce_notice", notice)     # 是 / 否; None for a notice number or nothing
+        number = notice if said is None and notice else ""
         d.visits.append(Visit(r["date"], r["person"], ids("visits", "role", r.get("role")),
                               ids("visits", "target_type", r["target_type"]), r["target_code"],
                               ids("visits", "appointment", r.get("appointment")) == "yes",
-                              ids("visits", "scarce_notice", r.get("scarce_notice")) == "yes", r["file"], r["row"],
-                              r.get("issues") or ""))
+                              said == "yes" or bool(number), r["file"], r["row"], r.get("issues") or "", number))
 
 
 def _records(v: Validation, sheet: str):

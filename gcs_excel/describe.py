@@ -28,7 +28,7 @@ def rule_text(f: Field, sheet: SheetSpec, specs: Specs) -> str:
     """Every rule of one field, in words (the 规则 column of 填表说明 and FIELDS.md)."""
     parts = []
     if f.type == "enum":
-        parts.append("只能填：" + "、".join(f.values))
+        parts.append("只能填：" + "、".join(f.values) + (f"，或{specs.check_rules[f.or_check]}" if f.or_check else ""))
     if f.check:
         parts.append(specs.check_rules[f.check])
     if f.pattern_text:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from xlsxwriter.worksheet import Worksheet
 
 from .a1 import col_letter
-from .checks.identifiers import HALVES
+from .checks.identifiers import HALVES, NOTICE_PREFIX
 from .rules import Rules
 from .sheetnames import LIVE, LIVE_CALC, reference_sheet
 from .spec import Specs
@@ -82,7 +82,8 @@ def add_live_sheets(wb, fmt, specs: Specs, rules: Rules, month: str | None = Non
     r = _Refs(specs)
     label = lambda sheet, f, v: _q(specs.sheet(sheet).field(f).label(v))   # noqa: E731
     store, hq = label("visits", "target_type", "store"), label("visits", "target_type", "hq")
-    yes, notice = label("visits", "appointment", "yes"), label("visits", "scarce_notice", "yes")
+    yes = label("visits", "appointment", "yes")
+    notice = (label("visits", "scarce_notice", "yes"), _q(NOTICE_PREFIX + "??????-????"))
     store_ok, hq_ok = label("stores", "status", "active"), label("hq", "status", "active")
     cm, mm = label("staff", "role", "cm"), label("staff", "role", "mm")
     live = wb.add_worksheet(LIVE, worksheet_class=_PlainFormulas)
@@ -134,8 +135,9 @@ def _calc_sheet(ws, r: _Refs, store, hq, yes, notice, store_ok, hq_ok) -> None:
         visits = (f'{r.rng("visits", "person")},G{row},{r.rng("visits", "target_type")},{store},'
                   f'{r.rng("visits", "target_code")},F{row},{in_month}')
         ws.write_formula(f"I{row}", f'=IF(OR(H{row}=0,{start}=""),0,COUNTIFS({visits}))')
-        ws.write_formula(f"J{row}", (f'=IF(OR(H{row}=0,{start}=""),0,'
-                                     f'COUNTIFS({visits},{r.rng("visits", "scarce_notice")},{notice}))'))
+        # a notice is 是 or its number (GX202612-0001, matched by wildcards)
+        given = "+".join(f'COUNTIFS({visits},{r.rng("visits", "scarce_notice")},{said})' for said in notice)
+        ws.write_formula(f"J{row}", f'=IF(OR(H{row}=0,{start}=""),0,{given})')
     for row in range(2, nh + 1):
         ws.write_formula(f"L{row}", f'={r.here("hq", "code")}&""')
         ws.write_formula(f"M{row}", f'={r.here("hq", "mm")}&""')

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Sequence
 
 from .checks.identifiers import HALVES, period_of
 from .dept import Department, Excluded, HQ, Person, Store, load_department
 from .errors import ConfigError
-from .problems import Report
+from .problems import Report, problem_types
 from .rules import RULES_OF_ROLE, Rules, load_rules
 from .spec import load_specs
 from .gcpause import gc_paused
@@ -43,10 +43,14 @@ class RuleResult:
                 "actual": self.actual, "ok": self.ok, "details": self.details}
 
 
+# a notice number in the visit log that the register (告知登记) does not give to that store and month
+NOTICE_WARNINGS = ("notice_number_unknown", "notice_number_other_store", "notice_number_other_month",
+                   "notice_number_void")
 WARNING_TITLES = {
     "hq_visit_without_appointment": "总部拜访未预约",
     "visit_not_in_plan": "计划外拜访",
     "planned_not_visited": "计划未拜访",
+    **{code: problem_types()[code].title for code in NOTICE_WARNINGS},
 }
 
 
@@ -62,6 +66,7 @@ class QuotaWarning:
     file: str
     row: int
     message: str
+    why: str = ""             # the message without the date and target its row shows already
 
     def as_dict(self) -> dict:
         """The warning as JSON-ready data."""
@@ -164,8 +169,61 @@ def _quotas(paths, month, rules, today) -> QuotaReport:
     for sheet in ("visits", "plan"):
         if sheet not in dept.present:
             report.notes.append(f"没有提供「{load_specs().sheet(sheet).name}」，按没有{load_specs().sheet(sheet).name}计算")
-    compute(dept, month, rules, today, report)
+    register = notice_register(v) if v.tables_of("notice_register") else None
+    compute(dept, month, rules, today, report, register)
     return report
+
+
+@dataclass(frozen=True)
+class Registered:
+    """A notice number as the register (告知登记) records it."""
+    licence: str
+    name: str
+    month: str
+    void: bool
+    note: str
+
+
+def notice_register(v) -> dict[str, Registered]:
+    """Notice number -> its store, month and status, from the 告知登记 sheets given."""
+    void = load_specs().sheet("notice_register").field("status").label("void")
+    return {r["number"]: Registered(r["licence"], r.get("name") or "", r["month"], r["status"] == void,
+                                    r.get("note") or "")
+            for t in v.tables_of("notice_register") for r in t.records(needed=("number", "licence", "month", "status"))}
+
+
+def _check_numbers(visits, register: dict[str, Registered] | None, month: str, dept: Department, report: QuotaReport):
+    """Visits whose notice number the register does not give to that store and month count
+    as no notice, each with a warning. Without a register a number counts as a notice given."""
+    numbered = [x for x in visits if x.notice_number]
+    if register is None:
+        if numbered:
+            report.notes.append(f"拜访记录里有 {len(numbered)} 个告知编号，没有给出告知登记（紧俏货源告知工作簿），"
+                                f"编号没有核对，按已告知计")
+        return visits, []
+    kept, warnings = [], []
+    for x in visits:
+        found = register.get(x.notice_number) if x.notice_number else None
+        code, params = None, {"number": x.notice_number, "month": month}
+        if not x.notice_number or x.kind != "store":
+            pass
+        elif found is None:
+            code = "notice_number_unknown"
+        elif found.licence != x.code:
+            code, params["owner"], params["owner_name"] = "notice_number_other_store", found.licence, found.name
+        elif found.month != month:
+            code, params["notice_month"] = "notice_number_other_month", found.month
+        elif found.void:
+            code, params["note"] = "notice_number_void", found.note
+        if code is None:
+            kept.append(x)
+            continue
+        kept.append(replace(x, notice=False))
+        why = problem_types()[code].message.format(**params)
+        name = _target_name(dept, x.kind, x.code)
+        warnings.append(QuotaWarning(code, x.person, x.date, x.kind, x.code, name, x.file, x.row,
+                                     f"{x.date} 拜访卖场 {x.code} {name}：{why}", why))
+    return kept, warnings
 
 
 @dataclass
@@ -178,11 +236,14 @@ class _Month:
     periods_of: dict[str, set[str]]          # person -> plan periods present
 
 
-def compute(dept: Department, month: str, rules: Rules, today: dt.date, report: QuotaReport) -> QuotaReport:
-    """Pure computation on a Department (no files): fills report."""
+def compute(dept: Department, month: str, rules: Rules, today: dt.date, report: QuotaReport,
+            register: dict[str, Registered] | None = None) -> QuotaReport:
+    """Pure computation on a Department (no files): fills report. With the notice
+    register, a notice number in the visit log counts only where it is that store's."""
     report.excluded = dept.excluded
     report.people = dept.roster()
-    visits = [x for x in dept.visits if month_of(x.date) == month]
+    visits, number_warnings = _check_numbers([x for x in dept.visits if month_of(x.date) == month], register,
+                                             month, dept, report)
     plans = [p for p in dept.plans if p.period[:7] == month]
     stores_of, hqs_of, periods_of = defaultdict(list), defaultdict(list), defaultdict(set)
     for s in sorted(dept.stores.values(), key=lambda s: (s.area, s.address, s.licence)):
@@ -203,7 +264,8 @@ def compute(dept: Department, month: str, rules: Rules, today: dt.date, report: 
         for rule in RULES_OF_ROLE[person.role]:
             report.results.append(_RULES[rule](person, mine, ctx, rules[rule]))
     outside, not_visited = _match(visits, plans)
-    report.warnings = _warnings(visits, outside, not_visited, dept, today)
+    report.warnings = sorted(_warnings(visits, outside, not_visited, dept, today) + number_warnings,
+                             key=lambda w: (w.person, w.date, w.code))
     report.execution = _execution(report.people, visits, plans, outside, not_visited, today)
     return report
 

@@ -207,6 +207,8 @@ def _warnings(report: QuotaReport) -> Table:
 
 def _why(w: QuotaWarning) -> str:
     """What the warning means, without the date, code and name its row already shows."""
+    if w.why:
+        return w.why
     if w.code == "hq_visit_without_appointment":
         return "没有预约，不计入总部拜访指标"
     if w.code == "visit_not_in_plan":

@@ -399,3 +399,29 @@ def render_allocation(result, max_lines: int = 30) -> str:
     if result.output:
         out.append(f"已写出 {result.output}（分配说明、分配明细、分配参数、按客户汇总、按客户经理汇总）")
     return "\n".join(out)
+
+
+# --- written notices -----------------------------------------------------------------------
+def render_notices(result) -> str:
+    """The notices run for the terminal: per month the numbers issued, kept and voided, the
+    files written, the stores allotted nothing, the rows left out."""
+    out = []
+    for m in result.months:
+        start, end = m.window
+        out.append(f"{m.month} 紧俏货源告知：{len(m.notices)} 份有效（新编 {len(m.issued)}，沿用 {len(m.kept)}，"
+                   f"作废 {len(m.voided)}），订货窗口 {start} 至 {end}")
+        if m.issued:
+            out.append(f"  新编号：{m.issued[0]}" + (f" … {m.issued[-1]}" if len(m.issued) > 1 else ""))
+        if m.voided:
+            out.append(f"  作废：{'、'.join(m.voided)}")
+        if m.unallotted:
+            out.append(f"  分到 0 条、没有告知书的卖场（{len(m.unallotted)}）："
+                       + "、".join(f"{u.licence} {u.name}" for u in m.unallotted))
+        out.append(f"已写出 {m.workbook}" + (f" 和 {m.pdf}" if m.pdf else ""))
+        out += [f"· {n}" for n in m.notes]
+    if result.excluded:
+        out += ["", f"有错误、没有出告知书的行（{len(result.excluded)}，用 gcs validate 查看详情）："]
+        for x in result.excluded[:30]:
+            out.append(f"  {x.file} 「{x.sheet}」第 {x.row} 行：{x.reasons[0] if x.reasons else ''}")
+    out += [f"· {n}" for n in result.notes]
+    return "\n".join(out)

@@ -1,5 +1,7 @@
 """Names of the sheets gcs_excel itself adds to workbooks (never data to validate)."""
 
+import re
+
 INSTRUCTIONS = "填表说明"   # templates: every field, whether required, its rule, an example
 LISTS = "下拉列表"          # templates: hidden lists behind reference dropdowns
 RESULTS = "校验结果"        # gcs validate --annotate: every problem, linked to its cell
@@ -16,6 +18,8 @@ ALLOCATION_NOTES = "分配说明"   # gcs allocate: the rule in words with the n
 NOT_TAKING_PART = "不参与的卖场"  # gcs allocate: stores on file whose (HQ's) 状态 keeps them out
 LEFT_OUT = "未计入的行"         # rows with errors left out of the work, with the reasons
 REFERENCE_PREFIX = "参照-"  # visit log: copies of the department's files the formulas read
+# gcs notices: a printed notice, named by its number (checks.identifiers.format_notice_number)
+NOTICE_SHEET = re.compile(r"GX[0-9]{6}-[0-9]{4}")
 
 AUXILIARY = frozenset({INSTRUCTIONS, LISTS, RESULTS, CHANGES, LIVE, LIVE_CALC, OPERATIONS, CONFLICTS,
                        MERGE_NOTES, DIFF, "xlwings.conf"})
@@ -24,7 +28,7 @@ AUXILIARY |= {BY_CUSTOMER, BY_MANAGER, ALLOCATION_NOTES, NOT_TAKING_PART, LEFT_O
 
 def is_auxiliary(name: str) -> bool:
     """Whether a sheet is one gcs_excel adds itself (never data to validate)."""
-    return name in AUXILIARY or name.startswith(REFERENCE_PREFIX)
+    return name in AUXILIARY or name.startswith(REFERENCE_PREFIX) or NOTICE_SHEET.fullmatch(name) is not None
 
 
 def reference_sheet(name: str) -> str:

@@ -24,7 +24,7 @@ _FIELD_KEYS = {
     "id", "header", "type", "required", "code", "values", "check", "pattern", "pattern_text",
     "unique", "ref", "ref_where", "ref_match", "ref_by", "ref_map", "dropdown", "label_of",
     "min", "gt", "min_field", "not_future", "period_of", "when", "must_be", "personal",
-    "aliases", "width", "hint", "example", "num_format", "free_text",
+    "aliases", "width", "hint", "example", "num_format", "free_text", "or_check",
 }
 _SHEET_KEYS = {"id", "name", "key", "label", "description", "fields"}
 _TEMPLATE_KEYS = {"id", "workbook", "order", "description", "sheets", "references", "live_quotas",
@@ -73,6 +73,7 @@ class Field:
     example: str = ""
     num_format: str | None = None     # Excel number format; default by type
     free_text: bool = False       # notes people write in their own words: line breaks are normal
+    or_check: str | None = None   # enum: a value passing this named check is taken too (是/否 or a notice number)
 
     @property
     def values(self) -> tuple[str, ...]:
@@ -258,8 +259,11 @@ def _field(raw: dict, where: str) -> Field:
         raise SpecError(f"{where}: 类型 {f.type!r} 不在 {TYPES} 中")
     if (f.type == "enum") != bool(f.options):
         raise SpecError(f"{where}: enum 类型必须且只有它能给出 values")
-    if f.check and f.check not in named_checks():
-        raise SpecError(f"{where}: 未知的校验 {f.check!r}")
+    for check in (f.check, f.or_check):
+        if check and check not in named_checks():
+            raise SpecError(f"{where}: 未知的校验 {check!r}")
+    if f.or_check and f.type != "enum":
+        raise SpecError(f"{where}: or_check 只用于 enum 类型")
     if f.pattern:
         re.compile(f.pattern)
         if not f.pattern_text:

@@ -218,7 +218,10 @@ def _validation(f: Field, lists: Mapping[str, list[str]], specs: Specs) -> dict:
         "error_title": f"{f.header}填写有误"[:32],
     }
     rule = None
-    if f.type == "enum":
+    if f.type == "enum" and f.or_check:      # the list offers the labels; a typed value gets in
+        rule = {"validate": "list", "source": list(f.values), "error_type": "warning",
+                "error_message": f"请从下拉列表中选择{'、'.join(f.values)}，或填{specs.check_rules[f.or_check]}（仍可继续填写）"}
+    elif f.type == "enum":
         rule = {"validate": "list", "source": list(f.values), "error_type": "stop",
                 "error_message": "请从下拉列表中选择：" + "、".join(f.values)}
     elif f.dropdown and f.ref in lists:

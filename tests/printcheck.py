@@ -34,6 +34,9 @@ from html import unescape
 from pathlib import Path, PurePosixPath
 from typing import Collection, Mapping
 
+# 等线 is not on Linux: LibreOffice prints with its stand-in, as gcs notices' PDF does
+from gcs_excel.office_pdf import FONTS_CONF, STAND_IN
+
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 MIN_WORD_POINTS = 15.0
 TOP_ROWS = 60               # rows of each sheet printed at 100% to measure against
@@ -45,24 +48,6 @@ RECALC = """<?xml version="1.0" encoding="UTF-8"?>
 <item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse">
 <value>0</value></prop></item>
 </oor:items>
-"""
-
-
-# 等线 (DengXian), the workbooks' font, is not on Linux. LibreOffice lays columns out in
-# digits of the default font, and its fallback (DejaVu Sans) has digits a third wider
-# than 等线's: every sheet would print smaller than in Excel. Noto Sans CJK SC, a CJK
-# sans like 等线, has digits of 8 pixels at 11 points as 等线 has (xlsx_style.DIGIT_PIXELS)
-# and CJK characters one em wide: LibreOffice prints with it in 等线's place.
-STAND_IN = "Noto Sans CJK SC"
-FONTS_CONF = f"""<?xml version="1.0"?>
-<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
-<fontconfig>
-  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>
-  <match target="pattern"><test name="family"><string>等线</string></test>
-    <edit name="family" mode="assign" binding="strong"><string>{STAND_IN}</string></edit></match>
-  <match target="pattern"><test name="family"><string>DengXian</string></test>
-    <edit name="family" mode="assign" binding="strong"><string>{STAND_IN}</string></edit></match>
-</fontconfig>
 """
 
 

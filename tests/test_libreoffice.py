@@ -5,8 +5,10 @@ numbers and keep their data and charts when LibreOffice saves them again."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import zipfile
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -247,3 +249,65 @@ def test_reviews_keep_their_charts_in_libreoffice(office, demo_reviews, tmp_path
     for original, again in zip(reviews, saved):
         assert _charts(original) >= 6
         assert _charts(again) == _charts(original), original.name
+
+
+# --- gcs notices: the PDF as the store receives it; the visit log counting notice numbers -------------
+def test_notices_print_one_a4_portrait_page_each_after_the_register(soffice, tmp_path):
+    """The PDF gcs notices writes: the register's pages (as its column breaks say), then
+    one A4 portrait page per notice, whole down to its last line, at full size."""
+    import subprocess
+
+    import openpyxl
+
+    from gcs_excel.notice_issue import issue_notices
+    from gcs_excel.office_pdf import to_pdf
+
+    from .allocations import write_allocation
+
+    a = write_allocation(tmp_path / "a.xlsx")
+    b = write_allocation(tmp_path / "b.xlsx", "黄鹤楼(软蓝)", [(30, 5), (20, 3), (0, 0), (10, 2)])
+    m = issue_notices([a, b], tmp_path / "out", pdf=False).months[0]
+    pdf = to_pdf(m.workbook, soffice=soffice)
+    across = len(openpyxl.load_workbook(m.workbook)["告知登记"].col_breaks.brk) + 1
+    html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    pages = re.findall(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', html, re.S)
+    assert across == 2 and len(pages) == across + len(m.notices) == 6
+    for n, (width, height, body) in zip(m.notices, pages[across:]):
+        assert (round(float(width)), round(float(height))) == (595, 842)          # A4 portrait
+        words = {unescape(t): float(y1) - float(y0) for y0, y1, t in
+                 re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">(.*?)</word>', body)}
+        text = "".join(words)
+        for expected in (n.number, n.licence, n.name, "规则版本", "12313", "签收日期", "递交日期", "各执一份"):
+            assert expected in text, (n.number, expected)
+        assert words["本告知书一式两份，卖场和客户经理各执一份。"] >= 12        # 10-point text, printed at 100%
+
+
+def test_live_quota_sheet_counts_notice_numbers_as_gcs_quotas_does(office, department, tmp_path):
+    """With notice numbers typed into 紧俏货源告知 instead of 是, the 指标 sheet recalculated
+    by LibreOffice still gives gcs quotas' numbers."""
+    import python_calamine as pc
+
+    from gcs_excel.a1 import col_index
+    from gcs_excel.demo import write_department
+    from gcs_excel.livesheet import FIRST_PERSON_ROW, rule_columns
+    from gcs_excel.quota_check import quotas
+
+    tables = dict(department.tables)
+    yes = [k for k, r in enumerate(tables["visits"]) if r.get("scarce_notice") == "是"]
+    visits = list(tables["visits"])
+    for n, k in enumerate(yes[::2], start=1):            # every other 是 becomes a notice number
+        visits[k] = dict(visits[k], scarce_notice=f"GX{MONTH.replace('-', '')}-{n:04d}")
+    tables["visits"] = visits
+    files = write_department(tables, tmp_path / "dept", MONTH)
+    log = next(p for p in files if p.name.startswith("拜访记录"))
+    (saved,) = office.convert([log], tmp_path / "calc", SAVE_AS_XLSX)
+    sheet = pc.CalamineWorkbook.from_path(str(saved)).get_sheet_by_name("指标").to_python(skip_empty_area=False)
+    report = quotas(files, MONTH, today=TODAY)
+    assert sum(1 for r in visits if str(r.get("scarce_notice")).startswith("GX")) > 10
+    rows = {r[0]: r for r in sheet[FIRST_PERSON_ROW - 1:] if r[0]}
+    actual, required = rule_columns()["cm_scarce_notice"]
+    for r in report.results:
+        if r.rule == "cm_scarce_notice":
+            assert (rows[r.person][col_index(actual) - 1], rows[r.person][col_index(required) - 1]) == \
+                (r.actual, r.required), r.person
+    assert any(r.rule == "cm_scarce_notice" and r.actual for r in report.results)

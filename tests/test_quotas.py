@@ -13,10 +13,13 @@ from click.testing import CliRunner
 from gcs_excel.cli import cli
 from gcs_excel.dept import department_from_rows
 from gcs_excel.errors import ConfigError
-from gcs_excel.quota_check import QuotaReport, compute, quotas
+from gcs_excel.notice_issue import issue_notices
+from gcs_excel.quota_check import NOTICE_WARNINGS, WARNING_TITLES, QuotaReport, Registered, compute, quotas
 from gcs_excel.rules import load_rules
+from gcs_excel.validation import validate
 
-from .conftest import MONTH, TODAY
+from .allocations import write_allocation
+from .conftest import MONTH, TODAY, flat
 
 D = dt.date
 # the 总部档案 columns hqs() leaves out, for an HQ file that validates
@@ -56,11 +59,11 @@ def plan_row(day, person, code, *, kind="卖场", period=None):
             "period": period or period_of(day), "appointment": "是" if kind == "总部" else None}
 
 
-def run(visits=(), plans=(), *, stores_=None, hqs_=None, rules=None, today=TODAY):
+def run(visits=(), plans=(), *, stores_=None, hqs_=None, rules=None, today=TODAY, register=None):
     tables = {"staff": staff(), "hq": hqs_ if hqs_ is not None else hqs(),
               "stores": stores_ if stores_ is not None else stores(), "visits": list(visits), "plan": list(plans)}
     rules = rules or load_rules()
-    return compute(department_from_rows(tables), MONTH, rules, today, QuotaReport(MONTH, rules))
+    return compute(department_from_rows(tables), MONTH, rules, today, QuotaReport(MONTH, rules), register)
 
 
 def result(report, person, rule):
@@ -383,3 +386,86 @@ def test_plan_execution_and_warnings_each_have_their_own_columns(tmp_path):
     codes = warnings.column_dimensions["D"].width - 0.71
     assert codes >= 12 + 2                                  # a 12-digit licence number and its padding
     assert warnings.max_row == 1 + len(report.warnings) and report.warnings
+
+
+# --- 紧俏货源告知 holding a notice number, checked against the register (告知登记) ------------------
+L = licences(3)
+NUMBER = {"GX202610-0001": Registered(L[0], "店1", MONTH, False, ""),
+          "GX202610-0002": Registered(L[1], "店2", MONTH, False, ""),
+          "GX202609-0001": Registered(L[2], "店3", "2026-09", False, ""),
+          "GX202610-0003": Registered(L[2], "店3", MONTH, True, "改发 GX202610-0004"),
+          "GX202610-0004": Registered(L[2], "店3", MONTH, False, "")}
+
+
+def _notices(visits, register):
+    report = run(visits, stores_=stores(3), register=register)
+    r = result(report, "刘洋", "cm_scarce_notice")
+    return r.actual, [(w.code, w.target) for w in report.warnings if w.code in NOTICE_WARNINGS]
+
+
+@pytest.mark.parametrize("written, register, counted, warning", [
+    ("是", None, 1, None),
+    ("GX202610-0001", None, 1, None),                   # without a register a number counts
+    ("GX202610-0001", NUMBER, 1, None),                 # the store's own number
+    ("GX202610-0002", NUMBER, 0, "notice_number_other_store"),
+    ("GX202610-0099", NUMBER, 0, "notice_number_unknown"),
+    ("否", NUMBER, 0, None),
+])
+def test_a_notice_number_counts_where_it_is_the_stores(written, register, counted, warning):
+    actual, warnings = _notices([visit(D(2026, 10, 9), "刘洋", L[0], notice=written)], register)
+    assert actual == counted
+    assert warnings == ([(warning, L[0])] if warning else [])
+
+
+@pytest.mark.parametrize("written, counted, warning", [
+    ("GX202610-0004", 1, None),                         # the notice issued again, under its new number
+    ("GX202610-0003", 0, "notice_number_void"),
+    ("GX202609-0001", 0, "notice_number_other_month"),
+])
+def test_a_void_or_old_number_is_no_notice_this_month(written, counted, warning):
+    actual, warnings = _notices([visit(D(2026, 10, 9), "刘洋", L[2], notice=written)], NUMBER)
+    assert actual == counted
+    assert warnings == ([(warning, L[2])] if warning else [])
+
+
+def test_the_warnings_say_whose_number_it_is():
+    report = run([visit(D(2026, 10, 9), "刘洋", L[0], notice="GX202610-0002")], stores_=stores(3), register=NUMBER)
+    (w,) = [w for w in report.warnings if w.code == "notice_number_other_store"]
+    assert w.message == f"2026-10-09 拜访卖场 {L[0]} 店1：告知编号 GX202610-0002 是卖场 {L[1]}（店2）的告知书，不是这个卖场的，不算已告知。"
+    assert WARNING_TITLES[w.code] == "告知编号属于别的卖场"
+
+
+# --- from files: the notices workbook among the quota files -------------------------------------------
+@pytest.fixture
+def notice_department(write):
+    st = [dict(r, staff_no=f"{k:04d}") for k, r in enumerate(staff())]
+    return [write("staff", st), write("hq", [dict(h, **HQ_FILLER) for h in hqs()]),
+            write("stores", [dict(s, contact="陈", category="便利店") for s in stores(3)])]
+
+
+def test_quotas_check_numbers_against_the_notices_workbook(notice_department, write, tmp_path):
+    alloc = write_allocation(tmp_path / "分配.xlsx", split=[(10, 2), (10, 1)], month=MONTH, licences=L)
+    notices = issue_notices([alloc], tmp_path / "告知", pdf=False).months[0].workbook
+    log = write("visits", [visit(D(2026, 10, 9), "刘洋", L[0], notice="GX202610-0001"),
+                           visit(D(2026, 10, 9), "刘洋", L[1], notice="GX202610-0001"),
+                           visit(D(2026, 10, 9), "刘洋", L[2], notice="是")])
+    assert flat(validate([*notice_department, log, notices]).report) == []
+    report = quotas([*notice_department, log, notices], MONTH, today=D(2026, 11, 1))
+    r = result(report, "刘洋", "cm_scarce_notice")
+    assert (r.actual, [s["licence"] for s in r.details["short"]]) == (2, [L[1]])
+    assert [(w.code, w.target) for w in report.warnings if w.code in NOTICE_WARNINGS] == \
+        [("notice_number_other_store", L[1])]
+    without = quotas([*notice_department, log], MONTH, today=D(2026, 11, 1))
+    assert result(without, "刘洋", "cm_scarce_notice").actual == 3
+    assert any("没有给出告知登记" in n for n in without.notes)
+
+
+@pytest.mark.parametrize("written, codes", [
+    ("GX202610-0001", []),
+    ("gx202610-1", ["notice_number_invalid"]),
+    ("有", ["enum_invalid"]),
+])
+def test_the_visit_log_takes_yes_no_or_a_number(write, written, codes):
+    log = write("visits", [visit(D(2026, 10, 9), "刘洋", L[0], notice=written)])
+    problems = validate([log], today=D(2026, 11, 1)).report.problems
+    assert [p.code for p in problems if p.column == "紧俏货源告知"] == codes

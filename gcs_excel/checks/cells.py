@@ -19,7 +19,7 @@ from typing import Any, Callable
 
 from ..problems import Finding, finding, show
 from ..readers.styles import CellFormat, general
-from ..spec import Field
+from ..spec import Field, named_checks
 from ..textsafe import looks_like_formula
 from ..values import (
     date_from_number, excel_digits, fullwidth_chars, is_scientific, join_lines,
@@ -59,11 +59,18 @@ _CLEAN_CODE = r"(?![+-]?[0-9](?:\.[0-9]+)?[eE]\+?[0-9]{1,3}\Z)[^\s\uff01-\uff5e]
 _CLEAN_MONTH = r"[0-9]{4}-(?:0[1-9]|1[0-2])"
 
 
+def enum_words(field: Field) -> str:
+    """What an enum field takes, in words: 是、否 (, or a value of its or_check)."""
+    words = "、".join(field.values)
+    return f"{words}，或{named_checks()[field.or_check].rule}" if field.or_check else words
+
+
 def clean_pattern(field: Field) -> re.Pattern | None:
     """A regex whose full match means: the text is already clean and valid as it is.
     None where every value needs the full check (numbers, dates, checksummed codes)."""
     if field.type == "enum":
-        return re.compile("|".join(map(re.escape, field.values)))
+        also = [CLEAN[field.or_check].pattern] if field.or_check else []
+        return re.compile("|".join([*map(re.escape, field.values), *also]))
     if field.type == "month":
         return re.compile(_CLEAN_MONTH)
     if field.type != "text":
@@ -220,7 +227,14 @@ class CellChecker:
     def _as_enum(self, s: str) -> tuple[Any, list[Finding]]:
         if s in self._values:
             return s, []
-        return None, [finding("enum_invalid", value=s, values="、".join(self.field.values))]
+        also = self.field.or_check
+        if also:
+            found = CHECKS[also](s)
+            if found is None:
+                return s, []
+            if found.suggestion is not None or s[:1].isascii():    # a number mistyped, not a wrong label
+                return None, [found]
+        return None, [finding("enum_invalid", value=s, values=enum_words(self.field))]
 
     def _as_number(self, s: str) -> tuple[Any, list[Finding]]:
         n = parse_number_text(s)
@@ -275,7 +289,7 @@ class CellChecker:
         if f.type == "month":
             return self._month_number(raw)
         if f.type == "enum":
-            return None, (finding("enum_invalid", value=show(raw), values="、".join(f.values)),)
+            return None, (finding("enum_invalid", value=show(raw), values=enum_words(f)),)
         if not f.code:
             return show(raw), ()
         return self._code_number(raw)

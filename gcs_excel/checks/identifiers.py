@@ -320,6 +320,34 @@ def plan_period(s: str) -> Finding | None:
 HALVES = ("上", "下")      # plan periods: days 1–15, 16–end
 
 
+# --- Notice numbers of the written scarce-supply notice (gcs notices) -------------------
+NOTICE_PREFIX = "GX"        # 供货 (supply) notice; fixed: visit logs and registers share it
+_NOTICE_RE = re.compile(r"^GX(\d{4})(0[1-9]|1[0-2])-(\d{4})$")
+_NOTICE_LOOSE_RE = re.compile(r"^\s*[Gg][Xx]\s*(\d{4})\s*[-/.]?\s*(\d{1,2})\s*[-－—_]\s*(\d{1,4})\s*$")
+
+
+def format_notice_number(month: str, seq: int) -> str:
+    """The notice number of a month's seq-th notice: GX202612-0001."""
+    return f"{NOTICE_PREFIX}{month.replace('-', '')}-{seq:04d}"
+
+
+def parse_notice_number(s: str) -> tuple[str, int] | None:
+    """(month, seq) of a notice number, or None when it is not one."""
+    m = _NOTICE_RE.match(s)
+    return (f"{m.group(1)}-{m.group(2)}", int(m.group(3))) if m else None
+
+
+def notice_number(s: str) -> Finding | None:
+    """A notice number GX202612-0001; a loose spelling (gx202612-1) gets its suggestion."""
+    if _NOTICE_RE.match(s):
+        return None
+    m = _NOTICE_LOOSE_RE.match(s)
+    suggestion = None
+    if m and 1 <= int(m.group(2)) <= 12 and int(m.group(3)) > 0:
+        suggestion = format_notice_number(f"{m.group(1)}-{int(m.group(2)):02d}", int(m.group(3)))
+    return finding("notice_number_invalid", suggestion, value=s)
+
+
 def half_of(day: dt.date) -> int:
     """Which half of its month a date is in: 0 for days 1–15, 1 for 16–end."""
     return 0 if day.day <= 15 else 1
@@ -343,6 +371,7 @@ CLEAN: dict[str, re.Pattern] = {
                         re.ASCII),
     "bank_account": re.compile(r"[0-9]{8,30}", re.ASCII),
     "plan_period": re.compile(r"[0-9]{4}-(?:0[1-9]|1[0-2])[上下]"),
+    "notice_number": re.compile(_NOTICE_RE.pattern.strip("^$"), re.ASCII),
 }
 
 
@@ -371,6 +400,7 @@ CHECKS: dict[str, Callable[[str], Finding | None]] = {
     "email": email,
     "bank_account": bank_account,
     "plan_period": plan_period,
+    "notice_number": notice_number,
 }
 
 # Fixed lengths, for the templates' text-length validation as people type (checks.toml).
