@@ -305,6 +305,16 @@ def render_demo(r) -> str:
                                                   for x in short))
     out.append(f"  指标工作簿：{r.quota_workbook}；拜访记录工作簿的“指标”页用公式实时显示同样的数字")
     out.append("")
+    if r.scarce is not None:
+        out.append(f"紧俏货源（{r.month}）：" + "；".join(
+            f"{a.sku} {a.total:,} 条分给 {len(a.stores)} 个卖场（保底 {a.rule.floor} 条，上限 {a.rule.cap} 条）"
+            for a in r.scarce.allocations))
+        for m in r.scarce.notices.months:
+            first, last = m.notices[0].number, m.notices[-1].number
+            out.append(f"  书面告知 {len(m.notices)} 份（{first} … {last}）：{m.workbook}"
+                       + (f" 和 {m.pdf.name}" if m.pdf else "（装了 LibreOffice 才有 PDF）"))
+        out.append("  拜访记录里递交告知的那次拜访写的是告知编号，gcs quotas 按告知登记核对它属于那个卖场")
+        out.append("")
     m = r.reviews.market
     out.append(f"销售回顾（{r.month}）：{len(r.reviews.reviews)} 个集团客户各一本，在 {r.reviews.folder}/；"
                f"部门销售报表 {r.reviews.report.name}")
@@ -325,11 +335,17 @@ def render_demo(r) -> str:
     out.append("下一步：")
     out.append(f"  gcs validate {r.folder}/错误示例/*.xlsx {r.folder}/错误示例/*.csv")
     out.append(f"  gcs fix {r.folder}/错误示例/卖场明细表.xlsx --out {r.folder}/卖场明细表_已修正.xlsx")
-    out.append(f"  gcs quotas --month {r.month} {r.folder}/标准数据/*.xlsx")
+    register = f" {r.scarce.register}" if r.scarce is not None else ""
+    out.append(f"  gcs quotas --month {r.month} {r.folder}/标准数据/*.xlsx{register}")
     out.append(f"  gcs monthly --month {r.month} --out 销售回顾 {r.folder}/标准数据/*")
     out.append(f"  gcs mail --month {r.month} --reports {r.reviews.folder} --dry-run {r.folder}/标准数据/总部档案.xlsx")
     out.append(f"  gcs plan --month {shift_month(r.month, 1)} --all {r.folder}/标准数据/人员名单.xlsx "
                f"{r.folder}/标准数据/总部档案.xlsx {r.folder}/标准数据/卖场明细表.xlsx")
+    if r.scarce is not None:
+        files = " ".join(f"{r.folder}/标准数据/{n}" for n in ("卖场明细表.xlsx", "总部档案.xlsx", "卷烟规格.xlsx", "销售数据.csv"))
+        nxt = shift_month(r.month, 1)
+        out.append(f"  gcs allocate --sku 中华(硬) --total 500 --month {nxt} --cap 10 --out 分配_{nxt}.xlsx {files}")
+        out.append(f"  gcs notices --allocation 分配_{nxt}.xlsx --out 书面告知")
     out.append(f"  gcs merge --out 总表.xlsx --base {r.folder}/标准数据/卖场明细表.xlsx {r.folder}/{COPIES_DIR}/*.xlsx")
     out.append("  gcs templates --out 模板")
     return "\n".join(out)

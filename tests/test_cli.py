@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 
+import openpyxl
 import pytest
 from click.testing import CliRunner
 
@@ -87,6 +88,17 @@ def test_demo_command(tmp_path):
     assert (tmp_path / "demo" / "错误示例_标注" / "卖场明细表.xlsx").exists()
     assert "合并成" in r.output and "卖场明细表：读入 755 = 进入总表 155 + 重复删除 589 + 冲突未采用 11 ✓" in r.output
     assert (tmp_path / "demo" / "合并总表.xlsx").exists()
+    # scarce supply: both scarce SKUs allocated, a numbered notice per store, the numbers in
+    # the visit log where the notice was handed over, and every one of them checks out
+    assert "紧俏货源（2026-10）：中华(硬)" in r.output and "；芙蓉王(硬)" in r.output
+    assert "书面告知 142 份（GX202610-0001 … GX202610-0142）" in r.output
+    register = tmp_path / "demo" / "紧俏货源" / "紧俏货源告知_2026-10.xlsx"
+    visits = tmp_path / "demo" / "标准数据" / "拜访记录_2026-10.xlsx"
+    numbers = [v for (v,) in openpyxl.load_workbook(visits, read_only=True)["拜访记录"].iter_rows(
+        min_row=2, min_col=7, max_col=7, values_only=True) if v and v.startswith("GX")]
+    assert len(numbers) == len(set(numbers)) > 100
+    q = run("quotas", "--month", "2026-10", "--json", *sorted((tmp_path / "demo" / "标准数据").glob("*.xlsx")), register)
+    assert not [w for w in json.loads(q.output)["warnings"] if w["code"].startswith("notice_number")]
 
 
 def test_demo_rejects_a_bad_month(tmp_path):

@@ -22,6 +22,7 @@ from ..writing import atomic_output, write_csv
 from .copies import COPIES_DIR, write_copies
 from .department import Department, generate, previous_month
 from .mistakes import Mistakes, inject
+from .scarce import SCARCE_DIR, ScarceSupply, allocate_scarce
 
 CLEAN_DIR = "标准数据"
 MISTAKES_DIR = "错误示例"
@@ -49,15 +50,20 @@ class DemoResult:
     reviews: MonthlyResult | None = None
     drafts: MailResult | None = None
     merged: MergeResult | None = None
+    scarce: ScarceSupply | None = None
 
 
 def write_department(tables: Mapping[str, list[dict[str, Any]]], folder: Path, month: str, *,
-                     merges=None, headers=None, specs: Specs | None = None) -> list[Path]:
-    """One file per template, as people keep them; sales as a GBK CSV export."""
+                     merges=None, headers=None, specs: Specs | None = None,
+                     only: set[str] | None = None) -> list[Path]:
+    """One file per template (or only those templates' ids), as people keep them; sales as
+    a GBK CSV export."""
     specs = specs or load_specs()
     lists = {"catalogue.sku": [r["sku"] for r in tables["catalogue"] if isinstance(r.get("sku"), str)]}
     paths = []
     for t in specs.templates:
+        if only is not None and t.id not in only:
+            continue
         if t.id == "sales":
             paths.append(write_sales_csv(tables["sales"], folder / f"{t.workbook}.csv", specs=specs))
             continue
@@ -90,6 +96,12 @@ def run_demo(folder: str | Path = "gcs_demo", *, month: str | None = None, seed:
     say("生成示例数据")
     dep: Department = generate(month, seed=seed, today=today, specs=specs)
     clean = write_department(dep.tables, folder / CLEAN_DIR, month, specs=specs)
+    say("分配紧俏货源、写书面告知")
+    wanted = {f"{specs.template(t).workbook}{ext}" for t, ext in
+              (("hq", ".xlsx"), ("stores", ".xlsx"), ("catalogue", ".xlsx"), ("sales", ".csv"))}
+    scarce = allocate_scarce(dep, [p for p in clean if p.name in wanted], folder / SCARCE_DIR, month,
+                             today=today, specs=specs)
+    write_department(dep.tables, folder / CLEAN_DIR, month, specs=specs, only={"visits"})  # with the numbers
     wrong: Mistakes = inject(dep, today=today, specs=specs)
     mistakes = write_department(wrong.tables, folder / MISTAKES_DIR, month, merges=wrong.merges,
                                 headers=wrong.headers, specs=specs)
@@ -101,7 +113,7 @@ def run_demo(folder: str | Path = "gcs_demo", *, month: str | None = None, seed:
     annotated = annotate(checked, folder / ANNOTATED_DIR, inputs=mistakes)
     say("检查拜访指标")
     book = folder / f"拜访指标_{month}.xlsx"
-    quota_report = quotas([p for p in clean if p.suffix == ".xlsx"], month, today=today)
+    quota_report = quotas([p for p in clean if p.suffix == ".xlsx"] + [scarce.register], month, today=today)
     write_quota_workbook(quota_report, book, inputs=clean)
     say("写销售回顾")
     reviews = monthly(clean, month, folder / f"{REVIEWS_DIR}_{month}", today=today)
@@ -114,4 +126,4 @@ def run_demo(folder: str | Path = "gcs_demo", *, month: str | None = None, seed:
     merged = merge(copies, folder / MASTER, base=store_list, today=today, specs=specs)
     counts = {sheet: len(rows) for sheet, rows in dep.tables.items()}
     return DemoResult(folder, month, clean, mistakes, clean_report, checked.report, annotated,
-                      wrong.expected, counts, quota_report, book, reviews, drafts, merged)
+                      wrong.expected, counts, quota_report, book, reviews, drafts, merged, scarce)
