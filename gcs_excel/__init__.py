@@ -34,6 +34,9 @@ _API = {
     "fill": ("filling", "fill"),                              # gcs fill
     "build_workbooks": ("vba.workbooks", "build_workbooks"),  # gcs build-workbooks
     "run_demo": ("demo", "run_demo"),                         # gcs demo
+    "onboard_new": ("onboarding.form", "new_application"),                    # gcs onboard new
+    "onboard_check": ("onboarding.review", "check_application"),              # gcs onboard check
+    "onboard_approve": ("onboarding.approve", "approve_application"),         # gcs onboard approve
     "GcsError": ("errors", "GcsError"),
 }
 

@@ -28,7 +28,7 @@ _FIELD_KEYS = {
 }
 _SHEET_KEYS = {"id", "name", "key", "label", "description", "fields", "like", "omit"}
 _TEMPLATE_KEYS = {"id", "workbook", "order", "description", "sheets", "references", "live_quotas",
-                  "kind"}
+                  "kind", "command"}
 KINDS = ("template", "output", "application")
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -158,6 +158,7 @@ class TemplateSpec:
     live_quotas: bool = False          # has the 指标 sheet (livesheet.py)
     kind: str = "template"             # "output": a workbook we write and read back (分配明细);
                                        # "application": a form gcs writes and people fill (入网申报表)
+    command: str = ""                  # an application's: the command that checks it
 
     @property
     def filename(self) -> str:
@@ -390,7 +391,9 @@ def load_specs() -> Specs:
         sheets = tuple(_sheet(s, wb, name, raw_sheets) for s in raw["sheets"])
         templates.append(TemplateSpec(raw["id"], wb, raw["order"], raw.get("description", ""),
                                       sheets, name, tuple(raw.get("references", ())),
-                                      bool(raw.get("live_quotas", False)), kind))
+                                      bool(raw.get("live_quotas", False)), kind, raw.get("command", "")))
+        if (kind == "application") != bool(templates[-1].command):
+            raise SpecError(f"{name}: command（检查它的命令）只有 application 要给，而且必须给")
     templates.sort(key=lambda t: t.order)
     rules = {name: c.rule for name, c in named_checks().items()}
     of = {kind: tuple(t for t in templates if t.kind == kind) for kind in KINDS}

@@ -134,6 +134,14 @@ def test_ordinary_recognition_is_unchanged_and_the_form_is_recognised_only_by_gc
     assert "apply_hq" in [t.spec.id for t in v.tables]
 
 
+def test_gcs_validate_points_an_application_to_gcs_onboard_check(app):
+    """Its 申报总部 would pass for a 总部档案 lacking 客户编码: gcs validate says what it is instead."""
+    path = app()
+    v = validate([path], today=TODAY)
+    assert v.report.problems == [] and v.tables == []
+    assert v.report.notes == [f"没有校验 {path}：它是入网申报表，请用 gcs onboard check 检查"]
+
+
 # --- check ------------------------------------------------------------------------------------
 def test_the_sample_application_checks_clean(app):
     r = check(app())
@@ -455,6 +463,16 @@ def test_cli_new_check_approve(files, tmp_path, rows):
     r = run(cli, ["onboard", "approve", str(sample), "--into", str(files["总部档案"]), str(files["卖场明细表"]),
                   "--today", TODAY.isoformat()])
     assert r.exit_code == 2 and r.output.count("\n") == 1 and "已在" in r.output
+
+
+def test_every_onboard_command_has_help_with_an_example():
+    from gcs_excel.cli import cli_reference
+
+    group = cli.commands["onboard"]
+    assert set(group.commands) == {"new", "check", "approve"}
+    for name, c in group.commands.items():
+        assert c.help and "示例：gcs onboard " + name in c.help, name
+        assert f"## gcs onboard {name}" in cli_reference()
 
 
 def test_the_sample_avoids_the_departments_codes(department):
