@@ -10,6 +10,7 @@ old ones only once both are written."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import os
 import re
@@ -169,17 +170,20 @@ def _write(edits, grids, application, code: str, result: Approved) -> None:
     copies = {}
     for file, tables in edits.items():
         check_writable(Path(file), [application])         # refuses a file Excel holds open
-        copy = open_copy(grids[file])
+        book = open_copy(grids[file])
         for t, rows in tables:
-            ws = copy.wb[copy.names[t.sheet]]
+            ws = book.wb[book.names[t.sheet]]
             last = max([t.header_row, *t.rows])
             for k, row in enumerate(rows, start=1):
                 for fid, col in t.columns.items():
+                    cell = ws.cell(row=last + k, column=col + 1)
+                    if t.rows:          # dressed like the row above (font, alignment, borders)
+                        cell._style = copy.copy(ws.cell(row=last, column=col + 1)._style)
                     value = row.get(fid)
                     if value is not None and value != "":
-                        set_value(ws.cell(row=last + k, column=col + 1), value)
+                        set_value(cell, value)
             result.outputs.append({"file": file, "sheet": t.sheet, "added": len(rows), "first_row": last + 1})
-        copies[file] = copy
+        copies[file] = book
     backups = {}
     try:
         for file in copies:
@@ -187,8 +191,8 @@ def _write(edits, grids, application, code: str, result: Approved) -> None:
             with atomic_output(backups[file], [application]) as tmp:
                 shutil.copyfile(file, tmp)
         with ExitStack() as stack:
-            for file, copy in copies.items():
-                copy.save(stack.enter_context(atomic_output(file, [application])))
+            for file, book in copies.items():
+                book.save(stack.enter_context(atomic_output(file, [application])))
     except BaseException:
         for b in backups.values():
             b.unlink(missing_ok=True)
