@@ -399,6 +399,22 @@ def test_a_failed_write_leaves_the_old_files_and_no_backup(app, files, monkeypat
     assert list((files["总部档案"].parent / "备份").glob("*")) == []
 
 
+def test_approve_into_one_workbook_holding_both_lists(app, files, tmp_path):
+    combined = tmp_path / "档案.xlsx"
+    wb = openpyxl.load_workbook(files["总部档案"])
+    ws = wb.create_sheet("卖场明细表")
+    for row in openpyxl.load_workbook(files["卖场明细表"])["卖场明细表"].iter_rows(values_only=True):
+        ws.append(row)
+    for col in range(1, ws.max_column + 1):
+        for cell in ws.iter_rows(min_col=col, max_col=col):
+            cell[0].number_format = "@"
+    wb.save(combined)
+    n = [len(t) for t in validate([combined], today=TODAY).tables]
+    r = approve_application(app(), [combined, combined], today=TODAY)
+    assert {o["file"] for o in r.outputs} == {str(combined)} and len({o["backup"] for o in r.outputs}) == 1
+    assert [len(t) for t in validate([combined], today=TODAY).tables] == [n[0] + 1, n[1] + r.stores]
+
+
 def test_approve_needs_both_files(app, files):
     with pytest.raises(ConfigError, match="没有「卖场明细表」工作表"):
         approve_application(app(), [files["总部档案"], files["人员名单"]], today=TODAY)
