@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -14,6 +15,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings, strategies as st
 
 from gcs_excel.cli import cli
 from gcs_excel.errors import ConfigError, Refused, WriteError
@@ -258,6 +260,18 @@ def test_hq_and_stores_are_checked_like_the_files(app, change, expected):
     assert codes(check(app(change))) == expected
 
 
+@pytest.mark.parametrize("cm, expected", [
+    ("刘洋", []),
+    ("王建国", [("N2", "ref_mismatch")]),         # a market manager named as customer manager
+    ("刘阳", [("N2", "ref_missing")]),
+])
+def test_the_managers_are_checked_against_the_staff_list_when_given(app, files, cm, expected):
+    path = app(lambda d: d["apply_hq"][0].update(cm=cm))
+    assert codes(check(path, staff=files["人员名单"])) == expected
+    assert codes(check(path)) == []                 # without the list: said in a note, not checked
+    assert any("人员名单" in n for n in check(path).report.notes)
+
+
 def test_a_file_that_is_no_application_is_refused_in_one_line(files):
     with pytest.raises(ConfigError, match="不是入网申报表"):
         check(files["总部档案"])
@@ -301,8 +315,8 @@ def test_round_trip_new_fill_check_approve_validate(files, rows, tmp_path):
     before = digest([hq, stores])
     old = {p: (_sheet_state(p), p.read_bytes()) for p in (hq, stores)}
     n_hq, n_stores = (len(validate([p], today=TODAY).tables[0]) for p in (hq, stores))
-    result = approve_application(filled, [hq, stores], today=TODAY)
-    assert result.code == "JT0013" and result.stores == len(rows["apply_stores"])
+    result = approve_application(filled, [hq, stores], staff=staff, today=TODAY)
+    assert result.code == "JT0013" and result.stores == len(rows["apply_stores"]) and result.notes == []
     assert result.joined == step(rows, "approval")["date"]
 
     for o in result.outputs:
@@ -452,6 +466,37 @@ def test_next_code(codes_on_file, expected):
     assert next_code(T, load_config()) == expected
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.from_regex(r"\A(JT|AB|XY)[0-9]{4}\Z"), st.none(), st.text(max_size=6)), max_size=30))
+def test_next_code_is_free_and_follows_its_prefix(codes_on_file):
+    class T:
+        file = "总部档案.xlsx"
+        values = {"code": codes_on_file}
+    try:
+        code = next_code(T, load_config())
+    except Refused:
+        assert any(isinstance(c, str) and c.endswith("9999") for c in codes_on_file)
+        return
+    assert code not in codes_on_file and len(code) == 6
+    same = [c for c in codes_on_file if isinstance(c, str) and re.fullmatch(code[:2] + "[0-9]{4}", c)]
+    assert all(c < code for c in same)
+
+
+@pytest.mark.parametrize("raw, message", [
+    ({"like": "nope"}, "like 的工作表 'nope' 不存在"),
+    ({"like": "hq", "omit": ["nope"]}, "omit 里的 ['nope'] 不是 hq 的字段"),
+    ({"omit": ["code"]}, "omit 只和 like 一起用"),
+])
+def test_like_and_omit_are_checked(raw, message):
+    from gcs_excel.errors import SpecError
+    from gcs_excel.spec import _like
+
+    hq = {"id": "hq", "fields": [{"id": "code"}, {"id": "name"}]}
+    with pytest.raises(SpecError, match=re.escape(message)):
+        _like(raw, {"hq": hq}, "x.toml")
+    assert _like({"like": "hq", "omit": ["code"]}, {"hq": hq}, "x.toml") == [{"id": "name"}]
+
+
 def test_next_code_refuses_when_the_prefix_is_used_up():
     class T:
         file = "总部档案.xlsx"
@@ -474,8 +519,8 @@ def test_cli_new_check_approve(files, tmp_path, rows):
     assert r.exit_code == 0 and data["approved"] and data["issues"] == [] and data["survey"]["passed"]
     assert [d["status"] for d in data["documents"]].count(MERGED) == 3
     r = run(cli, ["onboard", "approve", str(sample), "--into", str(files["总部档案"]), str(files["卖场明细表"]),
-                  "--today", TODAY.isoformat()])
-    assert r.exit_code == 0 and "客户编码 JT0013" in r.output and "备份" in r.output
+                  "--staff", str(files["人员名单"]), "--today", TODAY.isoformat()])
+    assert r.exit_code == 0 and "客户编码 JT0013" in r.output and "备份" in r.output and "没有给人员名单" not in r.output
     r = run(cli, ["onboard", "approve", str(sample), "--into", str(files["总部档案"]), str(files["卖场明细表"]),
                   "--today", TODAY.isoformat()])
     assert r.exit_code == 2 and r.output.count("\n") == 1 and "已在" in r.output

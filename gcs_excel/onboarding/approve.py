@@ -31,7 +31,7 @@ from ..writing import atomic_output, check_writable
 from .config import OnboardingConfig, load_config
 from .review import OnboardCheck, check_application
 
-CODE_RE = re.compile(r"^([A-Z]{2})(\d{4})$")
+CODE_RE = re.compile(r"^([A-Z]{2})([0-9]{4})$")
 
 
 @dataclass
@@ -51,13 +51,13 @@ class Approved:
                 "outputs": self.outputs, "notes": self.notes}
 
 
-def approve_application(application: str | Path, into: Sequence[str | Path], *,
+def approve_application(application: str | Path, into: Sequence[str | Path], *, staff: str | Path | None = None,
                         config: str | Path | None = None, today: dt.date | None = None) -> Approved:
     """The `gcs onboard approve` command: the approved customer and its stores appended to
     the HQ file and the store list (into: their paths, in any order; one combined
-    workbook may hold both)."""
+    workbook may hold both). staff: the staff list the managers named must be on."""
     cfg = load_config(config)
-    checked = check_application(application, config=cfg, today=today)
+    checked = check_application(application, staff=staff, config=cfg, today=today)
     _require_approved(checked)
     into = list(dict.fromkeys(os.fspath(p) for p in into))
     v = validate(into, today=today, keep=into)
@@ -74,6 +74,8 @@ def approve_application(application: str | Path, into: Sequence[str | Path], *,
     store_rows = [{**s, "customer": code, "status": specs.label("stores", "status", "active")}
                   for s in checked.stores]
     result = Approved(code, checked.hq["name"], len(store_rows), joined)
+    if staff is None:
+        result.notes.append("没有给人员名单（--staff），没有核对申报表里的市场经理、客户经理是否在其中")
     edits: dict[str, list[tuple[Table, list[dict]]]] = {}
     for t, rows in ((hq_t, [hq_row]), (stores_t, store_rows)):
         edits.setdefault(t.file, []).append((t, rows))

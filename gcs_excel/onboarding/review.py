@@ -126,17 +126,22 @@ class _Checker:
         return out
 
 
-def check_application(path: str | Path, *, config: str | Path | OnboardingConfig | None = None,
+def check_application(path: str | Path, *, staff: str | Path | None = None,
+                      config: str | Path | OnboardingConfig | None = None,
                       today: dt.date | None = None) -> OnboardCheck:
-    """The `gcs onboard check` command: validate an application and say what it lacks."""
+    """The `gcs onboard check` command: validate an application and say what it lacks.
+    staff: the staff list, to check that the managers named are on it (as gcs validate
+    checks a 总部档案 given with it)."""
     cfg = config if isinstance(config, OnboardingConfig) else load_config(config)
     specs = form_specs()
     name = str(path)
-    v = validate([path], today=today, specs=specs)
+    v = validate([path, *([staff] if staff else [])], today=today, specs=specs)
     report = v.report
     if report.unreadable:
-        raise ConfigError(f"{name}：无法读取 —— {report.unreadable[0].read_error}")
-    tables = {t.spec.id: t for t in v.tables if t.spec.id.startswith("apply_")}
+        raise ConfigError(f"{report.unreadable[0].file}：无法读取 —— {report.unreadable[0].read_error}")
+    if staff and not v.tables_of("staff"):
+        raise ConfigError(f"{staff} 里没有人员名单工作表")
+    tables = {t.spec.id: t for t in v.tables if t.file == name and t.spec.id.startswith("apply_")}
     hq_spec = specs.sheet("apply_hq")
     if "apply_hq" not in tables:
         raise ConfigError(f"{name} 不是入网申报表：没有「{hq_spec.name}」工作表（用 gcs onboard new 生成申报表）")
