@@ -310,6 +310,7 @@ def test_round_trip_new_fill_check_approve_validate(files, rows, tmp_path):
     filled = tmp_path / "申报_已填.xlsx"
     wb.save(filled)
     assert check(filled).report.problems == []
+    application = digest([filled])
 
     hq, stores, staff = files["总部档案"], files["卖场明细表"], files["人员名单"]
     before = digest([hq, stores])
@@ -323,7 +324,7 @@ def test_round_trip_new_fill_check_approve_validate(files, rows, tmp_path):
         backup = Path(o["backup"])
         assert backup.parent == Path(o["file"]).parent / "备份"
         assert backup.read_bytes() == old[Path(o["file"])][1]        # byte for byte
-    assert digest([hq, stores]) != before
+    assert digest([hq, stores]) != before and digest([filled]) == application      # the application is an input
 
     v = validate([staff, hq, stores], today=TODAY)
     assert v.report.problems == []
@@ -429,6 +430,28 @@ def test_approve_into_one_workbook_holding_both_lists(app, files, tmp_path):
     assert [len(t) for t in validate([combined], today=TODAY).tables] == [n[0] + 1, n[1] + r.stores]
 
 
+def test_problems_already_in_the_files_are_said_and_left_alone(app, mistake_files, tmp_path):
+    books = [Path(shutil.copy(p, tmp_path / p.name)) for p in mistake_files if p.stem in ("总部档案", "卖场明细表")]
+    before = validate(books, today=TODAY).report
+    r = approve_application(app(), books, today=TODAY)
+    assert f"原本就有 {before.count()} 个问题" in r.notes[0]
+    after = validate(books, today=TODAY).report
+    assert sorted((p.code, p.cell) for p in after.problems) == sorted((p.code, p.cell) for p in before.problems)
+
+
+def test_approve_refuses_to_write_over_a_total_row(app, files):
+    stores = files["卖场明细表"]
+    wb = openpyxl.load_workbook(stores)
+    ws = wb["卖场明细表"]
+    total = ws.max_row + 2
+    ws.cell(row=total, column=1, value="合计")
+    wb.save(stores)
+    _refused(app(), files, f"第 {total} 行还有内容")
+    ws.cell(row=total, column=1).value = None
+    wb.save(stores)
+    assert approve_application(app(), [files["总部档案"], stores], today=TODAY).code == "JT0013"
+
+
 def test_approve_needs_both_files(app, files):
     with pytest.raises(ConfigError, match="没有「卖场明细表」工作表"):
         approve_application(app(), [files["总部档案"], files["人员名单"]], today=TODAY)
@@ -453,6 +476,14 @@ def test_approve_into_the_macro_workbooks_keeps_macros_and_ribbon(app, xlsm_buil
     assert [len(t) for t in v.tables] == [1, len(sample_rows(today=TODAY)["apply_stores"])]
 
 
+def _codes(values, raw=None):
+    """An HQ table with these codes (values as validated, raw as typed)."""
+    from gcs_excel.table import Table
+
+    return Table("总部档案.xlsx", "总部档案", load_specs().sheet("hq"), 1, {"code": 0}, list(range(2, len(values) + 2)),
+                 {"code": raw or values}, values={"code": values})
+
+
 @pytest.mark.parametrize("codes_on_file, expected", [
     ([], "JT0001"),
     (["JT0001", "JT0007", "JT0003"], "JT0008"),
@@ -460,20 +491,14 @@ def test_approve_into_the_macro_workbooks_keeps_macros_and_ribbon(app, xlsm_buil
     (["JT0002", None, "xx"], "JT0003"),                  # what is no code is left aside
 ])
 def test_next_code(codes_on_file, expected):
-    class T:
-        file = "总部档案.xlsx"
-        values = {"code": codes_on_file}
-    assert next_code(T, load_config()) == expected
+    assert next_code(_codes(codes_on_file), load_config()) == expected
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.one_of(st.from_regex(r"\A(JT|AB|XY)[0-9]{4}\Z"), st.none(), st.text(max_size=6)), max_size=30))
 def test_next_code_is_free_and_follows_its_prefix(codes_on_file):
-    class T:
-        file = "总部档案.xlsx"
-        values = {"code": codes_on_file}
     try:
-        code = next_code(T, load_config())
+        code = next_code(_codes(codes_on_file), load_config())
     except Refused:
         assert any(isinstance(c, str) and c.endswith("9999") for c in codes_on_file)
         return
@@ -497,12 +522,25 @@ def test_like_and_omit_are_checked(raw, message):
     assert _like({"like": "hq", "omit": ["code"]}, {"hq": hq}, "x.toml") == [{"id": "name"}]
 
 
+def test_a_code_on_file_with_an_error_is_taken_too():
+    """jt0013 in a cell (an error: lower case) still holds JT0013: the next is JT0014."""
+    assert next_code(_codes(["JT0012", None], raw=["JT0012", "jt0013"]), load_config()) == "JT0014"
+
+
+def test_approve_into_the_committed_blank_templates(app, tmp_path):
+    from .conftest import ROOT
+
+    books = [Path(shutil.copy(ROOT / "workbook_templates" / f"{n}.xlsx", tmp_path / f"{n}.xlsx"))
+             for n in ("总部档案", "卖场明细表")]
+    r = approve_application(app(), books, today=TODAY)
+    assert r.code == "JT0001" and r.notes == ["没有给人员名单（--staff），没有核对申报表里的市场经理、客户经理是否在其中"]
+    v = validate(books, today=TODAY)
+    assert v.report.problems == [] and [len(t) for t in v.tables] == [1, r.stores]
+
+
 def test_next_code_refuses_when_the_prefix_is_used_up():
-    class T:
-        file = "总部档案.xlsx"
-        values = {"code": ["JT9999"]}
     with pytest.raises(Refused, match="JT9999"):
-        next_code(T, load_config())
+        next_code(_codes(["JT9999"]), load_config())
 
 
 # --- the command line -------------------------------------------------------------------------

@@ -64,6 +64,7 @@ def approve_application(application: str | Path, into: Sequence[str | Path], *, 
     if v.report.unreadable:
         bad = v.report.unreadable[0]
         raise ConfigError(f"{bad.file}：无法读取 —— {bad.read_error}")
+    before = v.report.count()
     specs = load_specs()
     hq_t, stores_t = (_one(v.tables_of(s), specs.sheet(s).name, into) for s in ("hq", "stores"))
     _require_new(checked, hq_t, stores_t)
@@ -74,6 +75,8 @@ def approve_application(application: str | Path, into: Sequence[str | Path], *, 
     store_rows = [{**s, "customer": code, "status": specs.label("stores", "status", "active")}
                   for s in checked.stores]
     result = Approved(code, checked.hq["name"], len(store_rows), joined)
+    if before:
+        result.notes.append(f"{'、'.join(into)} 原本就有 {before} 个问题（没有改动它们；用 gcs validate 查看）")
     if staff is None:
         result.notes.append("没有给人员名单（--staff），没有核对申报表里的市场经理、客户经理是否在其中")
     edits: dict[str, list[tuple[Table, list[dict]]]] = {}
@@ -136,7 +139,7 @@ def _require_new(c: OnboardCheck, hq_t: Table, stores_t: Table) -> None:
 def next_code(hq_t: Table, config: OnboardingConfig) -> str:
     """The next free 客户编码: the HQ file's most used prefix, one above its highest number
     (the settings' prefix and 0001 for a file without codes)."""
-    codes = [m for v in hq_t.values.get("code", ()) if isinstance(v, str) and (m := CODE_RE.match(v))]
+    codes = [m for v in _on_file(hq_t, "code") if (m := CODE_RE.match(v))]   # a code with an error is taken too
     if not codes:
         return f"{config.code_prefix}0001"
     prefix = Counter(m.group(1) for m in codes).most_common(1)[0][0]
@@ -147,6 +150,15 @@ def next_code(hq_t: Table, config: OnboardingConfig) -> str:
 
 
 BACKUP_DIR = "备份"
+
+
+def _require_room(ws, last: int, t: Table) -> None:
+    """Refuse when something sits below the last data row (a 合计 row, a note): the new
+    rows would overwrite it, or land under a total that then no longer adds up."""
+    for r, values in enumerate(ws.iter_rows(min_row=last + 1, values_only=True), start=last + 1):
+        if any(v not in (None, "") for v in values):
+            raise Refused(f"{t.file}「{t.sheet}」最后一行数据下面的第 {r} 行还有内容（合计行或备注？），新客户没有地方追加；"
+                          "请把它移到别处再试，没有写入任何文件")
 
 
 def backup_name(path: str | Path, code: str) -> Path:
@@ -176,6 +188,7 @@ def _write(edits, grids, application, code: str, result: Approved) -> None:
         for t, rows in tables:
             ws = book.wb[book.names[t.sheet]]
             last = max([t.header_row, *t.rows])
+            _require_room(ws, last, t)
             for k, row in enumerate(rows, start=1):
                 for fid, col in t.columns.items():
                     cell = ws.cell(row=last + k, column=col + 1)
