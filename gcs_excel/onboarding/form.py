@@ -76,7 +76,7 @@ def sample_rows(*, seed: int = 2026, today: dt.date | None = None, avoid: Iterab
     specs = form_specs()
     rng = random.Random(seed)
     ids = Ids(rng)
-    ids._used.update(avoid)         # the department's codes are taken
+    ids.reserve(avoid)              # the department's codes are taken
     name, short, n_stores = SAMPLE_CHAIN
     code, district, area, roads = DISTRICTS[0]
     hq = {"name": name, "uscc": ids.uscc(code), "legal_rep": ids.name(3), "legal_rep_id": ids.resident_id(code),
