@@ -238,6 +238,28 @@ def test_the_pass_mark_and_weights_come_from_a_departments_config(app, tmp_path)
         check(path, config=bad)
 
 
+def test_the_form_is_written_from_the_departments_config(tmp_path):
+    mine = tmp_path / "本部门.toml"
+    mine.write_text('[survey.items.location]\nname = "商圈位置"\nweight = 30\n', "utf-8")
+    wb = openpyxl.load_workbook(new_application(tmp_path / "申报.xlsx", config=mine))
+    assert [r[0].value for r in wb[SURVEY.name].iter_rows(min_row=2, max_row=2)] == ["商圈位置"]
+    assert wb[SURVEY.name]["C2"].value == 30
+
+
+@pytest.mark.parametrize("text, message", [
+    ("[survey]\npass_mark = 120\n", "应在 0 到 100 之间"),
+    ('code_prefix = "J1"\n', "两位大写字母"),
+    ('[survey.items.location]\nname = "店内环境"\n', "不能重复"),
+    ("[survey]\npass_mark = \"七十\"\n", "应是数字"),
+    ("[survey.items.extra]\nname = \"停车\"\n", "不是已知的规则或设置"),
+])
+def test_a_broken_config_is_one_line(tmp_path, text, message):
+    bad = tmp_path / "错.toml"
+    bad.write_text(text, "utf-8")
+    with pytest.raises(ConfigError, match=message):
+        load_config(bad)
+
+
 @pytest.mark.parametrize("change, expected, approved", [
     (lambda d: step(d, "approval").update(approver=None, date=None, opinion=None), [(None, "onboard_approval_pending")], False),
     (lambda d: step(d, "first_review").update(opinion="不同意", comment="门店证照不全"), [("D2", "onboard_approval_rejected")], False),
@@ -450,6 +472,17 @@ def test_approve_refuses_to_write_over_a_total_row(app, files):
     ws.cell(row=total, column=1).value = None
     wb.save(stores)
     assert approve_application(app(), [files["总部档案"], stores], today=TODAY).code == "JT0013"
+
+
+def test_approve_refuses_a_csv_list(app, files, tmp_path):
+    from gcs_excel.writing import write_csv
+
+    wb = openpyxl.load_workbook(files["卖场明细表"])
+    csv_path = tmp_path / "卖场明细表.csv"
+    write_csv(csv_path, [[("" if v is None else str(v)) for v in row]
+                         for row in wb["卖场明细表"].iter_rows(values_only=True)])
+    with pytest.raises(ConfigError, match="是 CSV 文件"):
+        approve_application(app(), [files["总部档案"], csv_path], today=TODAY)
 
 
 def test_approve_needs_both_files(app, files):

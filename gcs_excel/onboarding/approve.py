@@ -67,6 +67,9 @@ def approve_application(application: str | Path, into: Sequence[str | Path], *, 
     before = v.report.count()
     specs = load_specs()
     hq_t, stores_t = (_one(v.tables_of(s), specs.sheet(s).name, into) for s in ("hq", "stores"))
+    for t in (hq_t, stores_t):
+        if t.csv:       # rewritten as a workbook it would no longer be the CSV another system reads
+            raise ConfigError(f"{t.file} 是 CSV 文件：入网只追加到总部档案、卖场明细表的工作簿（.xlsx/.xlsm）里")
     _require_new(checked, hq_t, stores_t)
     code = next_code(hq_t, cfg)
     joined = checked.approval_date
