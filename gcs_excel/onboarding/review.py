@@ -103,8 +103,8 @@ class OnboardCheck:
 class _Checker:
     """Adds the application's own problems to the validation's report."""
 
-    def __init__(self, file: str, report: Report, tables: dict[str, Table], config: OnboardingConfig):
-        self.file, self.report, self.tables, self.config = file, report, tables, config
+    def __init__(self, file: str, report: Report, tables: dict[str, Table]):
+        self.file, self.report, self.tables = file, report, tables
 
     def add(self, f, table: Table | None = None, field_id: str | None = None, i: int | None = None,
             spec: SheetSpec | None = None) -> None:
@@ -145,7 +145,7 @@ def check_application(path: str | Path, *, staff: str | Path | None = None,
     hq_spec = specs.sheet("apply_hq")
     if "apply_hq" not in tables:
         raise ConfigError(f"{name} 不是入网申报表：没有「{hq_spec.name}」工作表（用 gcs onboard new 生成申报表）")
-    c = _Checker(name, report, tables, cfg)
+    c = _Checker(name, report, tables)
     hq_rows = c.rows("apply_hq")
     if len(hq_rows) != 1:
         c.add(finding("onboard_hq_rows", count=len(hq_rows)), spec=hq_spec)
@@ -162,10 +162,12 @@ def check_application(path: str | Path, *, staff: str | Path | None = None,
     uscc_ok = hq is not None and hq.get("uscc") is not None and (not doubt or override)
     documents = _documents(c, specs, hq, stores, uscc_ok)
     survey = _survey(c, cfg)
-    clean = [{k: v for k, v in r.items() if k != "i"} for r in (stores or [])]
-    return OnboardCheck(name, report, documents, survey, steps,
-                        {k: v for k, v in hq.items() if k != "i"} if hq else None, clean,
-                        doubt, doubt and override, cfg.source)
+    return OnboardCheck(name, report, documents, survey, steps, _without_index(hq) if hq else None,
+                        [_without_index(r) for r in stores], doubt, doubt and override, cfg.source)
+
+
+def _without_index(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in row.items() if k != "i"}
 
 
 def _documents(c: _Checker, specs, hq, stores, uscc_ok: bool) -> list[DocumentStatus]:
