@@ -10,10 +10,11 @@ OPERATIONS = "操作"          # .xlsm workbooks: month/person/customer cells an
 CONFLICTS = "冲突"           # gcs merge: rows of one key that differ, side by side
 MERGE_NOTES = "合并说明"     # gcs merge: rows in and out per file and template, the conservation check
 DIFF = "变更"                # gcs merge --base: rows added, changed and removed against the old master
+APPLICATION_COVER = "申报表"  # gcs onboard new: the application on one page to sign, formulas only
 REFERENCE_PREFIX = "参照-"  # visit log: copies of the department's files the formulas read
 
 AUXILIARY = frozenset({INSTRUCTIONS, LISTS, RESULTS, CHANGES, LIVE, LIVE_CALC, OPERATIONS, CONFLICTS,
-                       MERGE_NOTES, DIFF, "xlwings.conf"})
+                       MERGE_NOTES, DIFF, APPLICATION_COVER, "xlwings.conf"})
 
 
 def is_auxiliary(name: str) -> bool:

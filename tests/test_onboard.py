@@ -9,6 +9,7 @@ import datetime as dt
 import json
 import re
 import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from gcs_excel.onboarding.approve import approve_application, next_code
 from gcs_excel.onboarding.config import load_config
 from gcs_excel.onboarding.form import form_specs, new_application, sample_application, sample_rows, write_application
 from gcs_excel.onboarding.review import MERGED, MISSING, VERIFIED, check_application
+from gcs_excel.sheetnames import APPLICATION_COVER
 from gcs_excel.spec import load_specs
 from gcs_excel.validation import validate
 from gcs_excel.xlsx_edit import set_value
@@ -85,7 +87,7 @@ def document(data, doc_id: str) -> dict:
 def test_blank_form_has_the_specs_sheets_text_codes_dropdowns_and_prefilled_rows(tmp_path):
     path = new_application(tmp_path / "申报.xlsx")
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames[:5] == [s.name for s in SPECS.template("onboarding").sheets]
+    assert wb.sheetnames[:6] == [APPLICATION_COVER, *(s.name for s in SPECS.template("onboarding").sheets)]
     assert "填表说明" in wb.sheetnames
     hq = wb[HQ.name]
     assert [c.value for c in hq[1]] == list(HQ.headers)
@@ -624,6 +626,14 @@ def test_libreoffice_opens_and_prints_the_application(soffice, tmp_path_factory)
     (work / "profile").mkdir()
     office = LibreOffice(soffice, work / "profile")
     prints = {p.sheet: p for p in print_sheets(office, [path], work)}
-    assert set(prints) >= {s.name for s in SPECS.template("onboarding").sheets}
+    assert set(prints) >= {APPLICATION_COVER, *(s.name for s in SPECS.template("onboarding").sheets)}
     for p in prints.values():
         assert p.pages >= 1 and p.scale is not None and p.scale >= MIN_SCALE, str(p)
+    cover = prints[APPLICATION_COVER]
+    assert (cover.pages, cover.landscape) == (1, False)          # the application on one page to sign
+    text = subprocess.run(["pdftotext", "-layout", cover.pdf, "-"], capture_output=True, text=True).stdout
+    data = sample_rows(today=TODAY)
+    score = sum(r["score"] for r in data["apply_survey"])
+    for shown in (data["apply_hq"][0]["uscc"], data["apply_hq"][0]["name"], f"{score:g}", "合格",
+                  step(data, "approval")["approver"], str(step(data, "approval")["date"]), "三证合一后随营业执照"):
+        assert shown in text, shown                              # the formulas, recalculated

@@ -18,6 +18,9 @@ from ..rules import merge_overrides, read_overrides
 from ..spec import load_specs
 
 WHAT = "入网设置文件"
+# Document ids (specs/onboarding.toml) that the 2015/2016 reforms merged into the business
+# licence: none issued since, so a valid USCC stands for them.
+MERGED_DOCUMENTS = ("tax_registration", "org_code", "general_taxpayer")
 
 
 @functools.cache

@@ -13,6 +13,7 @@ from typing import Any, Iterable, Mapping
 from ..spec import Specs, load_specs
 from ..templates import write_workbook
 from .config import OnboardingConfig, load_config
+from .cover import Cover
 
 Rows = dict[str, list[dict[str, Any]]]
 
@@ -51,7 +52,8 @@ def write_application(out: str | Path, *, config: OnboardingConfig | None = None
     data = form_rows(config)
     data.update(rows or {})
     specs = form_specs()
-    return write_workbook(specs.template("onboarding"), out, data=data, specs=specs, inputs=inputs)
+    return write_workbook(specs.template("onboarding"), out, data=data, specs=specs, inputs=inputs,
+                          extras=Cover(specs, config))
 
 
 def new_application(out: str | Path, *, config: str | Path | None = None) -> Path:

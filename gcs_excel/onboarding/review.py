@@ -16,13 +16,12 @@ from ..problems import Report, finding, make_problem
 from ..spec import SheetSpec
 from ..table import Table
 from ..validation import validate
-from .config import OnboardingConfig, load_config
+from .config import MERGED_DOCUMENTS, OnboardingConfig, load_config
 from .form import form_specs
 
 VERIFIED = "已核验"
 MERGED = "已并入营业执照（三证合一/五证合一）"
 MISSING = "缺"
-MERGED_DOCUMENTS = ("tax_registration", "org_code", "general_taxpayer")
 USCC_DOUBTS = ("uscc_checksum", "uscc_org_code")    # warnings an approver may override
 MISSING_CODES = ("onboard_document_missing", "onboard_survey_item_missing", "onboard_survey_unscored",
                  "onboard_approval_pending", "onboard_uscc_unconfirmed", "onboard_no_stores")
