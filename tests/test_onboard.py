@@ -248,6 +248,15 @@ def test_the_form_is_written_from_the_departments_config(tmp_path):
     assert wb[SURVEY.name]["C2"].value == 30
 
 
+def test_a_quote_in_an_item_name_stays_inside_the_covers_formula(tmp_path):
+    mine = tmp_path / "本部门.toml"
+    mine.write_text('[survey.items.location]\nname = \'"黄金"地段\'\n', "utf-8")
+    ws = openpyxl.load_workbook(new_application(tmp_path / "申报.xlsx", config=mine))[APPLICATION_COVER]
+    formulas = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str) and c.value.startswith("=")
+                and "地段" in c.value]
+    assert formulas and all('MATCH("""黄金""地段"' in f for f in formulas)
+
+
 @pytest.mark.parametrize("text, message", [
     ("[survey]\npass_mark = 120\n", "应在 0 到 100 之间"),
     ('code_prefix = "J1"\n', "两位大写字母"),

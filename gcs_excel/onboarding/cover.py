@@ -25,8 +25,11 @@ def _ref(sheet: SheetSpec, field_id: str) -> str:
 
 
 def _lookup(sheet: SheetSpec, key: str, label: str, field_id: str) -> str:
-    """The value of field_id in the row whose key column holds label; "" when empty or absent."""
-    hit = f'INDEX({_ref(sheet, field_id)},MATCH("{label}",{_ref(sheet, key)},0))'
+    """The value of field_id in the row whose key column holds label (a spec label or a
+    survey item's name from a department's settings: a quote in it is doubled, as a
+    formula's string needs); "" when empty or absent."""
+    text = label.replace('"', '""')
+    hit = f'INDEX({_ref(sheet, field_id)},MATCH("{text}",{_ref(sheet, key)},0))'
     return f'IFERROR(IF({hit}="","",{hit}),"")'
 
 
@@ -44,7 +47,7 @@ class Cover:
         for c, w in enumerate(WIDTHS):
             ws.set_column(c, c, w)
         template = self.specs.template("onboarding")
-        ws.merge_range(0, 0, 0, 3, f"集团客户{template.workbook}", f.title)
+        ws.merge_range(0, 0, 0, 3, f"集团客户{template.workbook}", f.heading)
         ws.set_row(0, 28)
         r = self._particulars(ws, f, 2)
         r = self._documents(ws, f, r + 1)
@@ -78,7 +81,7 @@ class Cover:
         for k in range(0, len(cells), 2):
             for j, (label, formula) in enumerate(cells[k:k + 2]):
                 ws.write_string(r, 2 * j, label, f.label)
-                ws.write_formula(r, 2 * j + 1, "=" + formula, f.value, "")
+                ws.write_formula(r, 2 * j + 1, "=" + formula, f.text, "")
             r += 1
         return r
 
@@ -92,7 +95,7 @@ class Cover:
                 if doc in MERGED_DOCUMENTS:     # none issued since 2015/2016: say so rather than leave a gap
                     seen = f'IF({seen}="","三证合一后随营业执照",{seen})'
                 ws.write_string(r, 2 * j, label, f.label)
-                ws.write_formula(r, 2 * j + 1, "=" + seen, f.value, "")
+                ws.write_formula(r, 2 * j + 1, "=" + seen, f.text, "")
             r += 1
         return r
 
@@ -106,10 +109,10 @@ class Cover:
         r += 1
         first = r
         for item in cfg.items:
-            ws.write_string(r, 0, item.name, f.value)
+            ws.write_string(r, 0, item.name, f.text)
             ws.write_number(r, 1, item.weight, f.number)
             ws.write_formula(r, 2, "=" + _lookup(survey, "item", item.name, "score"), f.number, "")
-            ws.write_formula(r, 3, "=" + _lookup(survey, "item", item.name, "note"), f.value, "")
+            ws.write_formula(r, 3, "=" + _lookup(survey, "item", item.name, "note"), f.text, "")
             ws.set_row(r, row_height(2))        # room for a note of two lines
             r += 1
         weights, scores = f"B{first + 1}:B{r}", f"C{first + 1}:C{r}"
@@ -118,7 +121,7 @@ class Cover:
         ws.write_formula(r, 1, f'=IF(COUNT({scores})<{len(cfg.items)},"未评完",{total})', f.number, "")
         ws.write_string(r, 2, "结论", f.label)
         ws.write_formula(r, 3, f'=IF(COUNT({scores})<{len(cfg.items)},"",IF({total}>={cfg.pass_mark:g},"合格","不合格"))',
-                         f.value, "")
+                         f.text, "")
         return r + 1
 
     def _approval(self, ws, f, r: int) -> int:
@@ -128,8 +131,8 @@ class Cover:
             ws.write_string(r, 0, label, f.label)
             opinion = _lookup(sheet, "step", label, "opinion")
             comment = _lookup(sheet, "step", label, "comment")
-            ws.merge_range(r, 1, r, 3, "", f.value)
-            ws.write_formula(r, 1, f'={opinion}&IF({comment}="","","：")&{comment}', f.value, "")
+            ws.merge_range(r, 1, r, 3, "", f.text)
+            ws.write_formula(r, 1, f'={opinion}&IF({comment}="","","：")&{comment}', f.text, "")
             ws.set_row(r, 30)
             r += 1
             ws.write_string(r, 0, f"{sheet.header('approver')}（签字）", f.label)
@@ -144,10 +147,10 @@ class Cover:
 class _Styles:
     def __init__(self, fmt: Formats):
         box: dict[str, Any] = {"border": 1, "valign": "vcenter", "text_wrap": True}
-        self.title = fmt.get(bold=True, font_size=16, align="center", valign="vcenter")
+        self.heading = fmt.get(bold=True, font_size=16, align="center", valign="vcenter")
         self.section = fmt.get(bold=True, bg_color="#DDEBF7", border=1, text_wrap=True, valign="vcenter")
         self.label = fmt.get(bold=True, **box)
-        self.value = fmt.get(num_format="@", **box)
+        self.text = fmt.get(num_format="@", **box)
         self.number = fmt.get(num_format="0.#", align="center", **box)
         self.date = fmt.get(num_format="yyyy-mm-dd", align="center", **box)
         self.sign = fmt.get(**box)
