@@ -37,6 +37,9 @@ _API = {
     "write_allocation_workbook": ("allocation_workbook", "write_allocation_workbook"),   # gcs allocate --out
     "issue_notices": ("notice_issue", "issue_notices"),       # gcs notices
     "run_demo": ("demo", "run_demo"),                         # gcs demo
+    "onboard_new": ("onboarding.form", "new_application"),                    # gcs onboard new
+    "onboard_check": ("onboarding.review", "check_application"),              # gcs onboard check
+    "onboard_approve": ("onboarding.approve", "approve_application"),         # gcs onboard approve
     "GcsError": ("errors", "GcsError"),
 }
 

@@ -448,6 +448,90 @@ def mail(files: tuple[Path, ...], month: str, reports: Path, smtp: str | None, s
     sys.exit(EXIT_INTERRUPTED if result.interrupted else result.exit_code)
 
 
+# --- gcs onboard (入网) -----------------------------------------------------------------
+ONBOARD_STAFF_HELP = "人员名单：核对申报表里的市场经理、客户经理是否在其中、岗位是否相符。"
+ONBOARD_CONFIG_HELP = "部门自己的入网设置文件（TOML），覆盖调研项目的分值、及格线等（见 gcs_excel/onboarding.toml）。"
+
+
+@cli.group(context_settings=HELP)
+@_help
+def onboard() -> None:
+    """新集团客户入网：申报表、检查、审批后写入档案。
+
+    先用 gcs onboard new 生成入网申报表，填好总部和卖场资料、证照清单、现场调研评分，市场经理初审、营销中心审批；gcs onboard check 检查它缺什么；gcs onboard approve 把审批通过的客户和卖场追加到总部档案和卖场明细表（旧文件留作备份）。
+
+    示例：gcs onboard new --out 入网申报表_天天惠.xlsx
+    """
+
+
+@onboard.command("new")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="申报表写到这个文件（.xlsx）。")
+@click.option("--config", "config", type=click.Path(dir_okay=False, path_type=Path), help=ONBOARD_CONFIG_HELP)
+@_help
+def onboard_new(out: Path, config: Path | None) -> None:
+    """生成一份空白的入网申报表。
+
+    工作表：申报总部（一行）、申报卖场（每个卖场一行）、证照清单、现场调研（项目、分值、评分要点已预填）、审批（初审、审批两行），以及填表说明。编号列是文本格式，有下拉列表和输入提示，可直接打印成 A4。
+
+    示例：gcs onboard new --out 入网申报表_天天惠.xlsx
+    """
+    from .onboarding.form import new_application
+
+    click.echo(f"已生成 {new_application(out, config=config)}")
+
+
+@onboard.command("check")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True,
+              help="输出 JSON：{\"issues\", \"summary\", \"documents\", \"survey\", \"approval\", \"approved\", \"missing\"}。")
+@click.option("--staff", "staff", type=click.Path(dir_okay=False, path_type=Path), help=ONBOARD_STAFF_HELP)
+@click.option("--config", "config", type=click.Path(dir_okay=False, path_type=Path), help=ONBOARD_CONFIG_HELP)
+@click.option("--max", "max_per_file", default=100, show_default=True, help="最多列出多少个问题（0 = 全部）。")
+@click.option("--today", "today", help="按这一天判断“晚于今天”（YYYY-MM-DD，默认今天）。")
+@_help
+def onboard_check(file: Path, as_json: bool, staff: Path | None, config: Path | None, max_per_file: int,
+                  today: str | None) -> None:
+    """检查一份入网申报表：资料填得对不对，证照、调研、审批还缺什么。
+
+    总部和卖场资料用与 gcs validate 相同的检查（统一社会信用代码、身份证号、专卖证号、电话……）；有有效的统一社会信用代码时，税务登记证、组织机构代码证、一般纳税人资格证算作已并入营业执照；现场调研按分值折算成百分制与及格线比较；列出未签署的审批环节。
+
+    退出码：0 没有问题（可以审批入网），1 有问题或缺项，2 文件无法读取。
+
+    示例：gcs onboard check 入网申报表_天天惠.xlsx --staff 人员名单.xlsx
+    """
+    from .onboarding.review import check_application
+    from .render import render_onboard_check, to_json
+
+    result = check_application(file, staff=staff, config=config, today=_today(today))
+    click.echo(to_json(result.as_dict()) if as_json else render_onboard_check(result, max_per_file))
+    sys.exit(result.report.exit_code)
+
+
+@onboard.command("approve")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--into", "into", required=True, nargs=2, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="总部档案和卖场明细表（两个文件；同一个工作簿里有这两张表时写两遍）。")
+@click.option("--staff", "staff", type=click.Path(dir_okay=False, path_type=Path), help=ONBOARD_STAFF_HELP)
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON：{\"code\", \"name\", \"stores\", \"joined\", \"outputs\", \"notes\"}。")
+@click.option("--config", "config", type=click.Path(dir_okay=False, path_type=Path), help=ONBOARD_CONFIG_HELP)
+@click.option("--today", "today", help="按这一天判断“晚于今天”（YYYY-MM-DD，默认今天）。")
+@_help
+def onboard_approve(file: Path, into: tuple[Path, Path], staff: Path | None, as_json: bool, config: Path | None,
+                    today: str | None) -> None:
+    """把审批通过的新客户和它的卖场追加到总部档案和卖场明细表。
+
+    新客户编码按总部档案顺延（同一前缀的下一个号），入网日期是营销中心审批的日期，状态为正常。没有两步都同意、申报表有错误、统一社会信用代码或专卖证号已在档、数据下面还有合计行时拒绝，什么也不写。原有的行、格式、下拉列表和其他工作表原样保留；旧文件先复制到旁边的“备份”文件夹，新文件写好后才替换。
+
+    示例：gcs onboard approve 入网申报表_天天惠.xlsx --into 总部档案.xlsx 卖场明细表.xlsx --staff 人员名单.xlsx
+    """
+    from .onboarding.approve import approve_application
+    from .render import render_onboard_approve, to_json
+
+    result = approve_application(file, list(into), staff=staff, config=config, today=_today(today))
+    click.echo(to_json(result.as_dict()) if as_json else render_onboard_approve(result))
+
+
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--sku", required=True, help="要分配的紧俏规格（卷烟规格表里的名称），如 中华(硬)。")
@@ -568,6 +652,9 @@ def cli_reference() -> str:
             continue
         sub = click.Context(cmd, info_name=name, parent=ctx)
         lines += [f"## gcs {name}", "", "```", cmd.get_help(sub), "```", ""]
+        for sub_name in getattr(cmd, "commands", {}):      # a group's commands (gcs onboard new ...)
+            leaf = click.Context(cmd.commands[sub_name], info_name=sub_name, parent=sub)
+            lines += [f"## gcs {name} {sub_name}", "", "```", cmd.commands[sub_name].get_help(leaf), "```", ""]
     return "\n".join(lines)
 
 

@@ -21,7 +21,7 @@ def fields_markdown(specs: Specs | None = None) -> str:
     specs = specs or load_specs()
     out = ["# 模板字段", "", GENERATED, "",
            "每个模板是一个工作簿，文件名即第一个工作表名。`*` 表示必填；“id”是程序里使用的字段标识。", ""]
-    for t in specs.templates:
+    for t in (*specs.templates, *specs.applications):
         out += [f"## {t.workbook}（`{t.id}`，规格文件 `gcs_excel/specs/{t.source}`）", "", t.description, ""]
         for s in t.sheets:
             key = "、".join(s.header(k) for k in s.key) or "无"

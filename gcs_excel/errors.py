@@ -27,3 +27,8 @@ class WriteError(GcsError):
 
 class ConfigError(GcsError):
     """A configuration or command-line value is invalid."""
+
+
+class Refused(GcsError):
+    """A step refused on purpose (an application not approved, a customer already on
+    file): the message says why, and nothing was written."""

@@ -7,7 +7,7 @@ from collections import Counter
 from typing import Any
 
 from .problems import Problem, Report, problem_types, show
-from .textwidth import pad
+from .textwidth import display_width, pad
 
 SEVERITY_WORDS = {"error": "错误", "warning": "警告"}
 
@@ -440,4 +440,38 @@ def render_notices(result) -> str:
         for x in result.excluded[:30]:
             out.append(f"  {x.file} 「{x.sheet}」第 {x.row} 行：{x.reasons[0] if x.reasons else ''}")
     out += [f"· {n}" for n in result.notes]
+    return "\n".join(out)
+
+
+# --- gcs onboard ---------------------------------------------------------------------------
+def render_onboard_check(result, max_problems: int = 100) -> str:
+    """An application checked: documents, survey score, approval steps, then the problems
+    as gcs validate lists them."""
+    from .onboarding.review import MISSING
+
+    out = [f"入网申报表 {result.file}：" + ("两步审批都已同意" if result.approved else "尚未通过审批"), "", "证照："]
+    width = max(display_width(d.document) for d in result.documents) + 2 if result.documents else 0
+    for d in result.documents:
+        mark = "✗" if d.status == MISSING else "✓"
+        out.append(f"  {mark} {pad(d.document, width)}{d.status}{'：' + d.detail if d.detail else ''}")
+    s = result.survey
+    score = "未评完" if s.score is None else f"{s.score:g} 分（{'合格' if s.passed else '不合格'}）"
+    out += ["", f"现场调研：{score}，及格线 {s.pass_mark:g} 分（百分制）"]
+    for item in s.items:
+        got = "未打分" if item["score"] is None else f"{item['score']:g}"
+        out.append(f"  {item['item']}：{got} / {item['weight']:g}")
+    out += ["", "审批："]
+    for st in result.steps:
+        signed = "、".join(show(x) for x in (st.approver, st.date, st.opinion) if x) or "未签署"
+        out.append(f"  {'✓' if st.agreed else '✗'} {st.step}：{signed}" + (f"（{st.comment}）" if st.comment else ""))
+    out += ["", render_validation(result.report, max_problems)]
+    return "\n".join(out)
+
+
+def render_onboard_approve(result) -> str:
+    """An approved customer taken into the files: its code, the rows added, the backups."""
+    out = [f"已入网：{result.name}，客户编码 {result.code}，{result.stores} 个卖场，入网日期 {result.joined}"]
+    for o in result.outputs:
+        out.append(f"  {o['file']}「{o['sheet']}」：从第 {o['first_row']} 行起追加 {o['added']} 行；原文件备份在 {o['backup']}")
+    out.extend(f"· {n}" for n in result.notes)
     return "\n".join(out)

@@ -17,12 +17,13 @@ BY_MANAGER = "按客户经理汇总"   # gcs allocate: quantities per customer m
 ALLOCATION_NOTES = "分配说明"   # gcs allocate: the rule in words with the numbers used
 NOT_TAKING_PART = "不参与的卖场"  # gcs allocate: stores on file whose (HQ's) 状态 keeps them out
 LEFT_OUT = "未计入的行"         # rows with errors left out of the work, with the reasons
+APPLICATION_COVER = "申报表"  # gcs onboard new: the application on one page to sign, formulas only
 REFERENCE_PREFIX = "参照-"  # visit log: copies of the department's files the formulas read
 # gcs notices: a printed notice, named by its number (checks.identifiers.format_notice_number)
 NOTICE_SHEET = re.compile(r"GX[0-9]{6}-[0-9]{4}")
 
 AUXILIARY = frozenset({INSTRUCTIONS, LISTS, RESULTS, CHANGES, LIVE, LIVE_CALC, OPERATIONS, CONFLICTS,
-                       MERGE_NOTES, DIFF, "xlwings.conf"})
+                       MERGE_NOTES, DIFF, APPLICATION_COVER, "xlwings.conf"})
 AUXILIARY |= {BY_CUSTOMER, BY_MANAGER, ALLOCATION_NOTES, NOT_TAKING_PART, LEFT_OUT}
 
 

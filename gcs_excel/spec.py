@@ -26,10 +26,10 @@ _FIELD_KEYS = {
     "min", "gt", "min_field", "not_future", "period_of", "when", "must_be", "personal",
     "aliases", "width", "hint", "example", "num_format", "free_text", "or_check",
 }
-_SHEET_KEYS = {"id", "name", "key", "label", "description", "fields"}
+_SHEET_KEYS = {"id", "name", "key", "label", "description", "fields", "like", "omit"}
 _TEMPLATE_KEYS = {"id", "workbook", "order", "description", "sheets", "references", "live_quotas",
-                  "kind"}
-KINDS = ("template", "output")
+                  "kind", "command"}
+KINDS = ("template", "output", "application")
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 _EMPTY: Mapping[str, str] = MappingProxyType({})
@@ -157,7 +157,9 @@ class TemplateSpec:
     source: str
     references: tuple[str, ...] = ()   # other sheets copied in as 参照-* (for live formulas)
     live_quotas: bool = False          # has the 指标 sheet (livesheet.py)
-    kind: str = "template"             # "output": a workbook we write and read back (分配明细)
+    kind: str = "template"             # "output": a workbook we write and read back (分配明细);
+                                       # "application": a form gcs writes and people fill (入网申报表)
+    command: str = ""                  # an application's: the command that checks it
 
     @property
     def filename(self) -> str:
@@ -196,11 +198,19 @@ class Specs:
     templates: tuple[TemplateSpec, ...]
     check_rules: Mapping[str, str]
     outputs: tuple[TemplateSpec, ...] = ()
+    applications: tuple[TemplateSpec, ...] = ()   # forms with a command of their own (gcs onboard)
 
     @functools.cached_property
     def sheets(self) -> Mapping[str, SheetSpec]:
         """By sheet id."""
         return MappingProxyType({s.id: s for t in (*self.templates, *self.outputs) for s in t.sheets})
+
+    @functools.cached_property
+    def with_applications(self) -> Specs:
+        """These specs with the application forms' sheets recognised too. Only the commands
+        of a form read with them: an ordinary 总部档案 never meets the form's 申报总部,
+        whose headers are nearly its own."""
+        return Specs(self.templates, self.check_rules, (*self.outputs, *self.applications))
 
     @functools.cached_property
     def by_name(self) -> Mapping[str, SheetSpec]:
@@ -220,7 +230,7 @@ class Specs:
 
     def template(self, template_id: str) -> TemplateSpec:
         """The template (or output) spec with this id."""
-        for t in (*self.templates, *self.outputs):
+        for t in (*self.templates, *self.outputs, *self.applications):
             if t.id == template_id:
                 return t
         raise KeyError(template_id)
@@ -277,7 +287,7 @@ def _field(raw: dict, where: str) -> Field:
     return f
 
 
-def _sheet(raw: dict, workbook: str, where: str) -> SheetSpec:
+def _sheet(raw: dict, workbook: str, where: str, raw_sheets: Mapping[str, dict]) -> SheetSpec:
     unknown = set(raw) - _SHEET_KEYS
     if unknown:
         raise SpecError(f"{where}: 未知的键 {sorted(unknown)}")
@@ -286,7 +296,7 @@ def _sheet(raw: dict, workbook: str, where: str) -> SheetSpec:
         raise SpecError(f"{where}: 工作表需要 id")
     fields = tuple(
         _field(f, f"{where} 工作表 {sheet_id} 字段 {f.get('id', i)}")
-        for i, f in enumerate(raw["fields"])
+        for i, f in enumerate((*_like(raw, raw_sheets, where), *raw.get("fields", ())))
     )
     by_id = {f.id: f for f in fields}
     if len(by_id) != len(fields) or len({f.header for f in fields}) != len(fields):
@@ -296,6 +306,23 @@ def _sheet(raw: dict, workbook: str, where: str) -> SheetSpec:
         key=tuple(raw.get("key", ())), label=raw.get("label"),
         description=raw.get("description", ""), _by_id=MappingProxyType(by_id),
     )
+
+
+def _like(raw: dict, raw_sheets: Mapping[str, dict], where: str) -> list[dict]:
+    """The fields a sheet takes from another (like = "hq"), less those it omits: one
+    source for the columns a form shares with a template."""
+    if "like" not in raw:
+        if "omit" in raw:
+            raise SpecError(f"{where}: omit 只和 like 一起用")
+        return []
+    source = raw_sheets.get(raw["like"])
+    if source is None or "like" in source:
+        raise SpecError(f"{where}: like 的工作表 {raw['like']!r} 不存在（或它自己也是 like）")
+    omit = set(raw.get("omit", ()))
+    unknown = omit - {f["id"] for f in source["fields"]}
+    if unknown:
+        raise SpecError(f"{where}: omit 里的 {sorted(unknown)} 不是 {raw['like']} 的字段")
+    return [f for f in source["fields"] if f["id"] not in omit]
 
 
 def _check_coherence(specs: Specs) -> None:
@@ -354,9 +381,10 @@ def load_specs() -> Specs:
         p.name for p in resources.files("gcs_excel.specs").iterdir()
         if p.name.endswith(".toml") and p.name != "checks.toml"
     )
+    raws = {name: _read_toml(name) for name in files}
+    raw_sheets = {s.get("id"): s for raw in raws.values() for s in raw.get("sheets", ())}
     templates = []
-    for name in files:
-        raw = _read_toml(name)
+    for name, raw in raws.items():
         unknown = set(raw) - _TEMPLATE_KEYS
         if unknown:
             raise SpecError(f"{name}: 未知的键 {sorted(unknown)}")
@@ -364,13 +392,15 @@ def load_specs() -> Specs:
         kind = raw.get("kind", "template")
         if kind not in KINDS:
             raise SpecError(f"{name}: kind 只能是 {KINDS}")
-        sheets = tuple(_sheet(s, wb, name) for s in raw["sheets"])
+        sheets = tuple(_sheet(s, wb, name, raw_sheets) for s in raw["sheets"])
         templates.append(TemplateSpec(raw["id"], wb, raw["order"], raw.get("description", ""),
                                       sheets, name, tuple(raw.get("references", ())),
-                                      bool(raw.get("live_quotas", False)), kind))
+                                      bool(raw.get("live_quotas", False)), kind, raw.get("command", "")))
+        if (kind == "application") != bool(templates[-1].command):
+            raise SpecError(f"{name}: command（检查它的命令）只有 application 要给，而且必须给")
     templates.sort(key=lambda t: t.order)
     rules = {name: c.rule for name, c in named_checks().items()}
-    specs = Specs(tuple(t for t in templates if t.kind == "template"), MappingProxyType(rules),
-                  tuple(t for t in templates if t.kind == "output"))
-    _check_coherence(specs)
+    of = {kind: tuple(t for t in templates if t.kind == kind) for kind in KINDS}
+    specs = Specs(of["template"], MappingProxyType(rules), of["output"], of["application"])
+    _check_coherence(specs.with_applications)
     return specs

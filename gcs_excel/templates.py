@@ -324,7 +324,7 @@ def _instructions(wb, template: TemplateSpec, fmt: _Formats, specs: Specs) -> in
         "深蓝色表头为必填列，浅蓝色为选填列。列名和顺序不能改，需要的话只能在最后追加列。",
         "编号、证号、电话、帐号等列已设为文本格式：请直接输入，不要改成数字格式，否则长号码的后几位会丢失。",
         "日期请填真实日期（如 2026-03-05），不要写成“2026年3月5日”这样的文字。数据区不要合并单元格，不要用公式。",
-        "填好后可用 gcs validate 检查：它列出每一处填错的地方和改法。",
+        f"填好后可用 {template.command or 'gcs validate'} 检查：它列出每一处填错的地方和改法。",
     ]
     table = [(sheet.name, col_letter(c), f.header, "是" if f.required else "", type_text(f),
               rule_text(f, sheet, specs), f.example, f.hint)

@@ -21,7 +21,7 @@ from typing import Any, Callable, Iterable, Sequence
 from .checks.cells import CellChecker
 from .checks.references import check_references
 from .checks.rows import check_rows
-from .checks.structure import Located, Recognised, header_forms, is_total, odd_row, recognise
+from .checks.structure import Located, Recognised, header_forms, is_total, norm_name, odd_row, recognise
 from .checks.tables import check_keys
 from .errors import ConfigError, ReadError
 from .gcpause import gc_paused
@@ -182,6 +182,10 @@ def _validate(paths, today, progress, specs, keep: set[str]) -> Validation:
         if name in keep:
             kept[name] = workbook
         info.notes.extend(workbook.notes)
+        form = _application_form(workbook, specs)
+        if form is not None:
+            report.notes.append(f"没有校验 {name}：它是{form.workbook}，请用 {form.command} 检查")
+            continue
         others: list[tuple[Sheet, Located | None]] = []     # sheets that are no template's
         found = 0
         for s_index, sheet in enumerate(workbook.sheets):
@@ -252,6 +256,13 @@ def _sort_key(p: Problem, order: dict) -> tuple:
     file_i, sheet_i = order.get((p.file, p.sheet or ""), (len(order), 0))
     col = parse_a1(p.cell)[0] if p.cell else -1
     return (file_i, sheet_i, p.row or 0, col, p.code)
+
+
+def _application_form(workbook: Workbook, specs: Specs):
+    """The application form (入网申报表) a workbook is, when these specs do not read forms:
+    its sheets would pass for templates' by their headers, each missing a column."""
+    names = {norm_name(s.name) for s in workbook.sheets}
+    return next((t for t in specs.applications if {s.name for s in t.sheets} <= names), None)
 
 
 def _recognised_table(sheet: Sheet, file: str, csv: bool, specs: Specs, info: FileInfo,

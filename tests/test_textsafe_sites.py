@@ -8,8 +8,9 @@ into something else are reached only through the helpers that keep it text.
 * openpyxl cell values and sheet titles (openpyxl makes "=..." a formula): xlsx_edit;
 * values written into Excel through xlwings (Excel makes "=..." a formula, "0123" a number):
   xl/xlwings_book.put, which formats such a column as text first;
-* formulas: only the visit log's formula sheet, built from spec ids, and a value typed
-  Formula in a filled template (the demo's planted formula mistakes), never user text.
+* formulas: only the visit log's formula sheet, built from spec ids, the application's
+  cover (lookups of labels, quotes doubled), and a value typed Formula in a filled template
+  (the demo's planted formula mistakes), never user text.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ CALLS = {
     **dict.fromkeys(("set_title", "set_x_axis", "set_y_axis", "set_x2_axis", "set_y2_axis"), {"textsafe.py"}),
     **dict.fromkeys(("set_header", "set_footer"), {"xlsx_style.py"}),
     **dict.fromkeys(("writer", "DictWriter", "writerow", "writerows", "to_csv"), {"writing.py"}),
-    "write_formula": {"livesheet.py", "templates.py"},   # templates: only a value typed Formula
+    "write_formula": {"livesheet.py", "templates.py",   # templates: only a value typed Formula
+                      "cover.py"},                       # the application's cover: lookups of spec labels, quotes doubled
 }
 # attribute assigned -> the modules allowed to assign it (openpyxl cells and sheets)
 ASSIGNED = {"value": {"xlsx_edit.py", "xlwings_book.py"}, "title": {"xlsx_edit.py"}}

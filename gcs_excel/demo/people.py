@@ -35,6 +35,10 @@ class Ids:
                 self._used.add(value)
                 return value
 
+    def reserve(self, values) -> None:
+        """Take values as used (codes already on file), so that none is made again."""
+        self._used.update(values)
+
     def name(self, length: int | None = None) -> str:
         """A Chinese name of the given length (two or three characters)."""
         n = length or self.rng.choice((2, 3, 3))
