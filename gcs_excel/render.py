@@ -322,6 +322,14 @@ def render_demo(r) -> str:
     out.append(f"  邮件草稿：{len(r.drafts.drafts)} 封（抄送客户经理和市场经理），在 {r.folder / DRAFTS_DIR}/，"
                f"可用 Outlook 或 Foxmail 打开")
     out.append("")
+    a = r.application
+    if a is not None:
+        problems = len(a.report.problems)
+        out.append(f"新客户入网：{a.file}（{a.hq['name'] if a.hq else ''}，{len(a.stores)} 个卖场）")
+        out.append(f"  现场调研 {a.survey.score} 分（及格 {a.survey.pass_mark:g} 分）；"
+                   + ("初审、审批都已同意" if a.approved else "尚未通过审批")
+                   + (f"；检查：{problems} 个问题" if problems else "；检查没有问题 ✓"))
+        out.append("")
     g = r.merged
     if g is not None:
         out.append(f"客户经理副本（{len({f.file for f in g.files})} 个文件，在 {r.folder / COPIES_DIR}/）合并成 {g.output}：")
@@ -346,6 +354,11 @@ def render_demo(r) -> str:
         nxt = shift_month(r.month, 1)
         out.append(f"  gcs allocate --sku 中华(硬) --total 500 --month {nxt} --cap 10 --out 分配_{nxt}.xlsx {files}")
         out.append(f"  gcs notices --allocation 分配_{nxt}.xlsx --out 书面告知")
+    if r.application is not None:
+        std = f"{r.folder}/标准数据"
+        out.append(f"  gcs onboard check {r.application.file} --staff {std}/人员名单.xlsx")
+        out.append(f"  gcs onboard approve {r.application.file} --into {std}/总部档案.xlsx {std}/卖场明细表.xlsx"
+                   f" --staff {std}/人员名单.xlsx  （原文件备份在 {std}/备份/）")
     out.append(f"  gcs merge --out 总表.xlsx --base {r.folder}/标准数据/卖场明细表.xlsx {r.folder}/{COPIES_DIR}/*.xlsx")
     out.append("  gcs templates --out 模板")
     return "\n".join(out)

@@ -49,6 +49,12 @@ def test_every_public_name_resolves():
         _ = gcs_excel.nothing_of_ours
 
 
+def test_the_readme_lists_every_public_name():
+    """The README's sentence on `gcs_excel.__all__` names each of them (it fell behind once)."""
+    line = next(x for x in (ROOT / "README.md").read_text(encoding="utf-8").split("\n\n") if "`gcs_excel.__all__`" in x)
+    assert [n for n in gcs_excel.__all__ if f"`{n}`" not in line] == []
+
+
 def test_importing_the_package_stays_light():
     """The API is imported on first use: `import gcs_excel` loads no pandas, openpyxl or
     XlsxWriter, and a submodule imported first never hides an API name."""

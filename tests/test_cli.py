@@ -99,6 +99,8 @@ def test_demo_command(tmp_path):
     assert len(numbers) == len(set(numbers)) > 100
     q = run("quotas", "--month", "2026-10", "--json", *sorted((tmp_path / "demo" / "标准数据").glob("*.xlsx")), register)
     assert not [w for w in json.loads(q.output)["warnings"] if w["code"].startswith("notice_number")]
+    # a new chain's application, filled and approved, that gcs onboard approve takes as it is
+    assert "新客户入网：" in r.output and "初审、审批都已同意；检查没有问题 ✓" in r.output
 
 
 def test_demo_rejects_a_bad_month(tmp_path):

@@ -11,6 +11,8 @@ from typing import Any, Callable, Mapping
 from ..annotate import Annotated, annotate
 from ..problems import Report, show
 from ..mail import MailResult, load_settings, send_reviews
+from ..onboarding.form import SAMPLE_CHAIN, sample_application
+from ..onboarding.review import OnboardCheck, check_application
 from ..merging import MergeResult, merge
 from ..reporting.run import MonthlyResult, monthly
 from ..quota_workbook import write_quota_workbook
@@ -31,6 +33,7 @@ REVIEWS_DIR = "销售回顾"
 DRAFTS_DIR = "邮件草稿"
 DEMO_SENDER = "jtkh@cs-tobacco.cn"
 MASTER = "合并总表.xlsx"
+APPLICATION = f"入网申报表_{SAMPLE_CHAIN[1]}.xlsx"
 
 
 @dataclass
@@ -51,6 +54,7 @@ class DemoResult:
     drafts: MailResult | None = None
     merged: MergeResult | None = None
     scarce: ScarceSupply | None = None
+    application: OnboardCheck | None = None
 
 
 def write_department(tables: Mapping[str, list[dict[str, Any]]], folder: Path, month: str, *,
@@ -124,6 +128,11 @@ def run_demo(folder: str | Path = "gcs_demo", *, month: str | None = None, seed:
     copies = write_copies(dep.tables, folder / COPIES_DIR, month, specs=specs)
     store_list = next(p for p in clean if p.name == specs.sheet("stores").name + ".xlsx")
     merged = merge(copies, folder / MASTER, base=store_list, today=today, specs=specs)
+    say("写新客户入网申报表")
+    taken = [h["uscc"] for h in dep.tables["hq"]] + [s["licence"] for s in dep.tables["stores"]]
+    form = sample_application(folder / APPLICATION, today=today, avoid=taken)
+    staff = next(p for p in clean if p.name == specs.template("staff").filename)
+    application = check_application(form, staff=staff, today=today)
     counts = {sheet: len(rows) for sheet, rows in dep.tables.items()}
     return DemoResult(folder, month, clean, mistakes, clean_report, checked.report, annotated,
-                      wrong.expected, counts, quota_report, book, reviews, drafts, merged, scarce)
+                      wrong.expected, counts, quota_report, book, reviews, drafts, merged, scarce, application)
