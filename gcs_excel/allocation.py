@@ -120,6 +120,7 @@ class AllocationResult:
     validation: Report | None = None
     inputs: list[str] = field(default_factory=list)            # the files' names
     output: Path | None = None
+    sheets: list[str] = field(default_factory=list)             # of the workbook written, in order
 
     @property
     def exit_code(self) -> int:

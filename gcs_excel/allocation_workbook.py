@@ -39,7 +39,7 @@ NOTE_WIDTH = 80             # the 分配说明 column: A4 portrait across at 100
 def write_allocation_workbook(result: AllocationResult, path: str | Path, inputs: Sequence[str | Path] = (),
                               progress: Progress | None = None) -> Path:
     """Write the allocation workbook (atomically; inputs are never overwritten); progress
-    is told of the 分配明细 rows written (done, total, "")."""
+    is told of the 分配明细 rows written (done, total, ""). result.sheets names what was written."""
     specs = load_specs()
     with atomic_output(path, inputs) as tmp:
         wb = new_workbook(tmp)
@@ -51,6 +51,7 @@ def write_allocation_workbook(result: AllocationResult, path: str | Path, inputs
         for table in _summaries(result):
             table.write(wb, fmts, result.month, title)
         wb.worksheets()[0].activate()
+        result.sheets = [ws.name for ws in wb.worksheets()]
         wb.close()
     return Path(path)
 

@@ -426,7 +426,7 @@ def render_allocation(result, max_lines: int = 30) -> str:
             out.append(f"  ……还有 {len(result.excluded) - max_lines} 行")
     out += [f"· {n}" for n in result.notes]
     if result.output:
-        out.append(f"已写出 {result.output}（分配说明、分配明细、分配参数、按客户汇总、按客户经理汇总）")
+        out.append(f"已写出 {result.output}（{'、'.join(result.sheets)}）")
     return "\n".join(out)
 
 
