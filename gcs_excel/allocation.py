@@ -10,14 +10,10 @@ share and quantity, the SKU's prices and the rule version.
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
-import functools
-import tomllib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from fractions import Fraction
-from importlib import resources
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
@@ -30,7 +26,7 @@ from .gcpause import gc_paused
 from .mapping import did_you_mean
 from .problems import Report
 from .quota_check import check_month
-from .rules import merge_overrides, read_overrides
+from .rules import bundled_settings
 from .spec import load_specs
 from .validation import Validation, validate
 from .values import shift_month
@@ -40,11 +36,6 @@ Progress = Callable[[int, int, str], None]
 BASES = ("sales", "monthly_volume")
 NO_HQ = "（总部档案里没有）"          # the customer name of a store whose HQ is not on file
 WHAT = "分配规则文件"
-
-
-@functools.cache
-def _defaults() -> dict[str, Any]:
-    return tomllib.loads(resources.files("gcs_excel").joinpath("allocation.toml").read_text("utf-8"))
 
 
 @dataclass(frozen=True)
@@ -60,9 +51,7 @@ class AllocationRule:
 def load_rule(config: str | Path | None = None, *, floor: int | None = None, cap: int | None = None,
               basis: str | None = None) -> AllocationRule:
     """allocation.toml, overridden by a department's file (config), then by the given values."""
-    data = copy.deepcopy(_defaults())
-    if config is not None:
-        merge_overrides(data, read_overrides(config, WHAT), WHAT)
+    data = bundled_settings("allocation.toml", config, WHAT)
     for key, value in (("floor", floor), ("cap", cap), ("basis", basis)):
         if value is not None:
             data[key] = value

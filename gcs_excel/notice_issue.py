@@ -17,13 +17,9 @@ give the same numbers and the same workbook, byte for byte.
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
-import functools
-import tomllib
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
-from importlib import resources
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
@@ -31,7 +27,7 @@ from .checks.identifiers import format_notice_number, parse_notice_number
 from .dept import Excluded, excluded_rows
 from .errors import ConfigError
 from .problems import Report
-from .rules import load_rules, merge_overrides, read_overrides
+from .rules import bundled_settings, load_rules
 from .spec import load_specs
 from .validation import validate
 from .workdays import working_days
@@ -51,16 +47,9 @@ def workbook_name(month: str) -> str:
 
 
 # --- the texts ---------------------------------------------------------------------------
-@functools.cache
-def _default_texts() -> dict[str, Any]:
-    return tomllib.loads(resources.files("gcs_excel").joinpath("notices.toml").read_text("utf-8"))
-
-
 def load_texts(path: str | Path | None = None) -> dict[str, Any]:
     """The notice's texts (notices.toml), with a department's overrides when given."""
-    data = copy.deepcopy(_default_texts())
-    if path is not None:
-        merge_overrides(data, read_overrides(path, "告知书设置文件"), "告知书设置文件")
+    data = bundled_settings("notices.toml", path, "告知书设置文件")
     if data["order_window"]["working_days"] < 1:
         raise ConfigError("告知书设置文件里的「order_window.working_days」至少是 1")
     return data

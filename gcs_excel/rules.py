@@ -20,9 +20,18 @@ RULES_OF_ROLE = {"mm": RULE_IDS[:2], "cm": RULE_IDS[2:]}
 
 
 @functools.cache
-def _defaults() -> dict[str, Any]:
-    text = resources.files("gcs_excel").joinpath("rules.toml").read_text("utf-8")
-    return tomllib.loads(text)
+def _bundled(name: str) -> dict[str, Any]:
+    return tomllib.loads(resources.files("gcs_excel").joinpath(name).read_text("utf-8"))
+
+
+def bundled_settings(name: str, path: str | Path | None = None, what: str = "规则文件") -> dict[str, Any]:
+    """A settings file shipped in gcs_excel/ (rules.toml, allocation.toml ...) as a fresh
+    dict, with a department's overrides from path when given; what names that file in
+    messages. Every command's --config / --rules goes through here."""
+    data = copy.deepcopy(_bundled(name))
+    if path is not None:
+        merge_overrides(data, read_overrides(path, what), what)
+    return data
 
 
 @dataclass(frozen=True)
@@ -91,11 +100,9 @@ _TYPE_WORDS = {int: "整数", float: "数字", str: "文字", list: "列表", bo
 
 def load_rules(path: str | Path | None = None) -> Rules:
     """The default rules, or the defaults with a department's rules file."""
-    data = copy.deepcopy(_defaults())
+    data = bundled_settings("rules.toml", path)
     if path is None:
         return Rules(data)
-    path = Path(path)
-    merge_overrides(data, read_overrides(path))
     for key in ("extra_holidays", "extra_workdays"):
         for value in data["calendar"][key]:
             try:

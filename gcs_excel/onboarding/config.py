@@ -4,28 +4,19 @@ overrides (--config), read with the loader the quota rules and monthly review sh
 
 from __future__ import annotations
 
-import copy
-import functools
 import re
-import tomllib
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Mapping
 
 from ..errors import ConfigError
-from ..rules import merge_overrides, read_overrides
+from ..rules import bundled_settings
 from ..spec import load_specs
 
 WHAT = "入网设置文件"
 # Document ids (specs/onboarding.toml) that the 2015/2016 reforms merged into the business
 # licence: none issued since, so a valid USCC stands for them.
 MERGED_DOCUMENTS = ("tax_registration", "org_code", "general_taxpayer")
-
-
-@functools.cache
-def _defaults() -> dict[str, Any]:
-    return tomllib.loads(resources.files("gcs_excel").joinpath("onboarding.toml").read_text("utf-8"))
 
 
 @dataclass(frozen=True)
@@ -54,11 +45,8 @@ class OnboardingConfig:
 
 def load_config(path: str | Path | None = None) -> OnboardingConfig:
     """onboarding.toml, or it with a department's overrides (only existing keys, same types)."""
-    data = copy.deepcopy(_defaults())
-    source = "默认设置"
-    if path is not None:
-        merge_overrides(data, read_overrides(path, WHAT), WHAT)
-        source = str(path)
+    data = bundled_settings("onboarding.toml", path, WHAT)
+    source = "默认设置" if path is None else str(path)
     survey = data["survey"]
     items = tuple(SurveyItem(k, v["name"], float(v["weight"]), v["criteria"]) for k, v in survey["items"].items())
     if len({i.name for i in items}) != len(items) or any(not i.name.strip() for i in items):
