@@ -40,6 +40,7 @@ _API = {
     "onboard_new": ("onboarding.form", "new_application"),                    # gcs onboard new
     "onboard_check": ("onboarding.review", "check_application"),              # gcs onboard check
     "onboard_approve": ("onboarding.approve", "approve_application"),         # gcs onboard approve
+    "set_targets": ("targets", "set_targets"),                # gcs targets
     "GcsError": ("errors", "GcsError"),
 }
 

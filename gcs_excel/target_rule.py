@@ -1,5 +1,5 @@
 """The target breakdown itself, as exact arithmetic: an annual target (条) into 12 months
-by last year's seasonality aligned to the Spring Festival, then each month into stores
+by last year's seasonality (the last 12 months of sales, by month of the year) aligned to the Spring Festival, then each month into stores
 by their share of recent sales, with a floor for new stores.
 
 Both levels round with allocation_rule.split (largest remainder, ties to the higher
@@ -7,9 +7,9 @@ weight, then to the smaller key), so every sum is exact and the result the same 
 machine. Nothing here reads files or prints.
 
 Spring Festival alignment, simply: tobacco sells most in the month that holds the
-festival (festivals.py), and the festival moves between January and February. When last
-year's festival fell in another month than this year's, last year's January and February
-shares are swapped before they are used, so the peak lands in this year's festival month;
+festival (festivals.py), and the festival moves between January and February. When the festival of the
+year whose January and February the shares come from fell in another month than this
+year's, those two shares are swapped before they are used, so the peak lands in this year's festival month;
 the two months together keep their share of the year.
 """
 
@@ -35,10 +35,12 @@ class Seasonality:
 
 
 def seasonality(year: int, own: Mapping[int, float], department: Mapping[int, float],
-                min_months: int = 12) -> Seasonality:
-    """The month shares for year from last year's sales (month 1..12 -> 条): the customer's
+                min_months: int = 12, base_year: int | None = None) -> Seasonality:
+    """The month shares for year from a past year's sales (month 1..12 -> 条; base_year,
+    by default year − 1, is the year their January and February fell in): the customer's
     own when it sold in at least min_months of them, else the department's under the same
     test, else 12 equal months; then aligned to the Spring Festival (see the module)."""
+    base = year - 1 if base_year is None else base_year
     found = [(source, shares) for source, sales in (("customer", own), ("department", department))
              if (shares := _shares(sales, min_months))]
     if not found:
@@ -46,12 +48,12 @@ def seasonality(year: int, own: Mapping[int, float], department: Mapping[int, fl
     source, shares = found[0]
     note = ""
     days = spring_festivals()
-    if year in days and year - 1 in days and days[year].month != days[year - 1].month:
+    if year in days and base in days and days[year].month != days[base].month:
         shares[0], shares[1] = shares[1], shares[0]
-        note = (f"去年春节在 {days[year - 1].month} 月（{days[year - 1]:%m-%d}），今年在 {days[year].month} 月"
-                f"（{days[year]:%m-%d}）：去年 1 月和 2 月的占比对调，节前旺季落在今年春节所在的月份")
-    elif year not in days or year - 1 not in days:
-        note = f"春节日期表里没有 {year - 1} 或 {year} 年，不按春节调整"
+        note = (f"{base} 年春节在 {days[base].month} 月（{days[base]:%m-%d}），{year} 年在 {days[year].month} 月"
+                f"（{days[year]:%m-%d}）：{base} 年 1 月和 2 月的占比对调，节前旺季落在 {year} 年春节所在的月份")
+    elif year not in days or base not in days:
+        note = f"春节日期表里没有 {base} 或 {year} 年，不按春节调整"
     return Seasonality(tuple(shares), source, note)
 
 
