@@ -23,7 +23,8 @@ from .allocation_rule import as_fraction, split
 from .festivals import spring_festivals
 
 MONTHS = tuple(range(1, 13))
-SOURCES = {"customer": "本客户去年的月度销量", "department": "全部门去年的月度销量", "equal": "12 个月平均"}
+SOURCES = {"customer": "按本客户最近 12 个月的销量分月", "department": "按全部门最近 12 个月的销量分月（本客户历史不够）",
+           "equal": "平均分到 12 个月（历史不够）"}
 
 
 @dataclass(frozen=True)

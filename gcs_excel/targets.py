@@ -174,7 +174,8 @@ def compute(v: Validation, year: int, totals: Mapping[str, int] | None, settings
     if not before:
         result.warnings.append(f"销售数据里没有 {year} 年以前的月份：按 12 个月平均分，卖场平均分")
     last = before[-1] if before else None
-    window = [shift_month(last, -k) for k in range(settings.store_window_months - 1, -1, -1)] if last else []
+    window = [m for k in range(settings.store_window_months - 1, -1, -1)
+              if (m := shift_month(last, -k)) >= before[0]] if last else []     # only months the data holds
     result.window = (window[0], window[-1]) if window else None
     # Seasonality: the last 12 months before the year, by month of the year (a calendar
     # year when the data reaches December); base: the year their January fell in.
