@@ -41,7 +41,7 @@ _API = {
     "onboard_check": ("onboarding.review", "check_application"),              # gcs onboard check
     "onboard_approve": ("onboarding.approve", "approve_application"),         # gcs onboard approve
     "set_targets": ("targets", "set_targets"),                # gcs targets
-    "target_progress": ("target_progress", "target_progress"),   # gcs targets --progress
+    "target_progress": ("targets_progress", "target_progress"),   # gcs targets --progress
     "GcsError": ("errors", "GcsError"),
 }
 

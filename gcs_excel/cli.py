@@ -639,7 +639,7 @@ def targets(files: tuple[Path, ...], year: int | None, total: int | None, custom
 
     if progress:
         from .render import render_target_progress
-        from .target_progress import target_progress
+        from .targets_progress import target_progress
 
         if not month:
             raise click.UsageError("--progress 要和 --month 一起给")

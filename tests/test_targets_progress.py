@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from gcs_excel.cli import cli
 from gcs_excel.errors import ConfigError
-from gcs_excel.target_progress import target_progress
+from gcs_excel.targets_progress import target_progress
 
 from .conftest import TODAY
 

@@ -12,8 +12,8 @@ from .sheetnames import LEFT_OUT, PROGRESS_CUSTOMERS, PROGRESS_MANAGERS, PROGRES
 from .writing import atomic_output
 from .xlsx_style import Formats, new_workbook
 
-if TYPE_CHECKING:                   # the result's type only: target_progress imports this module
-    from .target_progress import ProgressResult
+if TYPE_CHECKING:                   # the result's type only: targets_progress imports this module
+    from .targets_progress import ProgressResult
 
 TITLE = "销售目标进度"
 

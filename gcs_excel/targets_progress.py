@@ -157,7 +157,7 @@ def target_progress(paths: Sequence[str | Path], month: str, *, config: str | Pa
                                        round(sum(c.left for c in cs), 2))
                        for m, cs in sorted(by_manager.items())]
     if out is not None:
-        from .target_progress_workbook import write_progress_workbook
+        from .targets_progress_workbook import write_progress_workbook
         result.output = write_progress_workbook(result, out, inputs=paths)
     return result
 
