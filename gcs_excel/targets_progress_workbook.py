@@ -24,7 +24,7 @@ def tables(result: ProgressResult) -> list[Table]:
     note = (f"计划至今 = 1 月到 {result.month} 各月目标之和（目标已按季节和春节分月，不是全年平均）；"
             f"完成率 = 实际至今 ÷ 计划至今；低于 {pace} 标为“落后”。全年还差 = 年度目标 − 实际至今。")
     customers = Table(PROGRESS_CUSTOMERS, [
-        Col("客户编码", 10), Col("客户名称", 24), Col("客户经理", 10), Col("年度目标(条)", 12, "int"),
+        Col("客户编码", 10), Col("客户名称", 32), Col("客户经理", 10), Col("年度目标(条)", 12, "int"),
         Col("计划至今(条)", 12, "int"), Col("实际至今(条)", 12, "int"), Col("完成率", 8, "pct"),
         Col("全年还差(条)", 12, "int"), Col("进度", 6, "mark")], note=note)
     for c in result.customers:

@@ -126,3 +126,31 @@ def test_cli_text_and_errors(dept_files, tmp_path):
     assert res.exit_code == 0 and "2027 年销售目标：1 个客户共 1,200 条" in res.output
     res = CliRunner().invoke(cli, args)
     assert res.exit_code == 2 and "--total" in res.output
+
+
+@pytest.mark.libreoffice
+def test_workbooks_print_readable_on_a4(soffice, dept_files, tmp_path):
+    """As their readers see them: every sheet of the targets and the progress workbooks one
+    page wide at 70 % or more, licence numbers whole, behind pace printed."""
+    import subprocess
+
+    from gcs_excel.targets_progress import target_progress
+
+    from .printcheck import LibreOffice, print_sheets
+
+    annual = tmp_path / "年度目标.csv"
+    annual.write_text("客户编码,年度目标(条)\nJT0001,37000\nJT0003,111000\n", "utf-8")
+    targets = set_targets(dept_files, 2026, from_file=annual, out=tmp_path / "销售目标_2026.xlsx", today=TODAY)
+    progress = target_progress([targets.output, *dept_files], "2026-06", out=tmp_path / "目标进度.xlsx", today=TODAY)
+    (tmp_path / "lo").mkdir()
+    printed = {p.sheet: p for p in print_sheets(LibreOffice(soffice, tmp_path / "lo"),
+                                                [targets.output, progress.output], tmp_path / "printed")}
+    assert {"销售目标", "卖场目标", "客户目标进度", "客户经理目标进度", "剩余各月要完成"} <= set(printed)
+    for p in printed.values():
+        assert p.one_page_wide and (p.scale is None or p.scale >= 70), str(p)
+    text = subprocess.run(["pdftotext", "-layout", printed["卖场目标"].pdf, "-"], capture_output=True, text=True).stdout
+    licences = [s.licence for c in targets.customers for s in c.stores]
+    assert all(k in text for k in licences) and "E+" not in text
+    text = subprocess.run(["pdftotext", "-layout", printed["客户目标进度"].pdf, "-"], capture_output=True,
+                          text=True).stdout
+    assert "JT0003" in text and ("落后" in text) == any(c.behind for c in progress.customers)
