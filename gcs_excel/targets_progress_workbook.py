@@ -21,7 +21,7 @@ TITLE = "销售目标进度"
 def tables(result: ProgressResult) -> list[Table]:
     """The workbook's tables, in order."""
     pace = f"{result.settings.behind_pace:.0%}"
-    note = (f"计划至今 = 1 月到 {result.month} 各月目标之和（目标已按季节和春节分月，不是全年平均）；"
+    note = (f"计划至今 = 1 月到 {result.month} 各月目标之和（按分到每个月的目标算，不是全年目标按月平均）；"
             f"完成率 = 实际至今 ÷ 计划至今；低于 {pace} 标为“落后”。全年还差 = 年度目标 − 实际至今。")
     customers = Table(PROGRESS_CUSTOMERS, [
         Col("客户编码", 10), Col("客户名称", 32), Col("客户经理", 10), Col("年度目标(条)", 12, "int"),
