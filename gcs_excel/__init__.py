@@ -40,6 +40,8 @@ _API = {
     "onboard_new": ("onboarding.form", "new_application"),                    # gcs onboard new
     "onboard_check": ("onboarding.review", "check_application"),              # gcs onboard check
     "onboard_approve": ("onboarding.approve", "approve_application"),         # gcs onboard approve
+    "set_targets": ("targets", "set_targets"),                # gcs targets
+    "target_progress": ("targets_progress", "target_progress"),   # gcs targets --progress
     "GcsError": ("errors", "GcsError"),
 }
 

@@ -602,6 +602,62 @@ def notices(allocations: tuple[Path, ...], out_dir: Path, config: Path | None, n
 
 
 @cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--year", type=click.IntRange(2000, 2100), help="目标年份，如 2027（分解时必填）。")
+@click.option("--total", type=click.IntRange(min=0),
+              help="年度目标（条）：和 --customer 一起给；和 --from 一起给时须等于文件里的合计。")
+@click.option("--customer", help="要分解目标的集团客户编码，如 JT0001。")
+@click.option("--from", "from_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="年度目标文件（xlsx 或 CSV，列：客户编码、年度目标(条)），每个客户一行。")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path),
+              help="写出的工作簿（.xlsx）：分解时写销售目标和卖场目标；--progress 时写目标进度。")
+@click.option("--progress", "progress", is_flag=True, help="看进度：年初到 --month 的目标完成情况。")
+@click.option("--month", help="--progress 看到哪个月（YYYY-MM，含这个月）。")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON。")
+@click.option("--config", "config", type=click.Path(dir_okay=False, path_type=Path),
+              help="部门自己的目标设置（TOML），覆盖 gcs_excel/targets.toml 的默认值。")
+@_help
+def targets(files: tuple[Path, ...], year: int | None, total: int | None, customer: str | None,
+            from_file: Path | None, out: Path | None, progress: bool, month: str | None, as_json: bool,
+            config: Path | None) -> None:
+    """把集团客户的年度销售目标分解到月和卖场；或用 --progress 看目标完成进度。
+
+    分解：FILE 是总部档案、卖场明细表和销售数据（xlsx 或 CSV），先校验，有错误的行不计入并列出。
+    每月的目标按客户最近 12 个月的季节性（每个月占全年的比例；历史不够时用全部门的，再不够就平均），
+    并按春节所在月份调整；每月再按各卖场近 6 个月销量的占比分到卖场，没有销量的新卖场有保底。
+    所有合计都按最大余数法取整，一条不差；同样的输入结果完全相同。写出的销售目标表可直接给 gcs monthly。
+
+    进度：FILE 是分解写出的销售目标工作簿和销售数据（加总部档案可按客户经理汇总）。
+
+    退出码：0 完成，1 完成但有错误的行没有计入，2 无法完成。
+
+    示例：gcs targets --year 2027 --total 120000 --customer JT0001 --out 销售目标_2027.xlsx 总部档案.xlsx 卖场明细表.xlsx 销售数据.csv
+
+    示例：gcs targets --progress --month 2027-05 销售目标_2027.xlsx 销售数据.csv 总部档案.xlsx
+    """
+    from .render import to_json
+
+    if progress:
+        from .render import render_target_progress
+        from .targets_progress import target_progress
+
+        if not month:
+            raise click.UsageError("--progress 要和 --month 一起给")
+        p = target_progress(list(files), month, config=config, out=out)
+        click.echo(to_json(p.as_dict()) if as_json else render_target_progress(p))
+        sys.exit(p.exit_code)
+    from .render import render_targets
+    from .targets import set_targets
+
+    if year is None or out is None:
+        raise click.UsageError("分解目标要给 --year 和 --out")
+    result = set_targets(list(files), year, customer=customer, total=total, from_file=from_file, config=config,
+                         out=out, progress=None if as_json else _progress("分解目标"))
+    click.echo(to_json(result.as_dict()) if as_json else render_targets(result))
+    sys.exit(result.exit_code)
+
+
+@cli.command()
 @click.argument("folder", required=False, default="gcs_demo", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--month", help="示例数据的月份（YYYY-MM，默认上个月）。")
 @click.option("--seed", default=2026, show_default=True, help="随机种子：同一种子生成同样的数据。")

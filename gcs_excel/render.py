@@ -488,3 +488,71 @@ def render_onboard_approve(result) -> str:
         out.append(f"  {o['file']}「{o['sheet']}」：从第 {o['first_row']} 行起追加 {o['added']} 行；原文件备份在 {o['backup']}")
     out.extend(f"· {n}" for n in result.notes)
     return "\n".join(out)
+
+
+# --- sales targets (gcs targets) ----------------------------------------------------------
+def render_targets(result, max_lines: int = 30) -> str:
+    """A breakdown for the terminal: per customer the year's total, where the seasonality
+    came from and the 12 months; the stores one by one are in the workbook."""
+    from .targets import seasonality_words
+
+    total = sum(c.total for c in result.customers)
+    window = f"，卖场按 {result.window[0]} 至 {result.window[1]} 的销量" if result.window else ""
+    out = [f"{result.year} 年销售目标：{len(result.customers)} 个客户共 {total:,} 条{window}", ""]
+    head = "".join(pad(f"{m}月", 7, right=True) for m in range(1, 13))
+    out.append(f"{pad('客户编码', 10)}{pad('年度目标', 10, right=True)}{head}")
+    for c in result.customers[:max_lines]:
+        out.append(f"{pad(c.code, 10)}{pad(f'{c.total:,}', 10, right=True)}"
+                   + "".join(pad(str(x), 7, right=True) for x in c.months))
+        out.append(f"  {c.name}（{c.manager}）：{len(c.stores)} 个卖场，{seasonality_words(c.season.source)}"
+                   + (f"；{c.season.festival_note}" if c.season.festival_note else ""))
+    if len(result.customers) > max_lines:
+        out.append(f"……还有 {len(result.customers) - max_lines} 个客户（见工作簿）")
+    out += [f"注意：{w}" for w in result.warnings]
+    out += _left_out(result.excluded, max_lines)
+    out += [f"· {n}" for n in result.notes]
+    if result.output:
+        out.append(f"已写出 {result.output}（{'、'.join(result.sheets)}）")
+    return "\n".join(out)
+
+
+def _left_out(excluded, max_lines: int) -> list[str]:
+    """The rows left out for their errors, a few of them."""
+    if not excluded:
+        return []
+    out = ["", f"有错误、没有计入的行（{len(excluded)}，用 gcs validate 查看详情）："]
+    out += [f"  {x.file} 「{x.sheet}」第 {x.row} 行：{x.reasons[0] if x.reasons else ''}" for x in excluded[:max_lines]]
+    if len(excluded) > max_lines:
+        out.append(f"  ……还有 {len(excluded) - max_lines} 行")
+    return out
+
+
+def render_target_progress(result, max_lines: int = 40) -> str:
+    """The year's progress for the terminal: per customer manager, then per customer with
+    what each remaining month needs; behind pace marked."""
+    out = [f"销售目标进度（1 月至 {result.month}）：{len(result.customers)} 个客户，"
+           f"{sum(c.behind for c in result.customers)} 个落后进度（实际低于按季节计划应完成的 "
+           f"{result.settings.behind_pace:.0%}）", ""]
+    out.append(f"{pad('客户经理', 12)}{pad('客户数', 8, right=True)}{pad('落后', 6, right=True)}"
+               f"{pad('计划至今', 12, right=True)}{pad('实际至今', 12, right=True)}{pad('完成率', 9, right=True)}"
+               f"{pad('全年还差', 12, right=True)}")
+    for m in result.managers:
+        out.append(f"{pad(m.manager, 12)}{pad(str(m.customers), 8, right=True)}{pad(str(m.behind), 6, right=True)}"
+                   f"{pad(f'{m.plan_to_date:,}', 12, right=True)}{pad(f'{m.actual_to_date:,.0f}', 12, right=True)}"
+                   f"{pad(pct(m.attainment), 9, right=True)}{pad(f'{m.left:,.0f}', 12, right=True)}")
+    out += ["", f"{pad('客户编码', 10)}{pad('客户经理', 10)}{pad('计划至今', 12, right=True)}"
+                f"{pad('实际至今', 12, right=True)}{pad('完成率', 9, right=True)}{pad('进度', 8, right=True)}"
+                "  之后每月要完成"]
+    for c in result.customers[:max_lines]:
+        need = "、".join(f"{int(m[5:])}月 {x:,}" for m, x in zip(c.remaining_months, c.need)) or "—"
+        out.append(f"{pad(c.code, 10)}{pad(c.manager, 10)}{pad(f'{c.plan_to_date:,}', 12, right=True)}"
+                   f"{pad(f'{c.actual_to_date:,.0f}', 12, right=True)}{pad(pct(c.attainment), 9, right=True)}"
+                   f"{pad('落后' if c.behind else '正常', 8, right=True)}  {need}")
+    if len(result.customers) > max_lines:
+        out.append(f"……还有 {len(result.customers) - max_lines} 个客户（见工作簿）")
+    out += [f"注意：{w}" for w in result.warnings]
+    out += _left_out(result.excluded, max_lines)
+    out += [f"· {n}" for n in result.notes]
+    if result.output:
+        out.append(f"已写出 {result.output}")
+    return "\n".join(out)

@@ -25,6 +25,10 @@ NOTICE_SHEET = re.compile(r"GX[0-9]{6}-[0-9]{4}")
 AUXILIARY = frozenset({INSTRUCTIONS, LISTS, RESULTS, CHANGES, LIVE, LIVE_CALC, OPERATIONS, CONFLICTS,
                        MERGE_NOTES, DIFF, APPLICATION_COVER, "xlwings.conf"})
 AUXILIARY |= {BY_CUSTOMER, BY_MANAGER, ALLOCATION_NOTES, NOT_TAKING_PART, LEFT_OUT}
+PROGRESS_CUSTOMERS = "客户目标进度"     # gcs targets --progress: year to date per customer
+PROGRESS_MANAGERS = "客户经理目标进度"  # gcs targets --progress: year to date per customer manager
+PROGRESS_NEED = "剩余各月要完成"        # gcs targets --progress: what each remaining month needs
+AUXILIARY |= {PROGRESS_CUSTOMERS, PROGRESS_MANAGERS, PROGRESS_NEED}
 
 
 def is_auxiliary(name: str) -> bool:
