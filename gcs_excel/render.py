@@ -322,6 +322,15 @@ def render_demo(r) -> str:
     out.append(f"  邮件草稿：{len(r.drafts.drafts)} 封（抄送客户经理和市场经理），在 {r.folder / DRAFTS_DIR}/，"
                f"可用 Outlook 或 Foxmail 打开")
     out.append("")
+    goals = r.targets
+    if goals is not None and goals.customers:
+        from .targets import seasonality_words
+        c = goals.customers[0]
+        out.append(f"{goals.year} 年销售目标分解：{c.code} {c.name} 全年 {c.total:,} 条 → 12 个月 "
+                   + "/".join(f"{x:,}" for x in c.months) + f"（{seasonality_words(c.season.source)}）")
+        out.append(f"  再按近 6 个月的销量分到 {len(c.stores)} 个卖场，每月逐条相加等于当月目标：{goals.output}"
+                   + (f"；{c.season.festival_note}" if c.season.festival_note else ""))
+        out.append("")
     a = r.application
     if a is not None:
         problems = len(a.report.problems)
@@ -354,6 +363,10 @@ def render_demo(r) -> str:
         nxt = shift_month(r.month, 1)
         out.append(f"  gcs allocate --sku 中华(硬) --total 500 --month {nxt} --cap 10 --out 分配_{nxt}.xlsx {files}")
         out.append(f"  gcs notices --allocation 分配_{nxt}.xlsx --out 书面告知")
+    if goals is not None and goals.customers:
+        std = f"{r.folder}/标准数据"
+        out.append(f"  gcs targets --year {goals.year} --total {goals.customers[0].total} --customer {goals.customers[0].code} "
+                   f"--out 销售目标_{goals.year}.xlsx {std}/总部档案.xlsx {std}/卖场明细表.xlsx {std}/销售数据.csv")
     if r.application is not None:
         std = f"{r.folder}/标准数据"
         out.append(f"  gcs onboard check {r.application.file} --staff {std}/人员名单.xlsx")

@@ -101,6 +101,11 @@ def test_demo_command(tmp_path):
     assert not [w for w in json.loads(q.output)["warnings"] if w["code"].startswith("notice_number")]
     # a new chain's application, filled and approved, that gcs onboard approve takes as it is
     assert "新客户入网：" in r.output and "初审、审批都已同意；检查没有问题 ✓" in r.output
+    # next year's target of the biggest customer, broken into months and stores
+    line = next(x for x in r.output.splitlines() if "年销售目标分解" in x)
+    total, months = line.split("全年 ")[1].split(" 条 → 12 个月 ")
+    assert sum(int(x.replace(",", "")) for x in months.split("（")[0].split("/")) == int(total.replace(",", ""))
+    assert (tmp_path / "demo" / "销售目标_2027.xlsx").exists()
 
 
 def test_demo_rejects_a_bad_month(tmp_path):

@@ -18,10 +18,12 @@ from ..reporting.run import MonthlyResult, monthly
 from ..quota_workbook import write_quota_workbook
 from ..quota_check import QuotaReport, quotas
 from ..spec import Specs, load_specs
+from ..targets import TargetsResult, set_targets
 from ..templates import write_workbook
 from ..validation import validate
 from ..writing import atomic_output, write_csv
 from .copies import COPIES_DIR, write_copies
+from ..values import shift_month
 from .department import Department, generate, previous_month
 from .mistakes import Mistakes, inject
 from .scarce import SCARCE_DIR, ScarceSupply, allocate_scarce
@@ -55,6 +57,7 @@ class DemoResult:
     merged: MergeResult | None = None
     scarce: ScarceSupply | None = None
     application: OnboardCheck | None = None
+    targets: TargetsResult | None = None
 
 
 def write_department(tables: Mapping[str, list[dict[str, Any]]], folder: Path, month: str, *,
@@ -88,6 +91,20 @@ def write_sales_csv(rows: list[dict[str, Any]], path: Path, *, encoding: str = "
     return path
 
 
+def demo_targets(dep: Department, files: list[Path], folder: Path, month: str, *, today: dt.date) -> TargetsResult:
+    """Next year's target of the biggest customer, 5 % above its last twelve months, broken
+    into months (its seasonality, the Spring Festival moved to next year's month) and stores."""
+    months = {shift_month(month, -k) for k in range(12)}
+    sold: dict[str, float] = {}
+    for r in dep.tables["sales"]:
+        if r["month"] in months:
+            sold[r["customer"]] = sold.get(r["customer"], 0) + r["volume"]
+    code = max(sorted(sold), key=sold.get)
+    year = int(month[:4]) + 1
+    return set_targets(files, year, customer=code, total=int(round(sold[code] * 1.05, -2)),
+                       out=folder / f"销售目标_{year}.xlsx", today=today)
+
+
 def run_demo(folder: str | Path = "gcs_demo", *, month: str | None = None, seed: int = 2026,
              today: dt.date | None = None,
              progress: Callable[[str], None] | None = None) -> DemoResult:
@@ -106,6 +123,8 @@ def run_demo(folder: str | Path = "gcs_demo", *, month: str | None = None, seed:
     scarce = allocate_scarce(dep, [p for p in clean if p.name in wanted], folder / SCARCE_DIR, month,
                              today=today, specs=specs)
     write_department(dep.tables, folder / CLEAN_DIR, month, specs=specs, only={"visits"})  # with the numbers
+    say("分解明年的销售目标")
+    targets = demo_targets(dep, [p for p in clean if p.name in wanted], folder, month, today=today)
     wrong: Mistakes = inject(dep, today=today, specs=specs)
     mistakes = write_department(wrong.tables, folder / MISTAKES_DIR, month, merges=wrong.merges,
                                 headers=wrong.headers, specs=specs)
@@ -135,4 +154,4 @@ def run_demo(folder: str | Path = "gcs_demo", *, month: str | None = None, seed:
     application = check_application(form, staff=staff, today=today)
     counts = {sheet: len(rows) for sheet, rows in dep.tables.items()}
     return DemoResult(folder, month, clean, mistakes, clean_report, checked.report, annotated,
-                      wrong.expected, counts, quota_report, book, reviews, drafts, merged, scarce, application)
+                      wrong.expected, counts, quota_report, book, reviews, drafts, merged, scarce, application, targets)
