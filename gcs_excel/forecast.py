@@ -21,14 +21,17 @@ import pandas as pd
 
 from .dept import Excluded
 from .errors import ConfigError
+from .forecast_supply import load_settings, stockout_risks
+from .forecast_workbook import filename, write_forecast_workbook
 from .forecast_engine import BACKTEST, FALLBACK, STOPPED, Forecasts, forecast_matrix, month_name, month_number, wape
 from .problems import Report
 from .quota_check import check_month
 from .reporting.data import MonthlyInputs, load_inputs
 from .validation import validate
+from .writing import check_writable
 
-METHOD_WORDS = {"seasonal": "同期×趋势（春节对齐）", "moving_average": "近3月平均", "ets": "指数平滑",
-                "combination": "同期与平滑的平均", FALLBACK: "简单平均（历史短）", STOPPED: "近3月无销量"}
+METHOD_WORDS = {"seasonal": "同期×趋势", "moving_average": "近3月平均", "ets": "指数平滑",
+                "combination": "同期+平滑", FALLBACK: "简单平均", STOPPED: "近3月无销量"}
 NO_HQ = "（总部档案里没有）"
 
 
@@ -66,6 +69,8 @@ class ForecastResult:
     validation: Report | None = None
     excluded: list[Excluded] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    workbook: Path | None = None
+    risks: list[dict[str, Any]] = field(default_factory=list)      # 常销品牌断货风险 (forecast_supply)
 
     @property
     def target_months(self) -> list[str]:
@@ -105,6 +110,8 @@ class ForecastResult:
             "customers": [{"customer": c["customer"], **one(c)} for c in self.customers()],
             "department": one(self.department()),
         }
+        out["risks"] = [{k: r[k] for k in ("customer", "sku", "forecast", "recent_max", "cover_days", "why")}
+                        for r in self.risks]
         if self.horizon > 1:
             out["ahead"] = [{"month": m, "forecast": sum(s.forecast[k] for s in self.series)}
                             for k, m in enumerate(self.target_months)]
@@ -130,22 +137,32 @@ def _finish(acc: dict) -> dict:
     return acc
 
 
-def forecast(paths: Sequence[str | Path], month: str, *, horizon: int = 1, today: dt.date | None = None) -> ForecastResult:
+def forecast(paths: Sequence[str | Path], month: str, *, horizon: int = 1, out: str | Path | None = None,
+             config: str | Path | None = None, today: dt.date | None = None) -> ForecastResult:
     """The `gcs forecast` command's core: validate the files, read the sales history before
-    `month`, forecast `horizon` months from it."""
+    `month`, forecast `horizon` months from it; with out, write the workbook there
+    (a folder: 需求预测_<month>.xlsx in it); config: a department's forecast.toml overrides."""
     check_month(month)
+    settings = load_settings(config)
     if horizon < 1 or horizon > 12:
         raise ConfigError("--horizon 请在 1 到 12 之间")
+    target = None
+    if out is not None:
+        target = Path(out) / filename(month) if Path(out).is_dir() else Path(out)
+        check_writable(target, paths)
     v = validate(paths, today=today)
     if v.report.unreadable:
         result = ForecastResult(month, horizon, [])
         result.validation = v.report
         return result
-    inputs = load_inputs(v, month)
+    inputs = load_inputs(v, month_name(month_number(month) - 1))      # 品牌采集 of the last month: its stock
     inputs.dept.require(("sales",), "需求预测", "：请给出销售数据")
     result = forecast_table(inputs, month, horizon)
+    result.risks = stockout_risks(result, inputs, settings)
     result.validation = v.report
     result.excluded = inputs.dept.excluded
+    if target is not None:
+        result.workbook = write_forecast_workbook(result, target, paths)
     return result
 
 

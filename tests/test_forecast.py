@@ -75,7 +75,7 @@ def test_range_holds_the_forecast_and_nothing_is_negative(months, horizon, seed)
 def test_forecast_of_the_demo(clean_files):
     r = forecast(clean_files, "2026-11", today=TODAY)
     d = r.as_dict()
-    assert set(d) == {"month", "series", "customers", "department"}
+    assert set(d) == {"month", "series", "customers", "department", "risks"}
     assert d["department"]["forecast"] == sum(s["forecast"] for s in d["series"])
     assert d["department"]["forecast"] == sum(c["forecast"] for c in d["customers"])
     assert 0 < d["department"]["wape"] < 0.2
@@ -88,3 +88,76 @@ def test_forecast_of_the_demo(clean_files):
 def test_forecast_needs_last_month(clean_files):
     with pytest.raises(ConfigError, match="只到 2026-10"):
         forecast(clean_files, "2027-01", today=TODAY)
+
+
+def test_cli_writes_the_workbook_and_json(clean_files, tmp_path):
+    import json
+
+    from click.testing import CliRunner
+    from python_calamine import CalamineWorkbook
+
+    from gcs_excel.cli import cli
+
+    out = tmp_path / "需求预测_2026-11.xlsx"
+    run = CliRunner().invoke(cli, ["forecast", "--month", "2026-11", "--json", "--out", str(out), *map(str, clean_files)])
+    assert run.exit_code == 0, run.output
+    data = json.loads(run.output)
+    assert data["month"] == "2026-11" and data["series"]
+    wb = CalamineWorkbook.from_path(str(out))
+    assert wb.sheet_names == ["需求预测", "按客户汇总", "常销品牌断货风险", "部门趋势", "说明"]
+    rows = wb.get_sheet_by_name("需求预测").to_python()
+    assert rows[0][-2:] == ["调整后预测", "调整原因"] and len(rows) == len(data["series"]) + 1
+    assert all(r[-2] == "" for r in rows[1:])       # left for the manager
+    assert rows[0][5:8] == ["26年8月", "26年9月", "26年10月"]
+
+
+def test_stockout_risk_threshold_from_config(clean_files, tmp_path):
+    few = forecast(clean_files, "2026-11", today=TODAY)
+    cfg = tmp_path / "f.toml"
+    cfg.write_text("[supply]\ncover_days = 0\nover_recent = 10.0\n", "utf-8")
+    none = forecast(clean_files, "2026-11", config=cfg, today=TODAY)
+    assert few.risks and not none.risks
+    assert all(r["cover_days"] is None or r["cover_days"] < 7 for r in few.risks)
+    cfg.write_text("[supply]\ncover_dayz = 3\n", "utf-8")
+    with pytest.raises(ConfigError, match="cover_dayz"):
+        forecast(clean_files, "2026-11", config=cfg, today=TODAY)
+
+
+def test_check_compares_forecast_adjustments_and_actuals(clean_files, tmp_path):
+    """Forecast 2026-10 from the months before, adjust two rows in the filed workbook, check against October."""
+    import openpyxl
+
+    from gcs_excel.forecast_check import accuracy, check_forecast
+
+    filed = tmp_path / "需求预测_2026-10.xlsx"
+    r = forecast(clean_files, "2026-10", out=filed, today=TODAY)
+    actual = {(s.customer, s.sku): s for s in forecast(clean_files, "2026-11", today=TODAY).series}
+    wb = openpyxl.load_workbook(filed)
+    ws = wb["需求预测"]
+    head = [c.value for c in ws[1]]
+    good = bad = None
+    for row in ws.iter_rows(min_row=2):
+        key = (row[0].value, row[3].value)
+        if good is None:
+            good = key
+            row[head.index("调整后预测")].value = actual[key].last3[-1]       # the truth: better
+            row[head.index("调整原因")].value = "门店促销"
+        elif bad is None and row[2].value != ws.cell(2, 3).value:
+            bad = key
+            row[head.index("调整后预测")].value = actual[key].last3[-1] * 3    # far off: worse
+    wb.save(filed)
+    checked = check_forecast([filed, *clean_files], "2026-10")
+    by_customer = {g["customer"]: g for g in checked.groups("customer")}
+    assert by_customer[good[0]]["adjustments_helped"] is True
+    assert by_customer[bad[0]]["adjustments_helped"] is False
+    d = checked.department()
+    errors = sum(abs(x.forecast - x.actual) for x in checked.rows)
+    assert d["accuracy"] == pytest.approx(accuracy(errors, sum(x.actual for x in checked.rows)))
+    assert 0.8 < d["accuracy"] <= 1
+    assert {g["manager"] for g in checked.groups("manager")} == set(r.managers[c] for c in {s.customer for s in r.series})
+
+
+@pytest.mark.parametrize("error, actual, expected", [(10, 100, 0.9), (150, 100, 0.0), (0, 0, None), (0, 50, 1.0)])
+def test_accuracy_is_domain_formula(error, actual, expected):
+    from gcs_excel.forecast_check import accuracy
+    assert accuracy(error, actual) == expected

@@ -1,0 +1,167 @@
+"""`gcs forecast --check`: the filed 需求预测 workbook (with the managers' 调整后预测)
+against the month's actual sales, once the month is over.
+
+预测准确率 (DOMAIN.md) = max(0, 1 − Σ|F − A| ÷ ΣA), per customer and per customer manager,
+for the forecast as computed and as the manager adjusted it (an empty 调整后预测 keeps the
+forecast); the adjustments helped where the adjusted error is smaller. A customer × SKU
+that sold without a forecast row counts with F = 0.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+
+from python_calamine import CalamineWorkbook
+
+from .errors import ConfigError, ReadError
+from .forecast import sales_matrix
+from .forecast_workbook import ADJUSTED, DETAIL, KEYS, REASON
+from .problems import Report
+from .quota_check import check_month
+from .reporting.data import load_inputs
+from .validation import validate
+
+
+@dataclass
+class Row:
+    """One customer × SKU of the filed workbook, with its actual sales."""
+    customer: str
+    name: str
+    manager: str
+    sku: str
+    forecast: float
+    adjusted: float | None          # None: the manager kept the forecast
+    reason: str
+    actual: float = 0.0
+
+
+@dataclass
+class CheckResult:
+    """The month's accuracy per customer and manager, forecast and adjusted."""
+    month: str
+    workbook: Path
+    rows: list[Row] = field(default_factory=list)
+    validation: Report | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        """2 when a file could not be read, else 0."""
+        return 2 if self.validation is not None and self.validation.unreadable else 0
+
+    def groups(self, by: str) -> list[dict[str, Any]]:
+        """Per customer (by="customer") or manager (by="manager"): 预测准确率 of the forecast
+        and of the adjusted forecast, and over the adjusted rows only whether adjusting helped."""
+        out: dict[str, dict] = {}
+        for r in self.rows:
+            key = getattr(r, by)
+            g = out.setdefault(key, {by: key, "actual": 0.0, "_f": 0.0, "_a": 0.0, "adjusted_rows": 0,
+                                     "_fa": 0.0, "_aa": 0.0})
+            if by == "customer":
+                g["name"] = r.name
+            g["actual"] += r.actual
+            g["_f"] += abs(r.forecast - r.actual)
+            final = r.forecast if r.adjusted is None else r.adjusted
+            g["_a"] += abs(final - r.actual)
+            if r.adjusted is not None:
+                g["adjusted_rows"] += 1
+                g["_fa"] += abs(r.forecast - r.actual)
+                g["_aa"] += abs(r.adjusted - r.actual)
+        return [_finish(g) for g in out.values()]
+
+    def department(self) -> dict[str, Any]:
+        """The same over every row (the department as one group)."""
+        saved = [(r, r.manager) for r in self.rows]
+        for r in self.rows:
+            r.manager = "部门"
+        try:
+            return self.groups("manager")[0] if self.rows else {}
+        finally:
+            for r, m in saved:
+                r.manager = m
+
+    def as_dict(self) -> dict:
+        """The result as --json prints it."""
+        return {"month": self.month, "workbook": str(self.workbook), "customers": self.groups("customer"),
+                "managers": self.groups("manager"), "department": self.department(), "notes": self.notes}
+
+
+def accuracy(error: float, actual: float) -> float | None:
+    """预测准确率 = max(0, 1 − Σ|F − A| ÷ ΣA); None without sales."""
+    return max(0.0, 1 - error / actual) if actual else None
+
+
+def _finish(g: dict) -> dict:
+    f, a, fa, aa = (g.pop(k) for k in ("_f", "_a", "_fa", "_aa"))
+    g["accuracy"] = accuracy(f, g["actual"])
+    g["adjusted_accuracy"] = accuracy(a, g["actual"])
+    g["adjustments_helped"] = None if not g["adjusted_rows"] else aa < fa
+    return g
+
+
+def read_filed(path: Path) -> list[Row]:
+    """The rows of a filed 需求预测 sheet, by its headers."""
+    try:
+        sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(DETAIL).to_python()
+    except Exception as e:      # calamine raises its own types for a missing sheet or a broken file
+        raise ReadError(f"读不了预测工作簿 {path.name}：{e}") from None
+    if not sheet:
+        raise ReadError(f"{path.name} 的「{DETAIL}」是空的")
+    head = [str(h) for h in sheet[0]]
+    try:
+        at = {h: head.index(h) for h in (*KEYS, "预测(条)", ADJUSTED, REASON)}
+    except ValueError as e:
+        raise ReadError(f"{path.name} 的「{DETAIL}」不是 gcs forecast 写出的表：{e}") from None
+    rows = []
+    for values in sheet[1:]:
+        if not values[at["客户编码"]]:
+            continue
+        adjusted = values[at[ADJUSTED]]
+        rows.append(Row(str(values[at["客户编码"]]), str(values[at["客户名称"]]), str(values[at["客户经理"]]),
+                        str(values[at["卷烟规格"]]), float(values[at["预测(条)"]] or 0),
+                        None if adjusted in ("", None) else float(adjusted), str(values[at[REASON]] or "")))
+    return rows
+
+
+def check_forecast(paths: Sequence[str | Path], month: str) -> CheckResult:
+    """Compare the filed forecast workbook among paths (its 需求预测 sheet) with the
+    month's sales in the other files."""
+    check_month(month)
+    paths = [Path(p) for p in paths]
+    filed = [p for p in paths if p.suffix.lower() == ".xlsx" and _is_forecast(p)]
+    if len(filed) != 1:
+        raise ConfigError(f"请给出一本（且只一本）gcs forecast 写出的预测工作簿（含「{DETAIL}」表），这次给了 {len(filed)} 本")
+    result = CheckResult(month, filed[0], read_filed(filed[0]))
+    v = validate([p for p in paths if p != filed[0]])
+    result.validation = v.report
+    if v.report.unreadable:
+        return result
+    inputs = load_inputs(v, month)
+    sold = inputs.sales[inputs.sales["month"].astype(str) == month]
+    if sold.empty:
+        raise ConfigError(f"销售数据里没有 {month} 的销售，月底有了再检查")
+    Y, keys, _ = sales_matrix(sold, month + "~")       # "~" sorts after the month: it is included
+    actual = dict(zip(keys, Y.sum(axis=1)))
+    by_key = {(r.customer, r.sku): r for r in result.rows}
+    missing = sum(1 for k in actual if k not in by_key)
+    for key, volume in actual.items():
+        row = by_key.get(key)
+        if row is None:
+            hq = inputs.dept.hqs.get(key[0])
+            row = Row(key[0], hq.name if hq else "", hq.cm if hq else "", key[1], 0.0, None, "")
+            result.rows.append(row)
+            by_key[key] = row
+        row.actual = float(volume)
+    if missing:
+        result.notes.append(f"{missing} 个客户×规格有销量但预测里没有，按预测 0 条计")
+    return result
+
+
+def _is_forecast(path: Path) -> bool:
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+        return DETAIL in wb.sheet_names and ADJUSTED in str(wb.get_sheet_by_name(DETAIL).to_python(nrows=1))
+    except Exception:           # not a workbook we can open: not the filed forecast
+        return False
