@@ -7,7 +7,7 @@ the workbook of those 37,500 rows.
 The sales rows are made in memory as the validated sales table (validation has its own
 benchmark, bench_validate.py); timed: the series × month matrix from them, every
 candidate's rolling-origin backtest over 6 months, the choice per series, the forecasts,
-ranges, customer and department sums (forecast.forecast_table), then the workbook. Peak RSS
+ranges, customer and department sums (forecasting.forecast_table), then the workbook. Peak RSS
 of this process (data generation included). Goal: forecast + backtest < 60 s, < 2 GiB.
 Also prints the Spring Festival check (aligned vs plain seasonal naive on Jan/Feb) and the
 department's backtest WAPE against seasonal naive on the generated history.
@@ -26,7 +26,7 @@ import numpy as np
 
 from gcs_excel.dept import Department, HQ
 from gcs_excel.festivals import spring_festival_in
-from gcs_excel.forecast import forecast_table
+from gcs_excel.forecasting import forecast_table
 from gcs_excel.forecast_engine import month_name, month_number
 from gcs_excel.forecast_workbook import write_forecast_workbook
 from gcs_excel.reporting.analysis import sales_table

@@ -666,7 +666,7 @@ def forecast(files: tuple[Path, ...], month: str, horizon: int, out: Path | None
         checked = check_forecast(list(files), month)
         click.echo(to_json(checked.as_dict()) if as_json else render_forecast_check(checked))
         sys.exit(checked.exit_code)
-    from .forecast import forecast as run
+    from .forecasting import forecast as run
 
     result = run(list(files), month, horizon=horizon, out=out, config=config)
     click.echo(to_json(result.as_dict()) if as_json else render_forecast(result))

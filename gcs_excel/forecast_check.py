@@ -16,7 +16,7 @@ from typing import Any, Sequence
 from python_calamine import CalamineWorkbook
 
 from .errors import ConfigError, ReadError
-from .forecast import sales_matrix
+from .forecasting import sales_matrix
 from .forecast_workbook import ADJUSTED, DETAIL, KEYS, REASON
 from .problems import Report
 from .quota_check import check_month

@@ -81,7 +81,7 @@ def analogue_offsets(first: str, length: int) -> np.ndarray:
 
 def _trend(Y: np.ndarray, t: int) -> np.ndarray:
     """Last 3 months before t ÷ the same 3 months a year earlier, within TREND_LIMITS (1 without a base)."""
-    recent = Y[:, t - 3:t].sum(axis=1)
+    recent = Y[:, max(t - 3, 0):t].sum(axis=1)
     before = Y[:, t - 15:t - 12].sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(before > 0, recent / before, 1.0)
@@ -125,8 +125,8 @@ def forecast_matrix(Y: np.ndarray, first: str, horizon: int = 1) -> Forecasts:
     cands: dict[str, np.ndarray] = {}                  # method -> (n, len(back)) backtest forecasts
     future: dict[str, np.ndarray] = {}                 # method -> (n, horizon)
     if back:
-        cands["moving_average"] = np.stack([Y[:, t - 3:t].mean(axis=1) for t in back], axis=1)
-    future["moving_average"] = np.repeat(Y[:, T - 3:T].mean(axis=1, keepdims=True), horizon, axis=1)
+        cands["moving_average"] = np.stack([Y[:, max(t - 3, 0):t].mean(axis=1) for t in back], axis=1)
+    future["moving_average"] = np.repeat(Y[:, max(T - 3, 0):T].mean(axis=1, keepdims=True), horizon, axis=1)
     ets_err = np.abs(ets_all[:, :, T - len(back):T] - actual).sum(axis=2)          # (alphas, n)
     best_alpha = ets_err.argmin(axis=0)
     rows = np.arange(n)
@@ -154,7 +154,7 @@ def forecast_matrix(Y: np.ndarray, first: str, horizon: int = 1) -> Forecasts:
 
     # Short series (a new SKU, a customer that joined late): the mean of their last months.
     short = life < BACKTEST + 4
-    last3 = Y[:, T - 3:T] if T >= 3 else Y
+    last3 = Y[:, max(T - 3, 0):T]
     k = np.clip(np.minimum(life, 3), 1, None)
     simple = np.array([Y[r, T - k[r]:T].mean() for r in range(n)]) if short.any() else np.zeros(n)
     spread = np.array([Y[r, T - max(life[r], 1):T].std() if life[r] > 1 else Y[r, T - 1] / 2 for r in range(n)]) \

@@ -20,7 +20,7 @@ from .writing import atomic_output
 from .xlsx_style import Formats, new_workbook, page_header, print_setup
 
 if TYPE_CHECKING:
-    from .forecast import ForecastResult
+    from .forecasting import ForecastResult
 
 TITLE = "需求预测"
 DETAIL, BY_CUSTOMER, RISKS, TREND, NOTES = "需求预测", "按客户汇总", "常销品牌断货风险", "部门趋势", "说明"
@@ -106,7 +106,7 @@ def _detail(wb, fmts: Formats, result: ForecastResult) -> None:
 
 
 def _method(method: str) -> str:
-    from .forecast import METHOD_WORDS
+    from .forecasting import METHOD_WORDS
     return METHOD_WORDS.get(method, method)
 
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from gcs_excel.errors import ConfigError
 from gcs_excel.festivals import spring_festival_in
-from gcs_excel.forecast import forecast
+from gcs_excel.forecasting import forecast
 from gcs_excel.forecast_engine import (FALLBACK, STOPPED, analogue_offsets, festival_backtest, forecast_matrix,
                                        month_name, month_number)
 
