@@ -216,7 +216,7 @@ def _pct(x: float | None) -> str:
 
 def _notes(wb, fmts: Formats, result: ForecastResult) -> None:
     ws = wb.add_worksheet(NOTES)
-    width = 90
+    width = 80                  # A4 portrait across at 100 % (as allocation_workbook.NOTE_WIDTH)
     ws.set_column(0, 0, width)
     fmt = fmts.get(text_wrap=True, valign="top")
     for r, para in enumerate(notes(result)):
