@@ -161,3 +161,38 @@ def test_check_compares_forecast_adjustments_and_actuals(clean_files, tmp_path):
 def test_accuracy_is_domain_formula(error, actual, expected):
     from gcs_excel.forecast_check import accuracy
     assert accuracy(error, actual) == expected
+
+
+def test_marks_new_sku_new_customer_and_discontinued():
+    """A customer that joined 4 months ago, a SKU launched 2 months ago, a SKU stopped: each marked."""
+    from gcs_excel.dept import HQ, Department
+    from gcs_excel.forecasting import forecast_table
+    from gcs_excel.reporting.analysis import sales_table
+    from gcs_excel.reporting.data import MonthlyInputs
+
+    months = [month_name(month_number("2024-01") + t) for t in range(24)]
+    rows = [(m, "JT0001", "甲") for m in months] + [(m, "JT0001", "停") for m in months[:-4]]
+    rows += [(m, "JT0001", "新") for m in months[-2:]] + [(m, "JT0002", "甲") for m in months[-4:]]
+    sales = sales_table(*zip(*[(m, c, "L" + c, k, 10.0 + i % 3, 100.0) for i, (m, c, k) in enumerate(rows)]))
+    dept = Department(hqs={c: HQ(c, f"连锁{c}", "", "", "王", "刘", True) for c in ("JT0001", "JT0002")})
+    r = forecast_table(MonthlyInputs("2026-01", sales, {}, dept), "2026-01")
+    marks = {(s.customer, s.sku): (s.mark, s.method, s.forecast[0]) for s in r.series}
+    assert marks[("JT0001", "甲")][0] == ""
+    assert marks[("JT0001", "停")] == ("停售", STOPPED, 0)
+    assert marks[("JT0001", "新")][:2] == ("新品", FALLBACK)
+    assert marks[("JT0002", "甲")][:2] == ("新客户", FALLBACK)
+
+
+def test_out_into_a_read_only_folder_or_full_disk_is_one_line(clean_files, tmp_path):
+    from .faults import gcs, one_line_error, read_only, tiny_disk
+
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    with read_only(folder):
+        run = gcs("forecast", "--month", "2026-11", "--out", folder / "x.xlsx", *clean_files)
+        assert run.returncode != 0 and one_line_error(run.stderr), run.stderr
+        assert list(folder.iterdir()) == []
+    with tiny_disk(tmp_path / "full") as full:
+        run = gcs("forecast", "--month", "2026-11", "--out", full / "x.xlsx", *clean_files)
+        assert run.returncode != 0 and one_line_error(run.stderr), run.stderr
+        assert [p.name for p in full.iterdir()] == []
