@@ -196,3 +196,37 @@ def test_out_into_a_read_only_folder_or_full_disk_is_one_line(clean_files, tmp_p
         run = gcs("forecast", "--month", "2026-11", "--out", full / "x.xlsx", *clean_files)
         assert run.returncode != 0 and one_line_error(run.stderr), run.stderr
         assert [p.name for p in full.iterdir()] == []
+
+
+@pytest.mark.libreoffice
+def test_the_workbook_prints_readable_on_a4(soffice, clean_files, tmp_path):
+    """As its reader sees it: every sheet one page wide at 70 % or more; 说明 on one portrait page."""
+    from .printcheck import LibreOffice, print_sheets
+
+    out = forecast(clean_files, "2026-11", out=tmp_path / "需求预测_2026-11.xlsx", today=TODAY).workbook
+    (tmp_path / "lo").mkdir()
+    printed = {p.sheet: p for p in print_sheets(LibreOffice(soffice, tmp_path / "lo"), [out], tmp_path / "printed")}
+    assert set(printed) == {"需求预测", "按客户汇总", "常销品牌断货风险", "部门趋势", "说明"}
+    for p in printed.values():
+        assert p.one_page_wide and (p.scale is None or p.scale >= 70), str(p)
+    assert not printed["说明"].landscape and printed["说明"].pages == 1
+
+
+def test_horizon_and_check_from_the_command_line(clean_files, tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from gcs_excel.cli import cli
+
+    run = CliRunner().invoke(cli, ["forecast", "--month", "2026-11", "--horizon", "3", "--json", *map(str, clean_files)])
+    data = json.loads(run.output)
+    assert [a["month"] for a in data["ahead"]] == ["2026-11", "2026-12", "2027-01"]
+    assert data["ahead"][0]["forecast"] == data["department"]["forecast"]
+    filed = tmp_path / "需求预测_2026-10.xlsx"
+    forecast(clean_files, "2026-10", out=filed, today=TODAY)
+    run = CliRunner().invoke(cli, ["forecast", "--check", "--month", "2026-10", str(filed), *map(str, clean_files)])
+    assert run.exit_code == 0, run.output
+    assert run.output.startswith("预测检查 2026-10") and "按客户经理" in run.output and "未调整" in run.output
+    run = CliRunner().invoke(cli, ["forecast", "--check", "--month", "2026-10", *map(str, clean_files)])
+    assert run.exit_code != 0 and "预测工作簿" in run.output
