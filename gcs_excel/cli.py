@@ -633,7 +633,7 @@ def demo(folder: Path, month: str | None, seed: int) -> None:
 @click.option("--month", required=True, help="要预测的月份，YYYY-MM；用它之前各月的销售数据。--check 时是要检查的月份。")
 @click.option("--horizon", type=click.IntRange(1, 12), default=1, show_default=True, help="从 --month 起预测几个月。")
 @click.option("--out", "out", type=click.Path(path_type=Path),
-              help="写出预测工作簿（文件，或文件夹：写成其中的 需求预测_<月份>.xlsx）。")
+              help="写出预测工作簿（文件，或文件夹：写成其中的 需求预测_<月份>.xlsx）；--check 时写出 预测检查_<月份>.xlsx。")
 @click.option("--config", "config", type=click.Path(dir_okay=False, path_type=Path),
               help="部门自己的预测设置（TOML），覆盖 gcs_excel/forecast.toml（断货风险的天数……）。")
 @click.option("--check", "check", is_flag=True,
@@ -663,7 +663,7 @@ def forecast(files: tuple[Path, ...], month: str, horizon: int, out: Path | None
     if check:
         from .forecast_check import check_forecast
 
-        checked = check_forecast(list(files), month)
+        checked = check_forecast(list(files), month, out=out)
         click.echo(to_json(checked.as_dict()) if as_json else render_forecast_check(checked))
         sys.exit(checked.exit_code)
     from .forecasting import forecast as run

@@ -1,4 +1,4 @@
-"""`gcs forecast --check`: the filed 需求预测 workbook (with the managers' 调整后预测)
+"""`gcs forecast --check [--out FILE]`: the filed 需求预测 workbook (with the managers' 调整后预测)
 against the month's actual sales, once the month is over.
 
 预测准确率 (DOMAIN.md) = max(0, 1 − Σ|F − A| ÷ ΣA), per customer and per customer manager,
@@ -22,6 +22,7 @@ from .problems import Report
 from .quota_check import check_month
 from .reporting.data import load_inputs
 from .validation import validate
+from .writing import check_writable
 
 
 @dataclass
@@ -45,6 +46,7 @@ class CheckResult:
     rows: list[Row] = field(default_factory=list)
     validation: Report | None = None
     notes: list[str] = field(default_factory=list)
+    output: Path | None = None
 
     @property
     def exit_code(self) -> int:
@@ -69,7 +71,7 @@ class CheckResult:
                 g["adjusted_rows"] += 1
                 g["_fa"] += abs(r.forecast - r.actual)
                 g["_aa"] += abs(r.adjusted - r.actual)
-        return [_finish(g) for g in out.values()]
+        return [_finish(out[k]) for k in sorted(out)]
 
     def department(self) -> dict[str, Any]:
         """The same over every row (the department as one group)."""
@@ -85,7 +87,8 @@ class CheckResult:
     def as_dict(self) -> dict:
         """The result as --json prints it."""
         return {"month": self.month, "workbook": str(self.workbook), "customers": self.groups("customer"),
-                "managers": self.groups("manager"), "department": self.department(), "notes": self.notes}
+                "managers": self.groups("manager"), "department": self.department(), "notes": self.notes,
+                "output": str(self.output) if self.output else None}
 
 
 def accuracy(error: float, actual: float) -> float | None:
@@ -125,11 +128,16 @@ def read_filed(path: Path) -> list[Row]:
     return rows
 
 
-def check_forecast(paths: Sequence[str | Path], month: str) -> CheckResult:
+def check_forecast(paths: Sequence[str | Path], month: str, out: str | Path | None = None) -> CheckResult:
     """Compare the filed forecast workbook among paths (its 需求预测 sheet) with the
-    month's sales in the other files."""
+    month's sales in the other files; with out, write 预测检查 there (a folder:
+    预测检查_<month>.xlsx in it)."""
     check_month(month)
     paths = [Path(p) for p in paths]
+    target = None
+    if out is not None:
+        target = Path(out) / f"预测检查_{month}.xlsx" if Path(out).is_dir() else Path(out)
+        check_writable(target, paths)
     filed = [p for p in paths if p.suffix.lower() == ".xlsx" and _is_forecast(p)]
     if len(filed) != 1:
         raise ConfigError(f"请给出一本（且只一本）gcs forecast 写出的预测工作簿（含「{DETAIL}」表），这次给了 {len(filed)} 本")
@@ -156,6 +164,8 @@ def check_forecast(paths: Sequence[str | Path], month: str) -> CheckResult:
         row.actual = float(volume)
     if missing:
         result.notes.append(f"{missing} 个客户×规格有销量但预测里没有，按预测 0 条计")
+    if target is not None:
+        result.output = write_check_workbook(result, target, paths)
     return result
 
 
@@ -165,3 +175,38 @@ def _is_forecast(path: Path) -> bool:
         return DETAIL in wb.sheet_names and ADJUSTED in str(wb.get_sheet_by_name(DETAIL).to_python(nrows=1))
     except Exception:           # not a workbook we can open: not the filed forecast
         return False
+
+
+def write_check_workbook(result: CheckResult, path: str | Path, inputs: Sequence[str | Path] = ()) -> Path:
+    """预测检查_<month>.xlsx: 预测准确率 per customer manager and per customer (forecast and
+    adjusted), and the adjusted rows one by one, written atomically."""
+    from .quota_workbook import Col, Table
+    from .writing import atomic_output
+    from .xlsx_style import Formats, new_workbook
+
+    def verdict(g: dict) -> str:
+        return "未调整" if g["adjustments_helped"] is None else "更准" if g["adjustments_helped"] else "没有更准"
+
+    note = "预测准确率 = max(0, 1 − Σ|预测 − 实际| ÷ Σ实际)；调整后：空着的调整后预测按原预测计。“调整是否更准”只比调整过的行。"
+    cols = [Col("实际(条)", 10, "int"), Col("预测准确率", 10, "pct"), Col("调整后准确率", 11, "pct"),
+            Col("调整行数", 8, "int"), Col("调整是否更准", 11)]
+    managers = Table("按客户经理", [Col("客户经理", 10), *cols], note=note)
+    for g in [*result.groups("manager"), {**result.department(), "manager": "部门合计"}]:
+        managers.add([g["manager"], round(g["actual"]), g["accuracy"], g["adjusted_accuracy"], g["adjusted_rows"], verdict(g)])
+    customers = Table("按客户", [Col("客户编码", 10), Col("客户名称", 26), *cols], note=note)
+    for g in result.groups("customer"):
+        customers.add([g["customer"], g["name"], round(g["actual"]), g["accuracy"], g["adjusted_accuracy"],
+                       g["adjusted_rows"], verdict(g)])
+    adjusted = Table("调整明细", [Col("客户编码", 10), Col("客户经理", 10), Col("卷烟规格", 14), Col("预测(条)", 9, "int"),
+                                Col("调整后(条)", 10, "int"), Col("实际(条)", 9, "int"), Col("调整原因", 30)],
+                     empty="没有调整过的行。")
+    for r in result.rows:
+        if r.adjusted is not None:
+            adjusted.add([r.customer, r.manager, r.sku, round(r.forecast), round(r.adjusted), round(r.actual), r.reason])
+    with atomic_output(path, inputs) as tmp:
+        wb = new_workbook(tmp)
+        fmts = Formats(wb)
+        for table in (managers, customers, adjusted):
+            table.write(wb, fmts, result.month, "预测检查")
+        wb.close()
+    return Path(path)

@@ -547,5 +547,7 @@ def render_forecast_check(result, max_lines: int = 30) -> str:
     if len(customers) > max_lines:
         out.append(f"  ……还有 {len(customers) - max_lines} 个客户（--json 看全部）")
     out += [f"· {n}" for n in result.notes]
+    if result.output:
+        out.append(f"已写出 {result.output}")
     return "\n".join(out)
 # --- end gcs forecast ----------------------------------------------------------------------

@@ -146,7 +146,11 @@ def test_check_compares_forecast_adjustments_and_actuals(clean_files, tmp_path):
             bad = key
             row[head.index("调整后预测")].value = actual[key].last3[-1] * 3    # far off: worse
     wb.save(filed)
-    checked = check_forecast([filed, *clean_files], "2026-10")
+    checked = check_forecast([filed, *clean_files], "2026-10", out=tmp_path)
+    from python_calamine import CalamineWorkbook
+    book = CalamineWorkbook.from_path(str(tmp_path / "预测检查_2026-10.xlsx"))
+    assert book.sheet_names == ["按客户经理", "按客户", "调整明细"]
+    assert [r[6] for r in book.get_sheet_by_name("调整明细").to_python()[1:]] == ["门店促销", ""]
     by_customer = {g["customer"]: g for g in checked.groups("customer")}
     assert by_customer[good[0]]["adjustments_helped"] is True
     assert by_customer[bad[0]]["adjustments_helped"] is False
