@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
-from .forecast_engine import BACKTEST
+from .forecast_engine import BACKTEST, FALLBACK, STOPPED
 from .quota_workbook import Col, Table
 from .textsafe import set_axis, set_chart_title
 from .textwidth import fit_width, row_height, wrapped_lines
@@ -28,6 +28,8 @@ ADJUSTED, REASON = "调整后预测", "调整原因"
 # The detail sheet's headers, read back by --check: (header, width at most, kind).
 KEYS = ("客户编码", "客户名称", "客户经理", "卷烟规格", "价类")
 INPUT_FILL = "#FFF2CC"
+METHOD_WORDS = {"seasonal": "同期×趋势", "moving_average": "近3月平均", "ets": "指数平滑",
+                "combination": "同期+平滑", FALLBACK: "简单平均", STOPPED: "近3月无销量"}
 MARGINS = {"left": 0.3, "right": 0.3, "top": 0.6, "bottom": 0.6}
 
 
@@ -106,7 +108,6 @@ def _detail(wb, fmts: Formats, result: ForecastResult) -> None:
 
 
 def _method(method: str) -> str:
-    from .forecasting import METHOD_WORDS
     return METHOD_WORDS.get(method, method)
 
 

@@ -30,8 +30,6 @@ from .reporting.data import MonthlyInputs, load_inputs
 from .validation import validate
 from .writing import check_writable
 
-METHOD_WORDS = {"seasonal": "同期×趋势", "moving_average": "近3月平均", "ets": "指数平滑",
-                "combination": "同期+平滑", FALLBACK: "简单平均", STOPPED: "近3月无销量"}
 NO_HQ = "（总部档案里没有）"
 
 
@@ -194,6 +192,8 @@ def forecast_table(inputs: MonthlyInputs, month: str, horizon: int = 1) -> Forec
             wape(f.error[r], f.actual[r]), wape(f.baseline_error[r], f.actual[r]),
             Y[r, max(T - 3, 0):].tolist(), float(Y[r, ly]) if ly >= 0 else None, marks[r],
             float(f.error[r]), float(f.baseline_error[r]), float(f.actual[r])))
+    for s in result.series:
+        result.names.setdefault(s.customer, NO_HQ)
     if T < BACKTEST + 15:
         result.notes.append(f"历史 {T} 个月：同期法的回测需要至少 {BACKTEST + 15} 个月，基准（同期）的 WAPE 为空")
     return result
