@@ -104,8 +104,10 @@ def _finish(g: dict) -> dict:
     return g
 
 
-def read_filed(path: Path) -> list[Row]:
-    """The rows of a filed 需求预测 sheet, by its headers."""
+def read_filed(path: Path, notes: list[str] | None = None) -> list[Row]:
+    """The rows of a filed 需求预测 sheet, by its headers. An 调整后预测 that is not a
+    number ≥ 0 counts as not adjusted, and notes says so (row and value): nothing typed is
+    dropped silently."""
     try:
         sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(DETAIL).to_python()
     except Exception as e:      # calamine raises its own types for a missing sheet or a broken file
@@ -118,14 +120,29 @@ def read_filed(path: Path) -> list[Row]:
     except ValueError as e:
         raise ReadError(f"{path.name} 的「{DETAIL}」不是 gcs forecast 写出的表：{e}") from None
     rows = []
-    for values in sheet[1:]:
+    for n, values in enumerate(sheet[1:], start=2):
         if not values[at["客户编码"]]:
             continue
-        adjusted = values[at[ADJUSTED]]
+        adjusted = _number(values[at[ADJUSTED]])
+        if adjusted is False:
+            adjusted = None
+            if notes is not None:
+                notes.append(f"「{DETAIL}」第 {n} 行的{ADJUSTED}「{values[at[ADJUSTED]]}」不是 0 或正数，按未调整计")
         rows.append(Row(str(values[at["客户编码"]]), str(values[at["客户名称"]]), str(values[at["客户经理"]]),
-                        str(values[at["卷烟规格"]]), float(values[at["预测(条)"]] or 0),
-                        None if adjusted in ("", None) else float(adjusted), str(values[at[REASON]] or "")))
+                        str(values[at["卷烟规格"]]), float(values[at["预测(条)"]] or 0), adjusted,
+                        str(values[at[REASON]] or "")))
     return rows
+
+
+def _number(value: Any) -> float | None | bool:
+    """A typed adjustment: None when empty, the number when it is one ≥ 0 (text "120" too), else False."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        x = float(str(value).replace(",", "").strip()) if isinstance(value, str) else float(value)
+    except (TypeError, ValueError):
+        return False
+    return x if x >= 0 else False
 
 
 def check_forecast(paths: Sequence[str | Path], month: str, out: str | Path | None = None) -> CheckResult:
@@ -141,7 +158,8 @@ def check_forecast(paths: Sequence[str | Path], month: str, out: str | Path | No
     filed = [p for p in paths if p.suffix.lower() == ".xlsx" and _is_forecast(p)]
     if len(filed) != 1:
         raise ConfigError(f"请给出一本（且只一本）gcs forecast 写出的预测工作簿（含「{DETAIL}」表），这次给了 {len(filed)} 本")
-    result = CheckResult(month, filed[0], read_filed(filed[0]))
+    result = CheckResult(month, filed[0])
+    result.rows = read_filed(filed[0], result.notes)
     v = validate([p for p in paths if p != filed[0]])
     result.validation = v.report
     if v.report.unreadable:

@@ -145,6 +145,9 @@ def test_check_compares_forecast_adjustments_and_actuals(clean_files, tmp_path):
         elif bad is None and row[2].value != ws.cell(2, 3).value:
             bad = key
             row[head.index("调整后预测")].value = actual[key].last3[-1] * 3    # far off: worse
+        elif bad is not None and row[0].value not in (good[0], bad[0]):
+            row[head.index("调整后预测")].value = "约一百"                       # pasted past the validation
+            break
     wb.save(filed)
     checked = check_forecast([filed, *clean_files], "2026-10", out=tmp_path)
     from python_calamine import CalamineWorkbook
@@ -154,6 +157,7 @@ def test_check_compares_forecast_adjustments_and_actuals(clean_files, tmp_path):
     by_customer = {g["customer"]: g for g in checked.groups("customer")}
     assert by_customer[good[0]]["adjustments_helped"] is True
     assert by_customer[bad[0]]["adjustments_helped"] is False
+    assert any("「约一百」不是 0 或正数，按未调整计" in n for n in checked.notes)
     d = checked.department()
     errors = sum(abs(x.forecast - x.actual) for x in checked.rows)
     assert d["accuracy"] == pytest.approx(accuracy(errors, sum(x.actual for x in checked.rows)))
@@ -234,3 +238,10 @@ def test_horizon_and_check_from_the_command_line(clean_files, tmp_path):
     assert run.output.startswith("预测检查 2026-10") and "按客户经理" in run.output and "未调整" in run.output
     run = CliRunner().invoke(cli, ["forecast", "--check", "--month", "2026-10", *map(str, clean_files)])
     assert run.exit_code != 0 and "预测工作簿" in run.output
+
+
+@pytest.mark.parametrize("typed, expected", [(None, None), ("", None), ("  ", None), (120, 120.0), ("1,200", 1200.0),
+                                             ("120", 120.0), (0, 0.0), (-5, False), ("约一百", False)])
+def test_a_typed_adjustment_is_read_or_reported(typed, expected):
+    from gcs_excel.forecast_check import _number
+    assert _number(typed) == expected
