@@ -16,7 +16,9 @@ Candidate methods, each forecasting a month only from the months before it:
   either is).
 The baseline is seasonal naive ignoring the festival. Each series takes the candidate
 with the smallest absolute error over a rolling origin of BACKTEST months; the 80% range
-is ± Z80 × the root mean square of that method's backtest errors (× √k k months ahead).
+is ± T80 × the standard error of that method's BACKTEST errors, √(Σe² ÷ (BACKTEST − 1))
+(× √k k months ahead): Student's t with BACKTEST − 1 degrees of freedom, since σ is
+estimated from 6 errors of the method that had the smallest of them.
 Series too short for a backtest fall back to the mean of their last months and are marked.
 """
 
@@ -33,7 +35,7 @@ from .festivals import spring_festivals
 BACKTEST = 6
 SEASON = 12
 ALPHAS = (0.2, 0.4, 0.6, 0.8)
-Z80 = 1.2816                # the normal quantile of 90%: 80% of errors fall within ± Z80 σ
+T80 = 1.4759                # Student's t, 90% quantile, 5 degrees of freedom: 80% of errors within ± T80 s
 TREND_LIMITS = (0.5, 2.0)
 METHODS = ("seasonal", "moving_average", "ets", "combination")
 FALLBACK = "fallback"       # too short for a backtest: mean of its last months
@@ -149,7 +151,7 @@ def forecast_matrix(Y: np.ndarray, first: str, horizon: int = 1) -> Forecasts:
     fc = np.stack([future[names[i]][r] for r, i in enumerate(pick)]) if names else np.zeros((n, horizon))
     chosen = np.stack([cands[names[i]][r] for r, i in enumerate(pick)]) if names else np.zeros((n, 0))
     error = errors[pick, rows] if names else np.full(n, np.nan)
-    rmse = np.sqrt(((chosen - actual) ** 2).mean(axis=1)) if names else np.zeros(n)
+    rmse = np.sqrt(((chosen - actual) ** 2).sum(axis=1) / (len(back) - 1)) if names else np.zeros(n)
     baseline_error = np.abs(baseline - actual).sum(axis=1) if baseline is not None else np.full(n, np.nan)
 
     # Short series (a new SKU, a customer that joined late): the mean of their last months.
@@ -170,7 +172,7 @@ def forecast_matrix(Y: np.ndarray, first: str, horizon: int = 1) -> Forecasts:
     rmse = np.where(stopped | (life == 0), 0.0, rmse)
 
     fc = np.maximum(fc, 0.0)
-    half = Z80 * rmse[:, None] * np.sqrt(np.arange(1, horizon + 1))[None, :]
+    half = T80 * rmse[:, None] * np.sqrt(np.arange(1, horizon + 1))[None, :]
     return Forecasts(fc, np.maximum(fc - half, 0.0), fc + half, method, error, baseline_error,
                      actual.sum(axis=1), festival_backtest(Y, first))
 
