@@ -37,6 +37,10 @@ _API = {
     "write_allocation_workbook": ("allocation_workbook", "write_allocation_workbook"),   # gcs allocate --out
     "issue_notices": ("notice_issue", "issue_notices"),       # gcs notices
     "run_demo": ("demo", "run_demo"),                         # gcs demo
+    "forecast": ("forecasting", "forecast"),                     # gcs forecast
+    "forecast_table": ("forecasting", "forecast_table"),         # the forecast of inputs already loaded (demo, monthly)
+    "write_forecast_workbook": ("forecast_workbook", "write_forecast_workbook"),   # gcs forecast --out
+    "check_forecast": ("forecast_check", "check_forecast"),   # gcs forecast --check
     "onboard_new": ("onboarding.form", "new_application"),                    # gcs onboard new
     "onboard_check": ("onboarding.review", "check_application"),              # gcs onboard check
     "onboard_approve": ("onboarding.approve", "approve_application"),         # gcs onboard approve

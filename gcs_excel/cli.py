@@ -683,6 +683,53 @@ def demo(folder: Path, month: str | None, seed: int) -> None:
     sys.exit(0 if not r.clean_report.problems else EXIT_PROBLEMS)
 
 
+# --- gcs forecast (issue 11, section 1) ---------------------------------------------------
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--month", required=True, help="要预测的月份，YYYY-MM；用它之前各月的销售数据。--check 时是要检查的月份。")
+@click.option("--horizon", type=click.IntRange(1, 12), default=1, show_default=True, help="从 --month 起预测几个月。")
+@click.option("--out", "out", type=click.Path(path_type=Path),
+              help="写出预测工作簿（文件，或文件夹：写成其中的 需求预测_<月份>.xlsx）；--check 时写出 预测检查_<月份>.xlsx。")
+@click.option("--config", "config", type=click.Path(dir_okay=False, path_type=Path),
+              help="部门自己的预测设置（TOML），覆盖 gcs_excel/forecast.toml（断货风险的天数……）。")
+@click.option("--check", "check", is_flag=True,
+              help="月份结束后检查：FILE 里给出当初的预测工作簿（含客户经理的调整）和这个月的销售数据。")
+@click.option("--json", "as_json", is_flag=True,
+              help="输出 JSON：{\"month\", \"series\": [{\"customer\", \"sku\", \"forecast\", \"low\", \"high\", \"method\", "
+                   "\"wape\", \"baseline_wape\"}], \"customers\": [{\"customer\", \"forecast\", \"wape\", \"baseline_wape\"}], "
+                   "\"department\": {\"forecast\", \"wape\", \"baseline_wape\"}}；WAPE 是小数，没有回测时为 null。")
+@_help
+def forecast(files: tuple[Path, ...], month: str, horizon: int, out: Path | None, config: Path | None, check: bool,
+             as_json: bool) -> None:
+    """按客户×规格预测下月需求（条），并给出过去 6 个月回测的准确度。
+
+    FILE 是销售数据（xlsx 或 CSV，至少上个月为止；同期法需要 13 个月以上）、总部档案、卷烟规格，可选拜访记录（品牌采集）。
+    先校验，有错误的行不计入。每个客户×规格用最近 6 个月做回测（每个月只用它之前的数据去预测），
+    从 同期×趋势（春节对齐）、近3月平均、指数平滑、同期+平滑 中选误差最小的；给出 80% 区间和回测 WAPE，
+    并和只看去年同月的同期法比较。上市不久的新品、新客户、停售的规格用简单方法并标出。
+
+    退出码：0 完成，2 文件无法读取。
+
+    示例：gcs forecast --month 2026-11 销售数据.csv 总部档案.xlsx 卷烟规格.xlsx --out 需求预测_2026-11.xlsx
+
+    月底检查：gcs forecast --check --month 2026-11 需求预测_2026-11.xlsx 销售数据.csv 总部档案.xlsx
+    """
+    from .render import render_forecast, render_forecast_check, to_json
+
+    if check:
+        from .forecast_check import check_forecast
+
+        checked = check_forecast(list(files), month, out=out)
+        click.echo(to_json(checked.as_dict()) if as_json else render_forecast_check(checked))
+        sys.exit(checked.exit_code)
+    from .forecasting import forecast as run
+
+    result = run(list(files), month, horizon=horizon, out=out, config=config)
+    click.echo(to_json(result.as_dict()) if as_json else render_forecast(result))
+    sys.exit(result.exit_code)
+# --- end gcs forecast ----------------------------------------------------------------------
+
+
 @cli.command(hidden=True)
 @click.option("--out", "out_dir", default="docs", type=click.Path(file_okay=False, path_type=Path))
 @_help

@@ -569,3 +569,66 @@ def render_target_progress(result, max_lines: int = 40) -> str:
     if result.output:
         out.append(f"已写出 {result.output}")
     return "\n".join(out)
+
+
+# --- gcs forecast (issue 11, section 1) ---------------------------------------------------
+def render_forecast(result, max_lines: int = 30) -> str:
+    """A forecast for the terminal: the department, each customer, the marked series, the risks."""
+    d = result.department()
+    out = [f"需求预测 {result.month}：{len(result.series)} 个客户×规格，部门合计 {d['forecast']:,} 条"
+           f"（80% 区间 {d['low']:,}–{d['high']:,}）；回测 WAPE {pct(d['wape'])}，同期法 {pct(d['baseline_wape'])}",
+           "", f"{pad('客户编码', 10)}{pad('客户名称', 30)}{pad('预测(条)', 10, right=True)}{pad('WAPE', 8, right=True)}"
+               f"{pad('同期法', 8, right=True)}"]
+    customers = result.customers()
+    for c in customers[:max_lines]:
+        out.append(f"{pad(c['customer'], 10)}{pad(result.names.get(c['customer'], ''), 30)}"
+                   f"{pad(format(c['forecast'], ','), 10, right=True)}"
+                   f"{pad(pct(c['wape']), 8, right=True)}{pad(pct(c['baseline_wape']), 8, right=True)}")
+    if len(customers) > max_lines:
+        out.append(f"……还有 {len(customers) - max_lines} 个客户（见工作簿的“按客户汇总”）")
+    marked: dict[str, int] = {}
+    for s in result.series:
+        if s.mark:
+            marked[s.mark] = marked.get(s.mark, 0) + 1
+    if marked:
+        out.append("用简单方法的：" + "，".join(f"{k} {v} 个" for k, v in marked.items()))
+    if result.festival.get("months"):
+        out.append(f"春节对齐的检验（{'、'.join(result.festival['months'])}）：对齐 {pct(result.festival['aligned'])}，"
+                   f"不对齐 {pct(result.festival['plain'])}")
+    if result.risks:
+        out.append(f"常销品牌断货风险（{len(result.risks)}）：")
+        out += [f"  {r['customer']} {r['sku']}：{r['why']}" for r in result.risks[:max_lines]]
+        if len(result.risks) > max_lines:
+            out.append(f"  ……还有 {len(result.risks) - max_lines} 个（见工作簿的“常销品牌断货风险”）")
+    if result.excluded:
+        out.append(f"有错误、没有计入的行：{len(result.excluded)}（用 gcs validate 查看详情）")
+    out += [f"· {n}" for n in result.notes]
+    if result.workbook:
+        out.append(f"已写出 {result.workbook}")
+    return "\n".join(out)
+
+
+def render_forecast_check(result, max_lines: int = 30) -> str:
+    """gcs forecast --check for the terminal: 预测准确率 per manager and customer, and whether adjusting helped."""
+    def helped(g) -> str:
+        if g["adjustments_helped"] is None:
+            return "未调整"
+        return f"调整 {g['adjusted_rows']} 行，" + ("调整后更准" if g["adjustments_helped"] else "调整后没有更准")
+    d = result.department()
+    out = [f"预测检查 {result.month}（{result.workbook.name}）：部门预测准确率 {pct(d.get('accuracy'))}，"
+           f"调整后 {pct(d.get('adjusted_accuracy'))}；{helped(d) if d else ''}", "", "按客户经理："]
+    for g in result.groups("manager"):
+        out.append(f"  {pad(g['manager'], 10)}准确率 {pad(pct(g['accuracy']), 7, right=True)}，"
+                   f"调整后 {pad(pct(g['adjusted_accuracy']), 7, right=True)}；{helped(g)}")
+    out += ["", "按客户："]
+    customers = result.groups("customer")
+    for g in customers[:max_lines]:
+        out.append(f"  {pad(g['customer'], 10)}{pad(g['name'], 30)}准确率 {pad(pct(g['accuracy']), 7, right=True)}，"
+                   f"调整后 {pad(pct(g['adjusted_accuracy']), 7, right=True)}；{helped(g)}")
+    if len(customers) > max_lines:
+        out.append(f"  ……还有 {len(customers) - max_lines} 个客户（--json 看全部）")
+    out += [f"· {n}" for n in result.notes]
+    if result.output:
+        out.append(f"已写出 {result.output}")
+    return "\n".join(out)
+# --- end gcs forecast ----------------------------------------------------------------------
