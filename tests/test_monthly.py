@@ -427,3 +427,31 @@ def test_without_a_visit_log_nothing_is_said_about_visits(monthly_files, write, 
     r = monthly([*monthly_files[:6], obs_only], MONTHLY_MONTH, tmp_path / "out", today=MONTHLY_TODAY)
     assert "采集了 1 家门店" in "\n".join(row(r, "JT0001")["texts"])
     assert not any(n.kind == "未拜访门店" for n in r.internal)
+
+
+def test_each_review_ends_with_next_months_forecast_from_gcs_forecast(monthly_files, monthly_result):
+    """The suggestions close with next month's demand, the very numbers gcs forecast gives
+    for the customer (its SKUs summed, with the 80 % range)."""
+    import gcs_excel
+    from gcs_excel.values import shift_month
+
+    table = gcs_excel.forecast(monthly_files, shift_month(MONTHLY_MONTH, 1))
+    for c in table.customers():
+        reviewed = [r for r in monthly_result.customers if r["customer"] == c["customer"] and r["parts"]]
+        if not reviewed or not c["forecast"]:
+            continue
+        last = dict(reviewed[0]["parts"])["三、建议"][-1]
+        assert f"需求约 {c['forecast']:,} 条" in last and "可据此安排订货" in last
+        if c["high"] > c["low"]:
+            assert f"大致在 {c['low']:,}–{c['high']:,} 条之间" in last
+
+
+def test_without_the_month_before_there_is_no_forecast_line_and_a_note_says_why(monthly_files, tmp_path):
+    """Reviewing a month whose sales are the last on file works as before; reviewing with
+    sales that stop short of the month leaves the line out and says so."""
+    from gcs_excel.values import shift_month
+
+    early = shift_month(MONTHLY_MONTH, -20)
+    r = monthly(monthly_files, early, tmp_path / "out", today=MONTHLY_TODAY)
+    assert any("销售回顾里没有写下月预测" in n for n in r.notes)
+    assert not any("可据此安排订货" in t for c in r.customers for t in c["texts"])

@@ -12,6 +12,7 @@ from ..festivals import known_year, spring_festival_in, spring_festivals
 from .analysis import Period
 from .config import Finding, MonthlyConfig
 from .findings import movers
+from .names import month_words
 from .words import cartons, month_day, pct, signed, yuan
 
 
@@ -163,3 +164,12 @@ def suggestions(c: dict[str, Any], terminal: dict[str, Any] | None, findings: li
             checked.append("采集到的铺货、价格和库存")
         out.append(f"本月{'、'.join(checked)}都没有发现需要调整的地方，保持现有做法。")
     return out
+
+
+def forecast_sentence(f: dict[str, Any]) -> str:
+    """Next month's demand as gcs forecast puts it (the sum of the customer's SKUs, with
+    the 80 % range), as a suggestion for ordering."""
+    low, high = f["low"], f["high"]
+    around = f"（大致在 {cartons(low)}–{cartons(high)} 条之间）" if high > low else ""
+    return (f"按历年同期和近几个月的走势预测，{month_words(f['month'])}贵公司需求约 {cartons(f['forecast'])} 条"
+            f"{around}，可据此安排订货。")

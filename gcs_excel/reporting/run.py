@@ -18,6 +18,7 @@ from ..errors import ConfigError
 from ..problems import Report
 from ..quota_check import check_month
 from ..validation import validate
+from ..values import shift_month
 from ..writing import atomic_output, check_writable
 from .analysis import Cube, Period, terminal
 from .config import MonthlyConfig, load_config
@@ -25,7 +26,7 @@ from .data import MonthlyInputs, load_inputs
 from .findings import customer_findings
 from .internal import Note, customer_notes
 from .names import manifest_name, month_words, report_name, review_filename
-from .narrative import customer_part, market_part, suggestions
+from .narrative import customer_part, forecast_sentence, market_part, suggestions
 from .report import ReportData, ranked, write_report
 from .review import write_review
 
@@ -138,11 +139,13 @@ def _monthly(result: MonthlyResult, v, paths, month: str, cfg: MonthlyConfig, cu
                                       "active": s.active, "status": inputs.store_status.get(s.licence, "")})
     year_targets = {m for m, _ in inputs.targets if m in period.year}
     market_text = market_part(market, month_words(month), period, cfg)      # the same in every review
+    ahead = _next_month_forecast(inputs, month, result.notes)
     rows = []
     for k, code in enumerate(wanted):
         if progress:
             progress(k, len(wanted), dept.hqs[code].name)
-        row = _customer(code, cube, inputs, cfg, period, stores_of[code], store_names, market, market_text)
+        row = _customer(code, cube, inputs, cfg, period, stores_of[code], store_names, market, market_text,
+                        ahead.get(code))
         path = folder / names[code]
         layout = write_review(path, name=row["name"], period=period, market=market, customer=row["data"],
                               terminal=row["terminal"], store_names=store_names, parts=row["parts"], cfg=cfg,
@@ -171,9 +174,22 @@ def _monthly(result: MonthlyResult, v, paths, month: str, cfg: MonthlyConfig, cu
     return result
 
 
+def _next_month_forecast(inputs: MonthlyInputs, month: str, notes: list[str]) -> dict[str, dict[str, Any]]:
+    """Next month's forecast per customer, by gcs forecast's own code, for a line in each
+    review; empty (and said in a note) when the sales do not reach far enough."""
+    from ..forecasting import forecast_table
+
+    try:
+        table = forecast_table(inputs, shift_month(month, 1))
+    except ConfigError as e:
+        notes.append(f"销售回顾里没有写下月预测：{e}")
+        return {}
+    return {c["customer"]: {**c, "month": table.month} for c in table.customers()}
+
+
 def _customer(code: str, cube: Cube, inputs: MonthlyInputs, cfg: MonthlyConfig, period: Period,
               stores: list[dict], store_names: dict[str, str], market: dict,
-              market_text: list[str] | None = None) -> dict[str, Any]:
+              market_text: list[str] | None = None, ahead: dict[str, Any] | None = None) -> dict[str, Any]:
     """One customer's row of the report; with market_text (the review's first part), its
     review's content too."""
     prose = market_text is not None
@@ -212,7 +228,8 @@ def _customer(code: str, cube: Cube, inputs: MonthlyInputs, cfg: MonthlyConfig, 
                                      lambda lic: cube.store_changes(code, lic), cfg)
         row["parts"] = [("一、卷烟市场与品牌动向", market_text),
                         ("二、贵公司上月销售情况", customer_part(c, name, words, period, store_names, t, cfg)),
-                        ("三、建议", suggestions(c, t, findings, cfg))]
+                        ("三、建议", suggestions(c, t, findings, cfg)
+                                   + ([forecast_sentence(ahead)] if ahead and ahead["forecast"] else []))]
         row["texts"] = [line for _, lines in row["parts"] for line in lines]
     return row
 
