@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from .gcpause import gc_paused
-from .quota_workbook import Col, Table
+from .quota_workbook import Col, Table, left_out_table
 from .sheetnames import ALLOCATION_NOTES, BY_CUSTOMER, BY_MANAGER, LEFT_OUT, NOT_TAKING_PART
 from .spec import SheetSpec, load_specs
 from .templates import DEFAULT_FORMATS
@@ -162,10 +162,7 @@ def _summaries(result: AllocationResult) -> list[Table]:
             left.add([x.licence, x.name, x.customer, x.customer_name, x.manager, x.why])
         out.append(left)
     if result.excluded:
-        left = Table(LEFT_OUT, [Col("文件", 30), Col("工作表", 14), Col("行", 6, "int"), Col("原因", 60)])
-        for x in result.excluded:
-            left.add([Path(x.file).name, x.sheet, x.row, "；".join(x.reasons)])
-        out.append(left)
+        out.append(left_out_table(result.excluded))
     return out
 
 

@@ -18,6 +18,7 @@ from .gcpause import gc_paused
 from .quota_check import WARNING_TITLES, QuotaReport, QuotaWarning, role_labels
 from .render import item_need, pct, shortfall_lines
 from .rules import RULE_IDS
+from .sheetnames import LEFT_OUT
 from .textwidth import PADDING, MIN_WIDTH, excel_width, fit_width, row_height, wrapped_lines
 from .writing import atomic_output
 from .xlsx_style import Formats, new_workbook, page_header, print_setup
@@ -122,6 +123,14 @@ class Table:
         else:
             ws.write_string(row, 0, self.note, fmt)
         ws.set_row(row, row_height(wrapped_lines(self.note, sum(widths))))
+
+
+def left_out_table(excluded) -> Table:
+    """未计入的行: each row a command left out for its errors (dept.Excluded), with the reasons."""
+    table = Table(LEFT_OUT, [Col("文件", 30), Col("工作表", 14), Col("行", 6, "int"), Col("原因", 60)])
+    for x in excluded:
+        table.add([Path(x.file).name, x.sheet, x.row, "；".join(x.reasons)])
+    return table
 
 
 @gc_paused()

@@ -273,6 +273,7 @@ def render_mail(result) -> str:
 def render_demo(r) -> str:
     """What `gcs demo` made and found, and the commands to try next."""
     from .demo import ANNOTATED_DIR, COPIES_DIR, DRAFTS_DIR
+    from .demo.department import SALES_MONTHS
     from .values import shift_month
 
     out: list[str] = []
@@ -280,7 +281,7 @@ def render_demo(r) -> str:
     out.append(f"示例营销部（{r.month}）已生成在 {r.folder}/：")
     out.append(f"  人员 {c['staff']} 人，集团客户 {c['hq']} 个，卖场 {c['stores']} 个，"
                f"拜访计划 {c['plan']} 条，拜访记录 {c['visits']} 条（品牌采集 {c['observations']} 条），"
-               f"销售数据 {c['sales']:,} 行（13 个月），销售目标 {c['targets']} 条")
+               f"销售数据 {c['sales']:,} 行（{SALES_MONTHS} 个月），销售目标 {c['targets']} 条")
     out.append("")
     out.append("标准数据：")
     for p in r.clean:
@@ -322,6 +323,20 @@ def render_demo(r) -> str:
     out.append(f"  邮件草稿：{len(r.drafts.drafts)} 封（抄送客户经理和市场经理），在 {r.folder / DRAFTS_DIR}/，"
                f"可用 Outlook 或 Foxmail 打开")
     out.append("")
+    f = r.forecast
+    if f is not None and f.series:
+        d = f.department()
+        marked = sum(1 for s in f.series if s.mark)
+        out.append(f"需求预测（{f.month}）：{len(f.series)} 个客户×规格，部门合计约 {d['forecast']:,} 条"
+                   f"（80% 区间 {d['low']:,}–{d['high']:,}），过去 6 个月逐月回测的误差 WAPE {pct(d['wape'])}"
+                   + (f"，同期法 {pct(d['baseline_wape'])}" if d["baseline_wape"] is not None else "")
+                   + (f"；{marked} 个新品或短序列用简单方法" if marked else ""))
+        if f.festival.get("months"):
+            out.append(f"  春节对齐：在 {'、'.join(f.festival['months'])} 这几个月上回测，按春节对齐的同期法误差 "
+                       f"{pct(f.festival['aligned'])}，不对齐 {pct(f.festival['plain'])}")
+        out.append(f"  {f.workbook}：每个客户×规格的预测、区间、方法和回测误差，客户经理在“调整后预测”一列写自己的判断")
+        out += [f"  · {n}" for n in f.notes]
+        out.append("")
     goals = r.targets
     if goals is not None and goals.customers:
         from .targets import seasonality_words
@@ -363,6 +378,10 @@ def render_demo(r) -> str:
         nxt = shift_month(r.month, 1)
         out.append(f"  gcs allocate --sku 中华(硬) --total 500 --month {nxt} --cap 10 --out 分配_{nxt}.xlsx {files}")
         out.append(f"  gcs notices --allocation 分配_{nxt}.xlsx --out 书面告知")
+    if f is not None and f.series:
+        std = f"{r.folder}/标准数据"
+        out.append(f"  gcs forecast --month {f.month} --out 需求预测_{f.month}.xlsx {std}/销售数据.csv "
+                   f"{std}/总部档案.xlsx {std}/卷烟规格.xlsx {std}/卖场明细表.xlsx")
     if goals is not None and goals.customers:
         std = f"{r.folder}/标准数据"
         out.append(f"  gcs targets --year {goals.year} --total {goals.customers[0].total} --customer {goals.customers[0].code} "
@@ -431,12 +450,7 @@ def render_allocation(result, max_lines: int = 30) -> str:
     if result.not_eligible:
         out.append(f"\n{len(result.not_eligible)} 个卖场状态不是正常（或所属总部不是正常），不参与分配")
     out += [f"注意：{w}" for w in result.warnings]
-    if result.excluded:
-        out += ["", f"有错误、没有计入的行（{len(result.excluded)}，用 gcs validate 查看详情）："]
-        for x in result.excluded[:max_lines]:
-            out.append(f"  {x.file} 「{x.sheet}」第 {x.row} 行：{x.reasons[0] if x.reasons else ''}")
-        if len(result.excluded) > max_lines:
-            out.append(f"  ……还有 {len(result.excluded) - max_lines} 行")
+    out += _left_out(result.excluded, max_lines)
     out += [f"· {n}" for n in result.notes]
     if result.output:
         out.append(f"已写出 {result.output}（{'、'.join(result.sheets)}）")

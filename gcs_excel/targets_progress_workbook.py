@@ -7,8 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
-from .quota_workbook import Col, Table
-from .sheetnames import LEFT_OUT, PROGRESS_CUSTOMERS, PROGRESS_MANAGERS, PROGRESS_NEED
+from .quota_workbook import Col, Table, left_out_table
+from .sheetnames import PROGRESS_CUSTOMERS, PROGRESS_MANAGERS, PROGRESS_NEED
 from .writing import atomic_output
 from .xlsx_style import Formats, new_workbook
 
@@ -48,10 +48,7 @@ def tables(result: ProgressResult) -> list[Table]:
             need.add([c.code, c.manager, *c.need])
         out.append(need)
     if result.excluded:
-        left = Table(LEFT_OUT, [Col("文件", 30), Col("工作表", 14), Col("行", 6, "int"), Col("原因", 60)])
-        for x in result.excluded:
-            left.add([Path(x.file).name, x.sheet, x.row, "；".join(x.reasons)])
-        out.append(left)
+        out.append(left_out_table(result.excluded))
     return out
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -106,6 +107,13 @@ def test_demo_command(tmp_path):
     total, months = line.split("全年 ")[1].split(" 条 → 12 个月 ")
     assert sum(int(x.replace(",", "")) for x in months.split("（")[0].split("/")) == int(total.replace(",", ""))
     assert (tmp_path / "demo" / "销售目标_2027.xlsx").exists()
+    # next month's forecast beats seasonal naive on the backtest, and aligning to the Spring
+    # Festival beats ignoring it on the January/February months of the history
+    line = next(x for x in r.output.splitlines() if x.startswith("需求预测（"))
+    wape, naive = (float(x) for x in re.findall(r"WAPE ([\d.]+)%，同期法 ([\d.]+)%", line)[0])
+    assert wape < naive
+    aligned, plain = (float(x) for x in re.findall(r"误差 ([\d.]+)%，不对齐 ([\d.]+)%", r.output)[0])
+    assert aligned < plain
 
 
 def test_demo_rejects_a_bad_month(tmp_path):

@@ -18,6 +18,7 @@ from ..reporting.run import MonthlyResult, monthly
 from ..quota_workbook import write_quota_workbook
 from ..quota_check import QuotaReport, quotas
 from ..spec import Specs, load_specs
+from ..forecasting import ForecastResult, forecast
 from ..targets import TargetsResult, set_targets
 from ..templates import write_workbook
 from ..validation import validate
@@ -58,6 +59,7 @@ class DemoResult:
     scarce: ScarceSupply | None = None
     application: OnboardCheck | None = None
     targets: TargetsResult | None = None
+    forecast: ForecastResult | None = None
 
 
 def write_department(tables: Mapping[str, list[dict[str, Any]]], folder: Path, month: str, *,
@@ -123,6 +125,10 @@ def run_demo(folder: str | Path = "gcs_demo", *, month: str | None = None, seed:
     scarce = allocate_scarce(dep, [p for p in clean if p.name in wanted], folder / SCARCE_DIR, month,
                              today=today, specs=specs)
     write_department(dep.tables, folder / CLEAN_DIR, month, specs=specs, only={"visits"})  # with the numbers
+    say("预测下月需求")
+    ahead = shift_month(month, 1)
+    predicted = forecast([p for p in clean if p.suffix == ".csv" or p.name in wanted or "拜访记录" in p.name], ahead,
+                         out=folder / f"需求预测_{ahead}.xlsx", today=today)
     say("分解明年的销售目标")
     targets = demo_targets(dep, [p for p in clean if p.name in wanted], folder, month, today=today)
     wrong: Mistakes = inject(dep, today=today, specs=specs)
@@ -154,4 +160,4 @@ def run_demo(folder: str | Path = "gcs_demo", *, month: str | None = None, seed:
     application = check_application(form, staff=staff, today=today)
     counts = {sheet: len(rows) for sheet, rows in dep.tables.items()}
     return DemoResult(folder, month, clean, mistakes, clean_report, checked.report, annotated,
-                      wrong.expected, counts, quota_report, book, reviews, drafts, merged, scarce, application, targets)
+                      wrong.expected, counts, quota_report, book, reviews, drafts, merged, scarce, application, targets, predicted)

@@ -1,6 +1,6 @@
 """A realistic, seeded department for the demo and the tests: staff, HQs with valid USCCs,
 stores with licence numbers, a month of visit plans and visits with brand observations,
-13 months of sales over the catalogue's SKUs, and targets. Rows are keyed by field id;
+three years of sales over the catalogue's SKUs, and targets. Rows are keyed by field id;
 every enum label comes from the spec."""
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ VISIT_CONTENT = ["告知本月紧俏货源，检查明码标价", "了解动销�
 VISIT_ISSUES = ["", "", "", "", "芙蓉王(硬)库存偏高", "中华(硬)断货 3 天", "价签未及时更新",
                 "收银员不清楚新品价格"]
 NEW_PRODUCT = "芙蓉王(硬中支)"
+SALES_MONTHS = 36      # three years: the forecast's backtest against seasonal naive and its Spring Festival check
 HQ_CONTENT = ["与购销负责人沟通本月订货计划", "通报货源和新品政策，听取客户意见",
               "核对上月销售和本月需求预测"]
 
@@ -220,9 +221,10 @@ class _Builder:
             })
         return rows
 
-    # -- 13 months of sales, and targets ------------------------------------------------
+    # -- three years of sales (a forecast's backtest and its Spring Festival check need
+    # them; the reviews use the last 13 months), and targets ---------------------------
     def sales_and_targets(self) -> None:
-        months = months_ending(self.month, 13)
+        months = months_ending(self.month, SALES_MONTHS)
         rows, per_hq = [], {}
         skus = self.dep["catalogue"]
         regular = [k for k in skus if k["sku"] != NEW_PRODUCT]
