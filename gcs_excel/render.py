@@ -533,14 +533,23 @@ def render_targets(result, max_lines: int = 30) -> str:
                    + "".join(pad(str(x), 7, right=True) for x in c.months))
         out.append(f"  {c.name}（{c.manager}）：{len(c.stores)} 个卖场，{seasonality_words(c.season.source)}"
                    + (f"；{c.season.festival_note}" if c.season.festival_note else ""))
+    out += _closing(result, max_lines)
+    return "\n".join(out)
+
+
+def _closing(result, max_lines: int) -> list[str]:
+    """The end of a targets run for the terminal: customers not shown, warnings, rows left
+    out, notes, and what was written (with its sheets when the result names them)."""
+    out = []
     if len(result.customers) > max_lines:
         out.append(f"……还有 {len(result.customers) - max_lines} 个客户（见工作簿）")
     out += [f"注意：{w}" for w in result.warnings]
     out += _left_out(result.excluded, max_lines)
     out += [f"· {n}" for n in result.notes]
     if result.output:
-        out.append(f"已写出 {result.output}（{'、'.join(result.sheets)}）")
-    return "\n".join(out)
+        sheets = getattr(result, "sheets", None)
+        out.append(f"已写出 {result.output}" + (f"（{'、'.join(sheets)}）" if sheets else ""))
+    return out
 
 
 def _left_out(excluded, max_lines: int) -> list[str]:
@@ -575,13 +584,7 @@ def render_target_progress(result, max_lines: int = 40) -> str:
         out.append(f"{pad(c.code, 10)}{pad(c.manager, 10)}{pad(f'{c.plan_to_date:,}', 12, right=True)}"
                    f"{pad(f'{c.actual_to_date:,.0f}', 12, right=True)}{pad(pct(c.attainment), 9, right=True)}"
                    f"{pad('落后' if c.behind else '正常', 8, right=True)}  {need}")
-    if len(result.customers) > max_lines:
-        out.append(f"……还有 {len(result.customers) - max_lines} 个客户（见工作簿）")
-    out += [f"注意：{w}" for w in result.warnings]
-    out += _left_out(result.excluded, max_lines)
-    out += [f"· {n}" for n in result.notes]
-    if result.output:
-        out.append(f"已写出 {result.output}")
+    out += _closing(result, max_lines)
     return "\n".join(out)
 
 
