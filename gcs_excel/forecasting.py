@@ -206,11 +206,19 @@ def _whole(x: np.ndarray) -> list[int]:
 def sales_matrix(sales: pd.DataFrame, month: str) -> tuple[np.ndarray, list[tuple[str, str]], list[str]]:
     """(customer × SKU) × month volumes (条) of every month before `month`, from the first
     month in the data (months missing in between are 0); the keys and months in order."""
-    sold = sales[sales["month"].astype(str) < month]
+    # Grouped on the columns as they come (the monthly cube's are categories: codes, not
+    # millions of strings), the few group keys made text afterwards.
+    months_col = sales["month"]
+    if isinstance(months_col.dtype, pd.CategoricalDtype):
+        before = months_col.isin([m for m in months_col.cat.categories if str(m) < month])
+    else:
+        before = months_col.astype(str) < month
+    sold = sales[before]
     if sold.empty:
         return np.zeros((0, 0)), [], []
-    totals = sold.groupby([sold["customer"].astype(str), sold["sku"].astype(str), sold["month"].astype(str)],
-                          sort=True)["volume"].sum()
+    totals = sold.groupby(["customer", "sku", "month"], observed=True)["volume"].sum()
+    totals.index = pd.MultiIndex.from_arrays([totals.index.get_level_values(k).astype(str) for k in range(3)])
+    totals = totals.groupby(level=[0, 1, 2], sort=True).sum()     # one key per text (and sorted as text)
     first, last = totals.index.get_level_values(2).min(), totals.index.get_level_values(2).max()
     months = [month_name(n) for n in range(month_number(first), month_number(last) + 1)]
     wide = totals.unstack(2, fill_value=0.0).reindex(columns=months, fill_value=0.0)
