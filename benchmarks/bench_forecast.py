@@ -27,7 +27,8 @@ import numpy as np
 from gcs_excel.dept import Department, HQ
 from gcs_excel.festivals import spring_festival_in
 from gcs_excel.forecasting import forecast_table
-from gcs_excel.forecast_engine import FALLBACK, STOPPED, forecast_matrix, month_name, month_number
+from gcs_excel.forecast_engine import FALLBACK, STOPPED, forecast_matrix
+from gcs_excel.values import month_at, month_index
 from gcs_excel.forecast_workbook import write_forecast_workbook
 from gcs_excel.reporting.analysis import sales_table
 from gcs_excel.reporting.data import MonthlyInputs
@@ -40,7 +41,7 @@ def generate(customers: int, skus: int, months: int, seed: int = 11) -> tuple[Mo
     """Sales like the demo's (level, trend, the Spring Festival month × 1.35, September × 1.1,
     noise ±15%), a few new SKUs and discontinued ones; the month after the last one."""
     rng = np.random.default_rng(seed)
-    names = [month_name(month_number(FIRST) + t) for t in range(months)]
+    names = [month_at(month_index(FIRST) + t) for t in range(months)]
     season = np.array([1.35 if spring_festival_in(m) else 1.1 if m.endswith("-09") else 1.0 for m in names])
     n = customers * skus
     level = rng.lognormal(3.5, 1.0, (n, 1))
@@ -58,7 +59,7 @@ def generate(customers: int, skus: int, months: int, seed: int = 11) -> tuple[Mo
                         cust[c[rows]].tolist(), sku[k[rows]].tolist(), Y[keep].tolist(), (Y[keep] * 100).tolist())
     dept = Department(hqs={code: HQ(code, f"连锁{code}", "", "", "王建国", f"经理{i % 40}", True)
                            for i, code in enumerate(cust)})
-    month = month_name(month_number(FIRST) + months)
+    month = month_at(month_index(FIRST) + months)
     return MonthlyInputs(month, sales, {}, dept), month
 
 

@@ -31,6 +31,7 @@ from coreforecast.grouped_array import GroupedArray
 from coreforecast.lag_transforms import ExponentiallyWeightedMean
 
 from .festivals import spring_festivals
+from .values import month_at, month_index
 
 BACKTEST = 6
 SEASON = 12
@@ -55,22 +56,12 @@ class Forecasts:
     festival: dict              # seasonal naive with and without the festival alignment on Jan/Feb
 
 
-def month_number(month: str) -> int:
-    """YYYY-MM as a count of months (for arithmetic)."""
-    return int(month[:4]) * 12 + int(month[5:]) - 1
-
-
-def month_name(n: int) -> str:
-    """A count of months back to YYYY-MM."""
-    return f"{n // 12:04d}-{n % 12 + 1:02d}"
-
-
 def analogue_offsets(first: str, length: int) -> np.ndarray:
     """For each month position t (from `first`), how far back its same-festival month of
     last year lies: 12, or 11/13 for a January/February whose year's Spring Festival is in
     the other month than last year's."""
     festivals = spring_festivals()
-    start = month_number(first)
+    start = month_index(first)
     out = np.full(length, SEASON)
     for t in range(length):
         n = start + t
@@ -184,14 +175,14 @@ def festival_backtest(Y: np.ndarray, first: str) -> dict:
     Y = np.asarray(Y, dtype=float)
     T = Y.shape[1]
     offsets = analogue_offsets(first, T)
-    start = month_number(first)
+    start = month_index(first)
     months = [t for t in range(15, T) if (start + t) % 12 in (0, 1)]
     if not months:
         return {"months": [], "aligned": None, "plain": None}
     actual = sum(Y[:, t].sum() for t in months)
     aligned = sum(np.abs(_seasonal(Y, t, t, offsets) - Y[:, t]).sum() for t in months)
     plain = sum(np.abs(_seasonal(Y, t, t, None) - Y[:, t]).sum() for t in months)
-    return {"months": [month_name(start + t) for t in months],
+    return {"months": [month_at(start + t) for t in months],
             "aligned": float(aligned / actual) if actual else None, "plain": float(plain / actual) if actual else None}
 
 

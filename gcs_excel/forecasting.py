@@ -23,11 +23,12 @@ from .dept import Excluded
 from .errors import ConfigError
 from .forecast_supply import load_settings, stockout_risks
 from .forecast_workbook import filename, write_forecast_workbook
-from .forecast_engine import BACKTEST, FALLBACK, STOPPED, Forecasts, forecast_matrix, month_name, month_number, wape
+from .forecast_engine import BACKTEST, FALLBACK, STOPPED, Forecasts, forecast_matrix, wape
 from .problems import Report
 from .quota_check import check_month
 from .reporting.data import MonthlyInputs, load_inputs
 from .validation import validate
+from .values import month_index, months_ending, shift_month
 from .writing import check_writable
 
 NO_HQ = "（总部档案里没有）"
@@ -73,7 +74,7 @@ class ForecastResult:
     @property
     def target_months(self) -> list[str]:
         """The forecast months: --month and the horizon after it."""
-        return [month_name(month_number(self.month) + k) for k in range(self.horizon)]
+        return [shift_month(self.month, k) for k in range(self.horizon)]
 
     @property
     def exit_code(self) -> int:
@@ -153,7 +154,7 @@ def forecast(paths: Sequence[str | Path], month: str, *, horizon: int = 1, out: 
         result = ForecastResult(month, horizon, [])
         result.validation = v.report
         return result
-    inputs = load_inputs(v, month_name(month_number(month) - 1))      # 品牌采集 of the last month: its stock
+    inputs = load_inputs(v, shift_month(month, -1))      # 品牌采集 of the last month: its stock
     inputs.dept.require(("sales",), "需求预测", "：请给出销售数据")
     result = forecast_table(inputs, month, horizon)
     result.risks = stockout_risks(result, inputs, settings)
@@ -171,8 +172,8 @@ def forecast_table(inputs: MonthlyInputs, month: str, horizon: int = 1) -> Forec
     Y, keys, months = sales_matrix(inputs.sales, month)
     if not months:
         raise ConfigError(f"销售数据里没有 {month} 之前的月份，无法预测")
-    if months[-1] != month_name(month_number(month) - 1):
-        raise ConfigError(f"销售数据只到 {months[-1]}，预测 {month} 需要上个月（{month_name(month_number(month) - 1)}）的销售")
+    if months[-1] != shift_month(month, -1):
+        raise ConfigError(f"销售数据只到 {months[-1]}，预测 {month} 需要上个月（{shift_month(month, -1)}）的销售")
     result = ForecastResult(month, horizon, months)
     for code, hq in inputs.dept.hqs.items():
         result.names[code] = hq.name
@@ -220,7 +221,7 @@ def sales_matrix(sales: pd.DataFrame, month: str) -> tuple[np.ndarray, list[tupl
     totals.index = pd.MultiIndex.from_arrays([totals.index.get_level_values(k).astype(str) for k in range(3)])
     totals = totals.groupby(level=[0, 1, 2], sort=True).sum()     # one key per text (and sorted as text)
     first, last = totals.index.get_level_values(2).min(), totals.index.get_level_values(2).max()
-    months = [month_name(n) for n in range(month_number(first), month_number(last) + 1)]
+    months = months_ending(last, month_index(last) - month_index(first) + 1)
     wide = totals.unstack(2, fill_value=0.0).reindex(columns=months, fill_value=0.0)
     return wide.to_numpy(dtype=float), list(wide.index), months
 

@@ -110,10 +110,14 @@ def month_index(month: str) -> int:
     return y * 12 + m - 1
 
 
+def month_at(n: int) -> str:
+    """The YYYY-MM month of a count of months (month_index's inverse)."""
+    return f"{n // 12:04d}-{n % 12 + 1:02d}"
+
+
 def shift_month(month: str, k: int) -> str:
     """The month k months after (before, for k < 0) a YYYY-MM month."""
-    n = month_index(month) + k
-    return f"{n // 12:04d}-{n % 12 + 1:02d}"
+    return month_at(month_index(month) + k)
 
 
 def months_ending(month: str, n: int) -> list[str]:

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from gcs_excel.errors import ConfigError
 from gcs_excel.festivals import spring_festival_in
 from gcs_excel.forecasting import forecast
-from gcs_excel.forecast_engine import (FALLBACK, STOPPED, analogue_offsets, festival_backtest, forecast_matrix,
-                                       month_name, month_number)
+from gcs_excel.forecast_engine import FALLBACK, STOPPED, analogue_offsets, festival_backtest, forecast_matrix
+from gcs_excel.values import month_at, month_index
 
 from .conftest import TODAY
 
@@ -20,7 +20,7 @@ from .conftest import TODAY
 def history(n: int = 200, months: int = 36, first: str = "2023-01", seed: int = 1) -> np.ndarray:
     """Series like the demo's: a level, a trend, the festival month × 1.35, September × 1.1, noise."""
     rng = np.random.default_rng(seed)
-    names = [month_name(month_number(first) + t) for t in range(months)]
+    names = [month_at(month_index(first) + t) for t in range(months)]
     season = np.array([1.35 if spring_festival_in(m) else 1.1 if m.endswith("-09") else 1.0 for m in names])
     trend = (1 + rng.uniform(-0.02, 0.03, (n, 1))) ** np.arange(months)
     return np.round(rng.uniform(5, 200, (n, 1)) * season * trend * rng.uniform(0.85, 1.15, (n, months)))
@@ -34,7 +34,7 @@ def history(n: int = 200, months: int = 36, first: str = "2023-01", seed: int = 
     ("2024-01", "2025-03", 12),
 ])
 def test_analogue_month_follows_the_festival(first, month, offset):
-    t = month_number(month) - month_number(first)
+    t = month_index(month) - month_index(first)
     assert analogue_offsets(first, t + 1)[t] == offset
 
 
@@ -181,7 +181,7 @@ def test_marks_new_sku_new_customer_and_discontinued():
     from gcs_excel.reporting.analysis import sales_table
     from gcs_excel.reporting.data import MonthlyInputs
 
-    months = [month_name(month_number("2024-01") + t) for t in range(24)]
+    months = [month_at(month_index("2024-01") + t) for t in range(24)]
     rows = [(m, "JT0001", "甲") for m in months] + [(m, "JT0001", "停") for m in months[:-4]]
     rows += [(m, "JT0001", "新") for m in months[-2:]] + [(m, "JT0002", "甲") for m in months[-4:]]
     sales = sales_table(*zip(*[(m, c, "L" + c, k, 10.0 + i % 3, 100.0) for i, (m, c, k) in enumerate(rows)]))
