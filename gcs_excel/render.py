@@ -180,13 +180,7 @@ def render_quotas(report, max_lines: int = 30) -> str:
             out.append(f"  {w.person} {w.message}")
         if len(report.warnings) > max_lines * 2:
             out.append(f"  ……还有 {len(report.warnings) - max_lines * 2} 条（用 --out 或 --json 查看全部）")
-    if report.excluded:
-        out += ["", f"有错误、没有计入的行（{len(report.excluded)}，用 gcs validate 查看详情）："]
-        for x in report.excluded[:max_lines]:
-            reason = x.reasons[0] if x.reasons else ""
-            out.append(f"  {x.file} 「{x.sheet}」第 {x.row} 行：{reason}")
-        if len(report.excluded) > max_lines:
-            out.append(f"  ……还有 {len(report.excluded) - max_lines} 行")
+    out += _left_out(report.excluded, max_lines)
     out += [f"· {n}" for n in report.notes]
     return "\n".join(out)
 
@@ -475,10 +469,7 @@ def render_notices(result) -> str:
                        + "、".join(f"{u.licence} {u.name}" for u in m.unallotted))
         out.append(f"已写出 {m.workbook}" + (f" 和 {m.pdf}" if m.pdf else ""))
         out += [f"· {n}" for n in m.notes]
-    if result.excluded:
-        out += ["", f"有错误、没有出告知书的行（{len(result.excluded)}，用 gcs validate 查看详情）："]
-        for x in result.excluded[:30]:
-            out.append(f"  {x.file} 「{x.sheet}」第 {x.row} 行：{x.reasons[0] if x.reasons else ''}")
+    out += _left_out(result.excluded, 30, "没有出告知书")
     out += [f"· {n}" for n in result.notes]
     return "\n".join(out)
 
@@ -552,11 +543,11 @@ def _closing(result, max_lines: int) -> list[str]:
     return out
 
 
-def _left_out(excluded, max_lines: int) -> list[str]:
-    """The rows left out for their errors, a few of them."""
+def _left_out(excluded, max_lines: int, what: str = "没有计入") -> list[str]:
+    """The rows a command left out for their errors: the first max_lines, and how many more."""
     if not excluded:
         return []
-    out = ["", f"有错误、没有计入的行（{len(excluded)}，用 gcs validate 查看详情）："]
+    out = ["", f"有错误、{what}的行（{len(excluded)}，用 gcs validate 查看详情）："]
     out += [f"  {x.file} 「{x.sheet}」第 {x.row} 行：{x.reasons[0] if x.reasons else ''}" for x in excluded[:max_lines]]
     if len(excluded) > max_lines:
         out.append(f"  ……还有 {len(excluded) - max_lines} 行")
