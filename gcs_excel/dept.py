@@ -88,6 +88,10 @@ class Excluded:
     row: int
     reasons: tuple[str, ...]
 
+    def as_dict(self) -> dict:
+        """As --json prints it."""
+        return {"file": self.file, "sheet": self.sheet, "row": self.row, "reasons": list(self.reasons)}
+
 
 @dataclass
 class Department:

@@ -149,8 +149,7 @@ class NoticesResult:
     def as_dict(self) -> dict:
         """The result as JSON-ready data (gcs notices --json)."""
         return {"months": [m.as_dict() for m in self.months],
-                "excluded": [{"file": x.file, "sheet": x.sheet, "row": x.row, "reasons": list(x.reasons)}
-                             for x in self.excluded],
+                "excluded": [x.as_dict() for x in self.excluded],
                 "notes": self.notes}
 
 

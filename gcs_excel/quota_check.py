@@ -130,8 +130,7 @@ class QuotaReport:
             "results": [r.as_dict(labels[r.role]) for r in self.results],
             "warnings": [w.as_dict() for w in self.warnings],
             "plan_execution": [{**e.__dict__, "role": labels[e.role], "rate": e.rate} for e in self.execution],
-            "excluded": [{"file": x.file, "sheet": x.sheet, "row": x.row, "reasons": list(x.reasons)}
-                         for x in self.excluded],
+            "excluded": [x.as_dict() for x in self.excluded],
             "notes": self.notes,
         }
 

@@ -104,8 +104,7 @@ class TargetsResult:
                                            "months": list(s.months)} for s in c.stores]}
                               for c in self.customers],
                 "notes": self.notes, "warnings": self.warnings,
-                "excluded": [{"file": x.file, "sheet": x.sheet, "row": x.row, "reasons": list(x.reasons)}
-                             for x in self.excluded]}
+                "excluded": [x.as_dict() for x in self.excluded]}
 
 
 @dataclass

@@ -84,8 +84,7 @@ class MonthlyResult:
             "department": self.department,
             "market": market,
             "report": str(self.report) if self.report else None,
-            "excluded": [{"file": x.file, "sheet": x.sheet, "row": x.row, "reasons": list(x.reasons)}
-                         for x in self.excluded],
+            "excluded": [x.as_dict() for x in self.excluded],
             "notes": self.notes,
         }
 
