@@ -212,6 +212,7 @@ class WeeklyResult:
     excluded: list[Excluded] = field(default_factory=list)
     validation: Report | None = None
     output: Path | None = None
+    sales_note: str = ""                 # what the sales figures are (month to date from monthly data)
 
     @property
     def month(self) -> str:
@@ -222,6 +223,11 @@ class WeeklyResult:
     def meeting_date(self) -> dt.date:
         """The meeting: the Monday after the week."""
         return self.week.next.monday
+
+    @property
+    def until(self) -> dt.date:
+        """The last day the month so far counts: the week's end, or the month's when sooner."""
+        return min(self.week.sunday, _month_end(self.month))
 
     @property
     def pace_share(self) -> float:
@@ -300,7 +306,7 @@ def build(dept: Department, v: Validation | None, week: Week, settings: WeeklySe
     result = WeeklyResult(week, settings, area=area or None, excluded=list(dept.excluded))
     scope = _Scope(dept, result.area)
     month = week.month
-    end = min(week.sunday, _month_end(month))
+    end = result.until
     days = working_days(month, rules)
     result.workdays = (sum(1 for d in days if d <= end), len(days))
     if week.monday.month != week.sunday.month:
@@ -359,8 +365,10 @@ def _customers(dept: Department, v: Validation | None, result: WeeklyResult, sco
     history = sales_history(v) if v is not None else None
     has_sales = history is not None and "sales" in dept.present
     if has_sales:
-        result.notes.append(f"销售数据只有月份（没有日期），分不出周：上周销售用 {month} 本月至今（订货系统导出的"
-                            f"这个月合计）代替，和上周之前的比较用上月全月代替")
+        result.sales_note = (f"销售数据只有月份（没有日期），分不出周，也分不出月内的日子：上周销售用 {month} "
+                             f"本月至今代替，即销售数据里这个月的合计（导出时这个月过了几天就含几天，月底之后导出"
+                             f"就是全月）；和上周之前的比较用上月全月代替")
+        result.notes.append(result.sales_note)
         if month not in history.months:
             result.warnings.append(f"销售数据里没有 {month} 的数据：本月至今不详")
     targets: dict[str, float] = {}

@@ -4,12 +4,16 @@ computation over the same generated rows in this file, never against the code's 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 from collections import defaultdict
 
 import chinese_calendar
+import openpyxl
 import pytest
+from click.testing import CliRunner
 
+from gcs_excel.cli import cli
 from gcs_excel.demo import write_sales_csv
 from gcs_excel.errors import ConfigError
 from gcs_excel.templates import write_workbook
@@ -36,10 +40,10 @@ def make_rows(seed: int):
     rng = random.Random(seed)
     visits = []
     for day in (dt.date(2026, 10, 1) + dt.timedelta(days=n) for n in range(32)):
-        if day.weekday() >= 5 or rng.random() < 0.3:
+        if day.weekday() >= 5 or rng.random() < 0.2:
             continue
         for k, _, _, cm, _ in STORES:
-            if rng.random() < 0.35:
+            if rng.random() < 0.6:
                 visits.append({"date": day, "person": cm, "role": "客户经理", "target_type": "卖场", "target_code": lic(k),
                                "scarce_notice": rng.choice(["是", "否"]), "issues": rng.choice(PROBLEMS)})
         if rng.random() < 0.3:
@@ -184,3 +188,101 @@ def test_parse_week(text, monday):
             parse_week(text)
     else:
         assert parse_week(text).monday == monday
+
+
+def test_the_workbook(dept, tmp_path):
+    files, (visits, plans, *_) = dept
+    r = weekly(files, WEEK, out=tmp_path / "周会材料_2026-W43.xlsx", today=TODAY)
+    wb = openpyxl.load_workbook(r.output)
+    assert wb.sheetnames == ["会议纪要", "客户销售", "拜访发现问题", "指标进度", "指标待办", "下周拜访安排", "专卖事项"]
+    minutes = [[c for c in row if c not in (None, "")] for row in wb["会议纪要"].iter_rows(values_only=True)]
+    assert ["会议日期", "2026-10-26（星期一）", "地点"] in minutes              # the Monday after the week
+    names = [row[1] for row in minutes if len(row) >= 3 and row[0].isdigit() and row[2] in ("市场经理", "客户经理")]
+    assert names == ["王建国", "刘洋", "陈静"]
+    assert sum(row[1:] == ["专卖人员"] for row in minutes) == 2             # two lines for the 专卖 staff to sign
+    assert any(row and str(row[-1]).startswith(f"专卖事项：{len(r.compliance)} 条") for row in minutes)
+    sales = list(wb["客户销售"].iter_rows(min_row=2, max_row=3, values_only=True))
+    assert sales[0][:5] == ("JT0001", "甲连锁", "刘洋", 300, round(r.customers[0].month_to_date))
+    assert sales[1][3] is None and sales[1][-1] == "无目标"
+    problems = list(wb["拜访发现问题"].iter_rows(min_row=2, values_only=True))
+    assert [(p[0], p[2], p[7]) for p in problems if p[2]] == [(f.customer, f.date.isoformat(), f.text)
+                                                             for f in r.findings]
+    compliance = [row for row in wb["专卖事项"].iter_rows(min_row=2, values_only=True) if row[1]]
+    assert r.compliance and [(row[0], row[1]) for row in compliance] == [
+        (f.date.isoformat(), f.licence or f"（总部 {f.code}）") for f in r.compliance]
+    planned = [row for row in wb["下周拜访安排"].iter_rows(min_row=2, values_only=True) if row[1]]
+    assert len(planned) == len(r.next_week) and planned[0][2].startswith("星期")
+
+
+def test_an_empty_week_still_makes_a_pack(dept, tmp_path):
+    files, _ = dept
+    r = weekly(files, "2026-W30", out=tmp_path / "w.xlsx", today=TODAY)
+    wb = openpyxl.load_workbook(r.output)
+    assert wb["拜访发现问题"]["A2"].value == "2026-W30 的拜访记录里没有写发现问题。"
+    assert wb["下周拜访安排"]["A2"].value.startswith("拜访计划里没有 2026-W31")
+
+
+def test_keywords_come_from_the_config(dept, tmp_path):
+    files, (visits, *_) = dept
+    config = tmp_path / "周会.toml"
+    config.write_text('[compliance]\nkeywords = ["中华（硬）"]\n', "utf-8")     # full-width brackets
+    r = weekly(files, WEEK, config=config, today=TODAY)
+    assert [f.text for f in r.compliance] == [f.text for f in r.findings if "中华(硬)" in f.text]
+    assert r.compliance and all(f.keywords == ("中华（硬）",) for f in r.compliance)
+    config.write_text('[compliance]\nkeywords = []\n', "utf-8")
+    with pytest.raises(ConfigError, match="keywords"):
+        weekly(files, WEEK, config=config, today=TODAY)
+
+
+def test_rows_with_errors_are_left_out_and_listed(dept, tmp_path, specs):
+    files, (visits, *_) = dept
+    bad = [{**visits[0], "date": dt.date(2026, 10, 20), "person": "查无此人", "issues": "假烟"}]
+    extra = write_workbook(specs.template("visits"), tmp_path / "拜访_补.xlsx", data={"visits": bad})
+    r = weekly([*files, extra], WEEK, today=TODAY)
+    assert [(x.sheet, x.row) for x in r.excluded] == [("拜访记录", 2)]
+    assert all(f.person != "查无此人" for f in r.findings) and r.exit_code == 1
+
+
+def test_cli(dept, tmp_path):
+    files, _ = dept
+    run = CliRunner().invoke(cli, ["weekly", "--week", WEEK, "--json", "--today", "2026-11-27", *map(str, files)])
+    assert run.exit_code == 0, run.output
+    d = json.loads(run.output)
+    assert (d["week"], d["month"], d["meeting_date"], d["sales_basis"]) == ("2026-W43", "2026-10", "2026-10-26",
+                                                                             "month_to_date")
+    assert d["customers"][0]["target"] == 300 and d["customers"][1]["status"] == "no_target"
+    assert len(d["compliance"]) == sum(bool(p["keywords"]) for p in d["problems"])
+    run = CliRunner().invoke(cli, ["weekly", "--week", "2026-43", *map(str, files)])
+    assert run.exit_code == 2 and run.output.count("\n") == 1 and "YYYY-Www" in run.output
+    run = CliRunner().invoke(cli, ["weekly", "--week", WEEK, "--today", "2026-11-27", *map(str, files)])
+    assert "专卖事项" in run.output and "下周拜访安排（2026-W44" in run.output
+
+
+def test_a_read_only_folder_is_one_line(dept, tmp_path):
+    from .faults import gcs, one_line_error, read_only
+
+    files, _ = dept
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    with read_only(folder):
+        run = gcs("weekly", "--week", WEEK, "--out", folder / "周会材料_2026-W43.xlsx", *files)
+        assert run.returncode == 2 and one_line_error(run.stderr), run.stderr
+        assert list(folder.iterdir()) == []
+
+
+@pytest.mark.libreoffice
+def test_every_page_fits_a4(soffice, clean_files, tmp_path):
+    """The demo department's W43 as its reader prints it: every sheet one page wide at 70 %
+    or more; 会议纪要 on two portrait pages at full size (attendees and agenda; decisions
+    and action items)."""
+    from .printcheck import LibreOffice, print_sheets
+
+    r = weekly(clean_files, WEEK, out=tmp_path / "周会材料_2026-W43.xlsx", today=TODAY)
+    assert r.findings and r.next_week and r.customers
+    (tmp_path / "lo").mkdir()
+    printed = {p.sheet: p for p in print_sheets(LibreOffice(soffice, tmp_path / "lo"), [r.output], tmp_path / "pdf")}
+    assert set(printed) == {"会议纪要", "客户销售", "拜访发现问题", "指标进度", "指标待办", "下周拜访安排", "专卖事项"}
+    for p in printed.values():
+        assert p.one_page_wide and (p.scale is None or p.scale >= 70), str(p)
+    minutes = printed["会议纪要"]
+    assert not minutes.landscape and minutes.pages == 2 and (minutes.scale is None or minutes.scale >= 95), str(minutes)
