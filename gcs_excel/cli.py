@@ -759,7 +759,7 @@ def weekly(files: tuple[Path, ...], week: str, out: Path | None, area: str | Non
     示例：gcs weekly --week 2026-W43 --out 周会材料_2026-W43.xlsx 人员名单.xlsx 总部档案.xlsx 卖场明细表.xlsx 拜访记录_2026-10.xlsx 拜访计划_2026-10.xlsx 销售数据.csv 销售目标.xlsx
     """
     from .render import render_weekly, to_json
-    from .weekly import weekly as make_pack
+    from .weekly_pack import weekly as make_pack
 
     result = make_pack(list(files), week, area=area, out=out, config=config, rules=rules, today=_today(today))
     click.echo(to_json(result.as_dict()) if as_json else render_weekly(result))

@@ -646,7 +646,7 @@ def render_forecast_check(result, max_lines: int = 30) -> str:
 def render_weekly(result, max_lines: int = 20) -> str:
     """The weekly meeting's pack for the terminal: each section in a few lines."""
     from .quota_check import role_labels
-    from .weekly import STATUS_WORDS
+    from .weekly_pack import STATUS_WORDS
 
     wk, nxt = result.week, result.week.next
     done, total = result.workdays

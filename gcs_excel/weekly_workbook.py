@@ -18,7 +18,7 @@ from .render import item_need, shortfall_lines
 from .sheetnames import (WEEKLY_COMPLIANCE, WEEKLY_MINUTES, WEEKLY_NEXT, WEEKLY_PROBLEMS, WEEKLY_QUOTAS, WEEKLY_SALES,
                          WEEKLY_TODO)
 from .textwidth import row_height, wrapped_lines
-from .weekly import STATUS_WORDS, WeeklyResult, weekday_name
+from .weekly_pack import STATUS_WORDS, WeeklyResult, weekday_name
 from .writing import atomic_output
 from .xlsx_style import Formats, new_workbook, page_header, print_setup
 
@@ -53,9 +53,9 @@ def sales_table(result: WeeklyResult) -> Table:
     """客户销售: each customer's month so far against its target's pace."""
     done, total = result.workdays
     t = Table(WEEKLY_SALES, [
-        Col("客户编码", 10), Col("客户名称", 36), Col("客户经理", 9), Col("本月目标(条)", 12, "int"),
+        Col("客户编码", 10), Col("客户名称", 44), Col("客户经理", 9), Col("本月目标(条)", 12, "int"),
         Col("本月至今(条)", 12, "int"), Col("应达进度(条)", 12, "int"), Col("进度差(条)", 10, "int"),
-        Col("完成率", 8, "pct"), Col("上月全月(条)", 12, "int"), Col("每工作日还需(条)", 12, "int"),
+        Col("完成率", 8, "pct"), Col("上月全月(条)", 12, "int"), Col("每工作日还需(条)", 16, "int"),
         Col("状态", 8, "mark")], empty="没有客户（没有给出总部档案，或片区里没有正常的客户）。",
         note=(f"{result.month} 有 {total} 个工作日，到 {result.week.label} 周末已过 {done} 个："
               f"应达进度 = 本月目标 × {done}/{total}；进度差 = 本月至今 − 应达进度（负数为落后）；"
@@ -128,7 +128,7 @@ def next_week_table(result: WeeklyResult) -> Table:
     """下周拜访安排: next week's planned visits per person and day."""
     nxt = result.week.next
     t = Table(WEEKLY_NEXT, [Col("人员", 8), Col("日期", 11), Col("星期", 7), Col("对象", 6), Col("编码", 14),
-                            Col("名称", 34), Col("预约", 6), Col("拜访事项", 44)],
+                            Col("名称", 44), Col("预约", 6), Col("拜访事项", 44)],
               empty=f"拜访计划里没有 {nxt.label}（{nxt.monday} 至 {nxt.sunday}）的拜访。",
               note=f"{nxt.label}：{nxt.monday} 至 {nxt.sunday}，按人员和日期排列。")
     for p in result.next_week:
@@ -179,7 +179,8 @@ def write_minutes(wb, fmts: Formats, result: WeeklyResult) -> int:
     head = fmts.header()
     labels = role_labels()
     nxt = result.week.next
-    ws.merge_range(0, 0, 0, last, f"{result.area or ''}片区周会 会议纪要", title)
+    area = result.area or ""
+    ws.merge_range(0, 0, 0, last, f"{area}{'' if area.endswith('片区') else '片区'}周会 会议纪要", title)
     ws.set_row(0, 30)
     meeting = result.meeting_date
     rows = [("会议日期", f"{meeting}（{weekday_name(meeting)}）", "地点", ""),

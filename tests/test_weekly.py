@@ -17,7 +17,7 @@ from gcs_excel.cli import cli
 from gcs_excel.demo import write_sales_csv
 from gcs_excel.errors import ConfigError
 from gcs_excel.templates import write_workbook
-from gcs_excel.weekly import parse_week, weekly
+from gcs_excel.weekly_pack import parse_week, weekly
 
 from .conftest import HQ, TODAY
 
