@@ -734,8 +734,9 @@ def forecast(files: tuple[Path, ...], month: str, horizon: int, out: Path | None
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--week", required=True, help="要回顾的 ISO 周，YYYY-Www，如 2026-W43（周一到周日）。")
-@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path),
-              help="写出周会材料工作簿，如 周会材料_2026-W43.xlsx：会议纪要和每一部分一张可打印的表。")
+@click.option("--out", "out", type=click.Path(path_type=Path),
+              help="写出周会材料工作簿，如 周会材料_2026-W43.xlsx：会议纪要和每一部分一张可打印的表"
+                   "（给已有的文件夹时写成其中的 周会材料_<周>.xlsx）。")
 @click.option("--area", help="只看这个片区（卖场明细表和人员名单的所属片区），如 芙蓉片区。")
 @click.option("--config", "config", type=click.Path(dir_okay=False, path_type=Path),
               help="部门自己的周会设置（TOML），覆盖 gcs_excel/weekly.toml（专卖关键词、纪要空行数）。")

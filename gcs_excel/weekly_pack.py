@@ -279,10 +279,14 @@ def weekly(paths: Sequence[str | Path], week: str, *, area: str | None = None, o
     """The `gcs weekly` command: validate the department's files (人员名单, 总部档案,
     卖场明细表; 拜访记录, 拜访计划, 销售数据, 销售目标 when given), build the pack for the
     weekly meeting of week (YYYY-Www), for one area (所属片区) when given, and with out
-    write the workbook (weekly_workbook). Writes nothing else."""
+    write the workbook (weekly_workbook; into an existing folder as 周会材料_<week>.xlsx).
+    Writes nothing else."""
     wk = parse_week(week)
     settings = load_settings(config)
     rules = rules if isinstance(rules, Rules) else load_rules(rules)
+    if out is not None and Path(out).is_dir():
+        from .weekly_workbook import file_name
+        out = Path(out) / file_name(wk.label, area)
     if out is not None:
         check_writable(Path(out), paths)
     today = today or dt.date.today()

@@ -12,12 +12,14 @@ import chinese_calendar
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from gcs_excel.cli import cli
 from gcs_excel.demo import write_sales_csv
 from gcs_excel.errors import ConfigError
 from gcs_excel.templates import write_workbook
-from gcs_excel.weekly_pack import parse_week, weekly
+from gcs_excel.weekly_pack import parse_week, week_of, weekly
 
 from .conftest import HQ, TODAY
 
@@ -212,6 +214,20 @@ def test_the_workbook(dept, tmp_path):
         (f.date.isoformat(), f.licence or f"（总部 {f.code}）") for f in r.compliance]
     planned = [row for row in wb["下周拜访安排"].iter_rows(min_row=2, values_only=True) if row[1]]
     assert len(planned) == len(r.next_week) and planned[0][2].startswith("星期")
+
+
+def test_out_may_be_a_folder(dept, tmp_path):
+    files, _ = dept
+    assert weekly(files, WEEK, area="西片", out=tmp_path, today=TODAY).output == tmp_path / "周会材料_2026-W43_西片.xlsx"
+    assert weekly(files, WEEK, out=tmp_path, today=TODAY).output.name == "周会材料_2026-W43.xlsx"
+
+
+@given(st.dates(dt.date(2000, 1, 1), dt.date(2100, 12, 31)))
+def test_a_day_is_in_the_week_its_label_names(day):
+    week = week_of(day)
+    assert day in week and week.monday.weekday() == 0 and parse_week(week.label) == week
+    assert week.next.monday == week.sunday + dt.timedelta(days=1)
+    assert week.month == f"{(week.monday + dt.timedelta(days=3)):%Y-%m}"
 
 
 def test_an_empty_week_still_makes_a_pack(dept, tmp_path):
