@@ -74,6 +74,14 @@ def week_of(day: dt.date) -> Week:
     return Week(year, number, day - dt.timedelta(days=weekday - 1))
 
 
+def meeting_week(month: str) -> str:
+    """The week (YYYY-Www) that the meeting on a month's last Monday reviews: the week
+    before it, so that the pack has that week's visits and the month's plans for the
+    next (what `gcs demo` shows for its month)."""
+    end = _month_end(month)
+    return week_of(end - dt.timedelta(days=end.weekday() + 7)).label
+
+
 def parse_week(text: str) -> Week:
     """An ISO week written YYYY-Www (2026-W43; 2026W43 and a lower-case w are read too);
     a ConfigError that says how to write it otherwise."""
@@ -320,6 +328,8 @@ def build(dept: Department, v: Validation | None, week: Week, settings: WeeklySe
                          ("sales", "没有客户销售"), ("targets", "没有目标进度")):
         if sheet not in dept.present:
             result.notes.append(f"没有提供「{_sheet_name(sheet)}」：{words}")
+    if result.area:
+        result.notes.append(f"客户按整个客户计（销售和目标不分片区）：列出在 {result.area} 有卖场的客户")
     result.attendees = [p for p in dept.roster() if scope.person(p)]
     result.customers = _customers(dept, v, result, scope, days, end)
     result.findings = _findings(dept, week, settings.keywords, scope)

@@ -19,7 +19,7 @@ from gcs_excel.cli import cli
 from gcs_excel.demo import write_sales_csv
 from gcs_excel.errors import ConfigError
 from gcs_excel.templates import write_workbook
-from gcs_excel.weekly_pack import parse_week, week_of, weekly
+from gcs_excel.weekly_pack import meeting_week, parse_week, week_of, weekly
 
 from .conftest import HQ, TODAY
 
@@ -220,6 +220,14 @@ def test_out_may_be_a_folder(dept, tmp_path):
     files, _ = dept
     assert weekly(files, WEEK, area="西片", out=tmp_path, today=TODAY).output == tmp_path / "周会材料_2026-W43_西片.xlsx"
     assert weekly(files, WEEK, out=tmp_path, today=TODAY).output.name == "周会材料_2026-W43.xlsx"
+
+
+@pytest.mark.parametrize("month, week", [("2026-10", "2026-W43"), ("2026-11", "2026-W48"), ("2026-08", "2026-W35"),
+                                         ("2027-02", "2027-W07")])
+def test_the_week_a_months_last_monday_reviews(month, week):
+    """2026-10's last Monday is the 26th: it reviews 19–25 October; 2026-11 ends on Monday the
+    30th: that meeting reviews 23–29 November."""
+    assert meeting_week(month) == week
 
 
 @given(st.dates(dt.date(2000, 1, 1), dt.date(2100, 12, 31)))
