@@ -282,8 +282,8 @@ def test_cli(dept, tmp_path):
     assert "专卖事项" in run.output and "下周拜访安排（2026-W44" in run.output
 
 
-def test_a_read_only_folder_is_one_line(dept, tmp_path):
-    from .faults import gcs, one_line_error, read_only
+def test_a_read_only_folder_or_a_full_disk_is_one_line(dept, tmp_path):
+    from .faults import gcs, one_line_error, read_only, tiny_disk
 
     files, _ = dept
     folder = tmp_path / "ro"
@@ -292,6 +292,10 @@ def test_a_read_only_folder_is_one_line(dept, tmp_path):
         run = gcs("weekly", "--week", WEEK, "--out", folder / "周会材料_2026-W43.xlsx", *files)
         assert run.returncode == 2 and one_line_error(run.stderr), run.stderr
         assert list(folder.iterdir()) == []
+    with tiny_disk(tmp_path / "full") as full:
+        run = gcs("weekly", "--week", WEEK, "--out", full / "周会材料_2026-W43.xlsx", *files)
+        assert run.returncode == 2 and one_line_error(run.stderr), run.stderr
+        assert list(full.iterdir()) == []
 
 
 @pytest.mark.libreoffice
