@@ -730,6 +730,44 @@ def forecast(files: tuple[Path, ...], month: str, horizon: int, out: Path | None
 # --- end gcs forecast ----------------------------------------------------------------------
 
 
+# --- gcs weekly (issue 12, section 2) -----------------------------------------------------
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--week", required=True, help="要回顾的 ISO 周，YYYY-Www，如 2026-W43（周一到周日）。")
+@click.option("--out", "out", type=click.Path(path_type=Path),
+              help="写出周会材料工作簿，如 周会材料_2026-W43.xlsx：会议纪要和每一部分一张可打印的表"
+                   "（给已有的文件夹时写成其中的 周会材料_<周>.xlsx）。")
+@click.option("--area", help="只看这个片区（卖场明细表和人员名单的所属片区），如 芙蓉片区。")
+@click.option("--config", "config", type=click.Path(dir_okay=False, path_type=Path),
+              help="部门自己的周会设置（TOML），覆盖 gcs_excel/weekly.toml（专卖关键词、纪要空行数）。")
+@click.option("--rules", "rules", type=click.Path(dir_okay=False, path_type=Path), help=RULES_HELP)
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON。")
+@click.option("--today", "today", help="按这一天校验拜访日期不在将来（YYYY-MM-DD，默认今天）。")
+@_help
+def weekly(files: tuple[Path, ...], week: str, out: Path | None, area: str | None, config: Path | None,
+           rules: Path | None, as_json: bool, today: str | None) -> None:
+    """做片区周会的材料：回顾上周，安排下周（办法三(三)，周会请专卖人员参加）。
+
+    FILE 是部门的文件：人员名单、总部档案、卖场明细表，以及拜访记录、拜访计划、销售数据（xlsx 或 CSV）、
+    销售目标。先校验，有错误的行不计入并列出。内容：每个客户本月至今的销售对照目标进度
+    （销售数据只有月份时说明并用本月至今）；上周拜访发现的问题，按客户归类；每人本月至今的拜访指标
+    （与 gcs quotas 同一算法）和还要做的；下周的拜访计划；发现问题里涉及专卖的事项（专卖证号、日期）；
+    以及会议纪要：日期（回顾周之后的周一）、参会人员（含专卖人员）、议程，留空行记会议决定和行动事项。
+    周所在的月份按周四算（ISO 周的规则）。
+
+    退出码：0 完成，1 完成但有错误的行没有计入，2 无法完成。
+
+    示例：gcs weekly --week 2026-W43 --out 周会材料_2026-W43.xlsx 人员名单.xlsx 总部档案.xlsx 卖场明细表.xlsx 拜访记录_2026-10.xlsx 拜访计划_2026-10.xlsx 销售数据.csv 销售目标.xlsx
+    """
+    from .render import render_weekly, to_json
+    from .weekly_pack import weekly as make_pack
+
+    result = make_pack(list(files), week, area=area, out=out, config=config, rules=rules, today=_today(today))
+    click.echo(to_json(result.as_dict()) if as_json else render_weekly(result))
+    sys.exit(result.exit_code)
+# --- end gcs weekly -----------------------------------------------------------------------
+
+
 @cli.command(hidden=True)
 @click.option("--out", "out_dir", default="docs", type=click.Path(file_okay=False, path_type=Path))
 @_help

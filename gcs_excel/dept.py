@@ -62,6 +62,7 @@ class PlanRow:
     appointment: bool
     file: str = ""
     row: int = 0
+    purpose: str = ""            # 拜访事项: what the visit is for (the weekly pack lists next week's)
 
 
 @dataclass(frozen=True)
@@ -193,7 +194,8 @@ def _fill(d: Department, rows_of, specs: Specs) -> None:
     for r in records("plan", "date", "person", "target_type", "target_code", "period"):
         d.plans.append(PlanRow(r["date"], r["person"], ids("plan", "role", r.get("role")),
                                ids("plan", "target_type", r["target_type"]), r["target_code"], r["period"],
-                               ids("plan", "appointment", r.get("appointment")) == "yes", r["file"], r["row"]))
+                               ids("plan", "appointment", r.get("appointment")) == "yes", r["file"], r["row"],
+                               r.get("purpose") or ""))
     for r in records("visits", "date", "person", "target_type", "target_code"):
         notice = r.get("scarce_notice")
         said = ids("visits", "scarce_notice", notice)     # 是 / 否; None for a notice number or nothing

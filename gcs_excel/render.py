@@ -640,3 +640,51 @@ def render_forecast_check(result, max_lines: int = 30) -> str:
         out.append(f"已写出 {result.output}")
     return "\n".join(out)
 # --- end gcs forecast ----------------------------------------------------------------------
+
+
+# --- gcs weekly (issue 12, section 2) -----------------------------------------------------
+def render_weekly(result, max_lines: int = 20) -> str:
+    """The weekly meeting's pack for the terminal: each section in a few lines."""
+    from .quota_check import role_labels
+    from .weekly_pack import STATUS_WORDS
+
+    wk, nxt = result.week, result.week.next
+    done, total = result.workdays
+    out = [f"片区周会材料 {wk.label}（{wk.monday} 至 {wk.sunday}）{result.area or '全部片区'}，"
+           f"会议日期 {result.meeting_date}"]
+    out += [f"· {n}" for n in result.notes]
+    out += [f"注意：{w}" for w in result.warnings]
+    behind = [c for c in result.customers if c.status == "behind"]
+    out += ["", f"客户销售（{result.month} 本月至今，工作日已过 {done}/{total}）：{len(result.customers)} 个客户，"
+                f"{len(behind)} 个落后于目标进度"]
+    for c in result.customers[:max_lines]:
+        mtd = "—" if c.month_to_date is None else f"{c.month_to_date:,.0f}"
+        target = "无目标" if c.target is None else f"目标 {c.target:,.0f}，应达 {c.pace:,.0f}"
+        out.append(f"  {pad(c.code, 8)}{pad(c.name, 34)}本月至今 {pad(mtd, 8, right=True)}  {target}"
+                   f"  {pct(c.attainment)}  {STATUS_WORDS[c.status]}")
+    if len(result.customers) > max_lines:
+        out.append(f"  ……还有 {len(result.customers) - max_lines} 个客户")
+    out += ["", f"上周拜访发现的问题：{len(result.findings)} 条"]
+    for f in result.findings[:max_lines]:
+        out.append(f"  {f.customer} {f.date} {f.person} {f.name or f.code}：{f.text}")
+    if len(result.findings) > max_lines:
+        out.append(f"  ……还有 {len(result.findings) - max_lines} 条（见 --out 工作簿或 --json）")
+    out += ["", f"专卖事项：{len(result.compliance)} 条"]
+    for f in result.compliance[:max_lines]:
+        out.append(f"  {f.date} {f.licence or '总部 ' + f.code} {f.name}：{f.text}（{'、'.join(f.keywords)}）")
+    labels = role_labels()
+    report = result.quotas
+    unmet = [r for r in report.results if not r.ok]
+    out += ["", f"拜访指标（{result.month}，到 {result.until}）：{len(report.results)} 项，未达标 {len(unmet)} 项"]
+    for r in unmet[:max_lines]:
+        out.append(f"  {r.person}（{labels[r.role]}）{report.rules.title(r.rule)} {r.actual}/{r.required}")
+    if len(unmet) > max_lines:
+        out.append(f"  ……还有 {len(unmet) - max_lines} 项")
+    per_person = Counter(p.person for p in result.next_week)
+    out += ["", f"下周拜访安排（{nxt.label}，{nxt.monday} 至 {nxt.sunday}）：{len(result.next_week)} 次"
+            + ("：" + "，".join(f"{k} {v} 次" for k, v in sorted(per_person.items())) if per_person else "")]
+    out += _left_out(result.excluded, max_lines)
+    if result.output:
+        out.append(f"已写出 {result.output}")
+    return "\n".join(out)
+# --- end gcs weekly -----------------------------------------------------------------------

@@ -39,3 +39,12 @@ def is_auxiliary(name: str) -> bool:
 def reference_sheet(name: str) -> str:
     """参照-人员名单 for 人员名单."""
     return REFERENCE_PREFIX + name
+WEEKLY_MINUTES = "会议纪要"          # gcs weekly: the minutes form to print and fill at the meeting
+WEEKLY_SALES = "客户销售"            # gcs weekly: each customer's month so far against the target's pace
+WEEKLY_PROBLEMS = "拜访发现问题"      # gcs weekly: last week's 发现问题 by customer
+WEEKLY_QUOTAS = "指标进度"           # gcs weekly: each person's quotas for the month so far
+WEEKLY_TODO = "指标待办"             # gcs weekly: the stores, HQs, trips and plans still to do
+WEEKLY_NEXT = "下周拜访安排"          # gcs weekly: next week's planned visits per person and day
+WEEKLY_COMPLIANCE = "专卖事项"        # gcs weekly: compliance problems for the 专卖 staff
+AUXILIARY |= {WEEKLY_MINUTES, WEEKLY_SALES, WEEKLY_PROBLEMS, WEEKLY_QUOTAS, WEEKLY_TODO, WEEKLY_NEXT,
+              WEEKLY_COMPLIANCE}
