@@ -39,3 +39,13 @@ def is_auxiliary(name: str) -> bool:
 def reference_sheet(name: str) -> str:
     """参照-人员名单 for 人员名单."""
     return REFERENCE_PREFIX + name
+
+# gcs symposium (issue 12, section 3): the pack's invitation list, a customer's form, the tally's sheets
+INVITATIONS = "邀请名单"
+SURVEY = "满意度调查表"
+TALLY_QUESTIONS = "按问题"
+TALLY_MANAGERS = "按客户经理"
+TALLY_COMMENTS = "意见和建议"
+TALLY_FORMS = "逐份评分"
+TALLY_PROBLEMS = "汇总问题"
+AUXILIARY |= {INVITATIONS, SURVEY, TALLY_QUESTIONS, TALLY_MANAGERS, TALLY_COMMENTS, TALLY_FORMS, TALLY_PROBLEMS}
