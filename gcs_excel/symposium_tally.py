@@ -73,6 +73,7 @@ class Form:
     scores: dict[str, int | None] = field(default_factory=dict)     # None: blank or invalid
     raw: dict[str, Any] = field(default_factory=dict)                # as typed
     comment: str = ""
+    problems: list[Problem] = field(default_factory=list)           # its blanks and invalid scores
 
 
 @dataclass(frozen=True)
@@ -137,7 +138,7 @@ def tally_symposium(forms: Sequence[str | Path], out: str | Path | None = None, 
         except ReadError as e:
             result.unreadable.append((Path(path).name, str(e)))
             continue
-        mine = [f for sheet in book.sheets for f in _read_sheet(Path(path).name, sheet, settings, result.problems)]
+        mine = [f for sheet in book.sheets for f in _read_sheet(Path(path).name, sheet, settings)]
         if not mine:
             result.problems.append(_problem("survey_not_found", Path(path).name, None, None, None,
                                             label=_labels()["code"]))
@@ -147,13 +148,17 @@ def tally_symposium(forms: Sequence[str | Path], out: str | Path | None = None, 
                                                        if result.unreadable else ""))
     first: dict[str, Form] = {}
     for f in found:
-        if f.customer in first:
+        if not f.customer:                  # cannot be attributed: only its problem counts
+            result.problems += f.problems
+        elif f.customer in first:
             seen = first[f.customer]
             result.problems.append(_problem("survey_duplicate", f.file, f.sheet, f.cell, None, customer=f.customer,
                                             first=f"{seen.file}「{seen.sheet}」{seen.cell}"))
             continue
-        first[f.customer] = f
-        result.forms.append(f)
+        else:
+            first[f.customer] = f
+            result.forms.append(f)
+            result.problems += f.problems
     _count(result)
     if out is not None:
         from .symposium_tally_workbook import write_tally
@@ -173,7 +178,7 @@ def _problem(code: str, file: str, sheet: str | None, cell: str | None, column: 
     return make_problem(finding(code, **params), file=file, sheet=sheet, row=row, column=column, cell=cell)
 
 
-def _read_sheet(file: str, sheet, settings: SymposiumSettings, problems: list[Problem]) -> list[Form]:
+def _read_sheet(file: str, sheet, settings: SymposiumSettings) -> list[Form]:
     """The forms on one sheet: one (the form shape), a row each (the table shape), or none."""
     grid = {(r, c): v for r, values in sheet.rows for c, v in enumerate(values) if v not in ("", None)}
     at: dict[str, tuple[int, int]] = {}
@@ -182,11 +187,11 @@ def _read_sheet(file: str, sheet, settings: SymposiumSettings, problems: list[Pr
     labels = _labels()
     scored = settings.scored
     if _norm(labels["code"]) in at and any(_norm(q.text) in at for q in scored):
-        return [_form(file, sheet.name, grid, at, labels, settings, problems)]
-    return _table(file, sheet.name, grid, labels, settings, problems)
+        return [_form(file, sheet.name, grid, at, labels, settings)]
+    return _table(file, sheet.name, grid, labels, settings)
 
 
-def _form(file, sheet, grid, at, labels, settings, problems) -> Form:
+def _form(file, sheet, grid, at, labels, settings) -> Form:
     def right_of(text: str) -> tuple[str, str]:
         """The first value right of a label on its row, and that cell (the next one when empty)."""
         r, c = at[_norm(text)]
@@ -211,10 +216,10 @@ def _form(file, sheet, grid, at, labels, settings, problems) -> Form:
         else:
             r, c = key
             answers[q.id] = (grid.get((r, c + 1)), cell_ref(r, c + 1))
-    return _answered(form, answers, settings, problems)
+    return _answered(form, answers, settings)
 
 
-def _table(file, sheet, grid, labels, settings, problems) -> list[Form]:
+def _table(file, sheet, grid, labels, settings) -> list[Form]:
     rows = sorted({r for r, _ in grid})
     head = None
     for r in rows[:HEADER_ROWS]:
@@ -236,18 +241,17 @@ def _table(file, sheet, grid, labels, settings, problems) -> list[Form]:
                     str(get(name_col) or "").strip(), str(get(cm_col) or "").strip())
         answers = {q.id: (get(col[q.id]), None if col[q.id] is None else cell_ref(r, col[q.id]))
                    for q in settings.questions}
-        out.append(_answered(form, answers, settings, problems))
+        out.append(_answered(form, answers, settings))
     return out
 
 
-def _answered(form: Form, answers: dict[str, tuple[Any, str | None]], settings: SymposiumSettings,
-              problems: list[Problem]) -> Form:
+def _answered(form: Form, answers: dict[str, tuple[Any, str | None]], settings: SymposiumSettings) -> Form:
     """The form with its answers read (problems for blanks and invalid scores). A form
     without a customer code is reported and returned without answers: it cannot count."""
+    problems = form.problems
     if not form.customer:
         problems.append(_problem("survey_customer_missing", form.file, form.sheet, form.cell, _labels()["code"],
                                  label=_labels()["code"]))
-        form.customer = ""
         return form
     for q in settings.questions:
         value, cell = answers[q.id]
@@ -267,8 +271,7 @@ def _answered(form: Form, answers: dict[str, tuple[Any, str | None]], settings: 
 
 
 def _count(result: TallyResult) -> None:
-    """Stats per question and per manager, the comments; forms without a customer left out."""
-    result.forms = [f for f in result.forms if f.customer]
+    """Stats per question and per manager, the comments."""
     scored = result.settings.scored
 
     def stats(forms: list[Form], q: Question) -> Stats:
