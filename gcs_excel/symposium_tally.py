@@ -186,9 +186,12 @@ def _read_sheet(file: str, sheet, settings: SymposiumSettings) -> list[Form]:
         at.setdefault(_norm(v), key)
     labels = _labels()
     scored = settings.scored
+    table = _table(file, sheet.name, grid, labels, settings)     # a header row holds the code and questions
+    if table is not None:
+        return table
     if _norm(labels["code"]) in at and any(_norm(q.text) in at for q in scored):
         return [_form(file, sheet.name, grid, at, labels, settings)]
-    return _table(file, sheet.name, grid, labels, settings)
+    return []
 
 
 def _form(file, sheet, grid, at, labels, settings) -> Form:
@@ -219,7 +222,9 @@ def _form(file, sheet, grid, at, labels, settings) -> Form:
     return _answered(form, answers, settings)
 
 
-def _table(file, sheet, grid, labels, settings) -> list[Form]:
+def _table(file, sheet, grid, labels, settings) -> list[Form] | None:
+    """The forms of a sheet with a row per form; None when no row of its top holds the
+    code's label and a question's (the form shape has them on rows of their own)."""
     rows = sorted({r for r, _ in grid})
     head = None
     for r in rows[:HEADER_ROWS]:
@@ -229,7 +234,7 @@ def _table(file, sheet, grid, labels, settings) -> list[Form]:
             head = (r, names)
             break
     if head is None:
-        return []
+        return None
     r0, names = head
     col = {q.id: names.get(_norm(q.label), names.get(_norm(q.text))) for q in settings.questions}
     code_col, name_col, cm_col = (names.get(_norm(labels[f])) for f in ("code", "name", "cm"))
