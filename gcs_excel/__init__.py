@@ -46,7 +46,7 @@ _API = {
     "onboard_approve": ("onboarding.approve", "approve_application"),         # gcs onboard approve
     "set_targets": ("targets", "set_targets"),                # gcs targets
     "target_progress": ("targets_progress", "target_progress"),   # gcs targets --progress
-    "symposium": ("symposium", "symposium"),                  # gcs symposium
+    "symposium": ("symposium_pack", "symposium"),             # gcs symposium
     "tally_symposium": ("symposium_tally", "tally_symposium"),   # gcs symposium --tally
     "GcsError": ("errors", "GcsError"),
 }

@@ -805,7 +805,7 @@ def symposium(files: tuple[Path, ...], half: str | None, out: Path | None, tally
         click.echo(to_json(t.as_dict()) if as_json else render_tally(t))
         sys.exit(t.exit_code)
     from .render import render_symposium
-    from .symposium import symposium as make_pack
+    from .symposium_pack import symposium as make_pack
 
     if half is None or out is None:
         raise click.UsageError("准备座谈会材料要给 --half 和 --out（文件夹）")

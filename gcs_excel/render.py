@@ -646,7 +646,7 @@ def render_forecast_check(result, max_lines: int = 30) -> str:
 def render_symposium(result, max_lines: int = 30) -> str:
     """A symposium pack for the terminal: per customer the half's volume with 环比 and 同比
     and the target attainment; the pages themselves are in the workbook."""
-    from .symposium import month_span
+    from .symposium_pack import month_span
 
     out = [f"{result.half.words}集团客户座谈会：{len(result.customers)} 个客户的小结，邀请 {len(result.invitees)} 家总部",
            f"本期 {month_span(result.months)}，上期 {month_span(result.previous_months)}，"

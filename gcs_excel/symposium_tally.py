@@ -27,7 +27,7 @@ from .errors import ConfigError, ReadError
 from .problems import Problem, finding, make_problem
 from .readers import read
 from .spec import load_specs
-from .symposium import Question, SymposiumSettings, load_settings
+from .symposium_pack import Question, SymposiumSettings, load_settings
 from .values import parse_number_text, to_halfwidth
 from .writing import check_writable
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
-from .problems import show
+from .problems import problem_types, show
 from .quota_workbook import Col, Table
 from .sheetnames import TALLY_COMMENTS, TALLY_FORMS, TALLY_MANAGERS, TALLY_PROBLEMS, TALLY_QUESTIONS
 from .spec import load_specs
@@ -51,10 +51,10 @@ def tables(result: TallyResult) -> list[Table]:
                   note="每份计入的调查表的评分，照原样列出（空着的仍空着）。")
     for f in result.forms:
         forms.add([f.file, f.customer, f.name, f.manager] + [show(f.raw.get(q.id)) for q in scored])
-    problems = Table(TALLY_PROBLEMS, [Col("文件", 30), Col("工作表", 12), Col("单元格", 8), Col("问题", 12),
+    problems = Table(TALLY_PROBLEMS, [Col("文件", 30), Col("工作表", 12), Col("单元格", 8), Col("问题", 16),
                                       Col("说明", 60)], empty="没有问题：每份调查表每题都有有效评分。")
     for p in result.problems:
-        problems.add([p.file, p.sheet or "", p.cell or "", p.code, p.message])
+        problems.add([p.file, p.sheet or "", p.cell or "", problem_types()[p.code].title, p.message])
     return [questions, managers, comments, forms, problems]
 
 

@@ -18,7 +18,7 @@ from .quota_workbook import Col, Table, left_out_table
 from .render import pct
 from .sheetnames import INVITATIONS, SURVEY
 from .spec import load_specs
-from .symposium import CustomerSummary, SymposiumResult, month_span
+from .symposium_pack import CustomerSummary, SymposiumResult, month_span
 from .textsafe import set_axis, set_chart_title, sheet_name
 from .textwidth import row_height, wrapped_lines
 from .writing import atomic_output

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from gcs_excel.cli import cli
 from gcs_excel.demo import write_sales_csv
 from gcs_excel.errors import ConfigError
-from gcs_excel.symposium import Half, load_settings, parse_half, symposium
+from gcs_excel.symposium_pack import Half, load_settings, parse_half, symposium
 from gcs_excel.symposium_tally import read_score, tally_symposium
 from gcs_excel.templates import write_workbook
 
@@ -274,3 +274,14 @@ def test_every_page_fits_a4(pack, soffice, tmp_path):
     by = {p.sheet: p for p in printed}
     assert not by["JT0001"].landscape and not by["满意度调查表"].landscape and by["邀请名单"].landscape
     shutil.rmtree(tmp_path / "lo", ignore_errors=True)
+
+
+def test_the_demo_forms_generator_gives_the_tally_one_blank(pack, tmp_path):
+    from gcs_excel.demo.symposium_forms import filled_forms
+
+    forms = filled_forms(pack, tmp_path / "收回")
+    t = tally_symposium(forms)
+    assert len(t.forms) == len(pack.invitees) and [p.code for p in t.problems] == ["survey_score_blank"]
+    scored = len(t.settings.scored)
+    assert sum(s.count for s in t.by_question.values()) == len(forms) * scored - 1
+    assert all(openpyxl.load_workbook(p).active["C10"].value is None for p in pack.files[1:])   # originals blank
