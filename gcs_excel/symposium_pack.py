@@ -344,8 +344,10 @@ def compute(v: Validation, half: Half, settings: SymposiumSettings) -> Symposium
         skus = cube.get(code, {})
 
         def total(months: set[str], k: int, sku_filter=None, skus=skus) -> float:
-            return sum(x[k] for s, by_month in skus.items() if sku_filter is None or sku_filter(s)
-                       for m, x in by_month.items() if m in months)
+            """Volume (k 0) or amount (k 1, to the fen: sums of floats drift) over months."""
+            x = sum(x[k] for s, by_month in skus.items() if sku_filter is None or sku_filter(s)
+                    for m, x in by_month.items() if m in months)
+            return round(x, 2)
 
         volume_this = total(periods["this"], 0)
         if not hq.active and volume_this <= 0:

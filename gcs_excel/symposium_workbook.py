@@ -112,7 +112,9 @@ def _customer_page(wb, fmts: Formats, result: SymposiumResult, c: CustomerSummar
         else:
             ws.write_number(r, col, value, fmt)
 
-    text(f"{c.name}　{result.half.words}经营小结", f(bold=True, font_size=16, align="center"), 30)
+    title = f"{c.name}　{result.half.words}经营小结"           # a long name wraps onto a second line
+    text(title, f(bold=True, font_size=16, align="center", text_wrap=True),
+         row_height(wrapped_lines(title, (total - 1) * 11 / 16), 16) + 6)
     text(f"客户编码 {c.code}　　市场经理 {c.mm}　　客户经理 {c.cm}" + ("" if c.active else "　　（总部状态不是正常）"),
          f(align="center"))
     text(period_words(result))
@@ -170,7 +172,7 @@ def _customer_page(wb, fmts: Formats, result: SymposiumResult, c: CustomerSummar
             number(row, 4, s.last_year, whole)
             row += 1
         if len(c.scarce) > n:
-            text(f"另有 {len(c.scarce) - n} 个紧俏品规，见 gcs symposium --json")
+            text(f"另有 {len(c.scarce) - n} 个紧俏品规没有列出（按本期销量从高到低列了前 {n} 个）。")
     else:
         text("紧俏品规：这三个时期都没有供应。")
     row += 1

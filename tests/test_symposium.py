@@ -264,15 +264,34 @@ def test_cli_json(dept, tmp_path):
     assert data["months"] == ["2026-01", "2026-02", "2026-03", "2026-04"] and len(data["customers"]) == 3
 
 
+def crowded_pack(out: Path) -> Path:
+    """A customer with the longest name and lists a page can get: 30 long SKU names in every list."""
+    from gcs_excel.symposium_pack import ClassShare, Comparison, CustomerSummary, SkuLine, SymposiumResult
+    from gcs_excel.symposium_workbook import write_pack
+
+    names = tuple(f"品规名称很长的规格{k}(硬中支新版)" for k in range(30))
+    lines = tuple(SkuLine(n, 100, 90, 80) for n in names)
+    classes = tuple(ClassShare(pc, 1000, 1e5, 0.2, 0.2) for pc in ("一类", "二类", "三类", "四类", "五类", "未分类"))
+    c = CustomerSummary("JT0009", "中国石油天然气股份有限公司湖南长沙销售分公司便利店事业部", "王建国", "刘洋", True,
+                        Comparison(1e6, 9e5, 8e5), Comparison(1e8, 9e7, 8e7), 1.1e6, ("2026-01",), classes,
+                        names, names, lines, lines, {"2026-01": 1e6})
+    r = SymposiumResult(Half(2026, 1), load_settings(), months=["2026-01"], previous_months=["2025-07"],
+                        last_year_months=["2025-01"], customers=[c], has_targets=True)
+    write_pack(r, out)
+    return r.files[0]
+
+
 def test_every_page_fits_a4(pack, soffice, tmp_path):
     (tmp_path / "lo").mkdir()
     office = LibreOffice(soffice, tmp_path / "lo")
-    printed = print_sheets(office, [pack.files[0], pack.files[1]], tmp_path / "printed")
+    crowded = crowded_pack(tmp_path / "crowded")
+    printed = print_sheets(office, [pack.files[0], pack.files[1], crowded], tmp_path / "printed")
     for p in printed:
         assert p.pages == 1, p
         assert p.scale is None or p.scale >= 70, p
     by = {p.sheet: p for p in printed}
     assert not by["JT0001"].landscape and not by["满意度调查表"].landscape and by["邀请名单"].landscape
+    assert by["JT0009"].scale >= 70                     # the crowded page: lists cut at list_skus, still legible
     shutil.rmtree(tmp_path / "lo", ignore_errors=True)
 
 
