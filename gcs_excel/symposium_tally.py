@@ -144,8 +144,9 @@ def tally_symposium(forms: Sequence[str | Path], out: str | Path | None = None, 
                                             label=_labels()["code"]))
         found += mine
     if not found:
-        raise ConfigError("给出的文件里没有找到满意度调查表" + (f"（{result.unreadable[0][0]}：{result.unreadable[0][1]}）"
-                                                       if result.unreadable else ""))
+        why = f"{result.unreadable[0][0]}：{result.unreadable[0][1]}" if result.unreadable else \
+            f"按{settings.source}的问题认；调查表是用部门自己的设置写出的，汇总时也要给同一个 --config"
+        raise ConfigError(f"给出的文件里没有找到满意度调查表（{why}）")
     first: dict[str, Form] = {}
     for f in found:
         if not f.customer:                  # cannot be attributed: only its problem counts

@@ -201,7 +201,8 @@ def test_forms_tallied_exactly(pack, tmp_path):
     wb = openpyxl.Workbook()
     ws = wb.active
     labels = [q.label for q in load_settings().questions]
-    ws.append(["客户编码", "客户名称", "客户经理", *labels])
+    labels[0] = load_settings().questions[0].text          # a question by its full text, not its label
+    ws.append(["客户 编码", "客户名称 ", "客户经理", *labels])    # headers as typed: a space inside, one after
     ws.append(["JT0003", "丙便利有限公司", "陈静", 4, 4, 5, 5, "5", "送货再早一点"])
     ws.append(["JT0001", "甲连锁有限公司", "刘洋", 1, 1, 1, 1, 1, None])      # JT0001 again: named, not counted
     ws.append([None, None, "陈静", 3, 3, 3, 3, 3, None])                       # no code: named, not counted
@@ -304,3 +305,46 @@ def test_the_demo_forms_generator_gives_the_tally_one_blank(pack, tmp_path):
     scored = len(t.settings.scored)
     assert sum(s.count for s in t.by_question.values()) == len(forms) * scored - 1
     assert all(openpyxl.load_workbook(p).active["C10"].value is None for p in pack.files[1:])   # originals blank
+
+
+def test_rows_with_errors_are_left_out_and_listed(dept, tmp_path):
+    sales = generated_sales()
+    sales.append({"month": "2026-02", "customer": "JT0001", "licence": "430102200101", "sku": "无此规格",
+                  "volume": 999, "amount": 1.0})
+    files = [write_sales_csv(sales, tmp_path / "销售数据.csv"), *dept[1][1:]]
+    r = symposium(files, "2026-H1", tmp_path / "out")
+    assert r.exit_code == 1 and [(x.sheet, x.row) for x in r.excluded] == [("销售数据", len(sales) + 1)]
+    assert r.customers[0].volume.this == sum(s["volume"] for s in dept[0]
+                                             if s["customer"] == "JT0001" and s["month"] in r.months)
+    assert openpyxl.load_workbook(r.files[0]).sheetnames[-1] == "未计入的行"
+
+
+def test_a_department_form_is_written_and_tallied_with_its_own_questions(dept, tmp_path):
+    config = tmp_path / "座谈会.toml"
+    config.write_text('title = "客户意见表"\n[[questions]]\nid = "s"\nlabel = "服务"\ntext = "服务怎么样"\nmax = 10\n'
+                      '[[questions]]\nid = "c"\nlabel = "意见"\ntext = "还有什么意见"\nopen = true\n', "utf-8")
+    r = symposium(dept[1], "2026-H1", tmp_path / "out", config=config)
+    form = r.files[1]
+    wb = openpyxl.load_workbook(form)
+    ws = wb.active
+    (dv,) = ws.data_validations.dataValidation
+    assert dv.formula1 == '"1,2,3,4,5,6,7,8,9,10"' and ws["A1"].value == "客户意见表"
+    ws[str(dv.sqref)] = "９分"
+    wb.save(tmp_path / "filled.xlsx")
+    t = tally_symposium([tmp_path / "filled.xlsx"], config=config)
+    assert (t.by_question["s"].count, t.by_question["s"].mean, t.problems) == (1, 9.0, [])
+    with pytest.raises(ConfigError, match="没有找到满意度调查表.*默认设置"):     # the default questions are not on it
+        tally_symposium([tmp_path / "filled.xlsx"])
+
+
+def test_cli_tally_exit_codes_and_json(pack, tmp_path):
+    import json
+    good = fill_form(pack.files[1], tmp_path / "a.xlsx", [5, 5, 4, 4, 5])
+    r = run("symposium", "--tally", "--json", good)
+    assert r.exit_code == 0 and json.loads(r.output)["questions"][0]["mean"] == 5.0, r.output
+    half = fill_form(pack.files[2], tmp_path / "b.xlsx", [5, None, 4, 4, 5])
+    r = run("symposium", "--tally", "--out", tmp_path / "汇总.xlsx", good, half)
+    assert r.exit_code == 1 and "b.xlsx 满意度调查表!C11" in r.output and (tmp_path / "汇总.xlsx").exists()
+    (tmp_path / "坏.xlsx").write_bytes(b"not a workbook")
+    r = run("symposium", "--tally", good, tmp_path / "坏.xlsx")
+    assert r.exit_code == 2 and "无法读取：坏.xlsx" in r.output
