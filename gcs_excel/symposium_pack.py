@@ -301,104 +301,127 @@ def compute(v: Validation, half: Half, settings: SymposiumSettings) -> Symposium
     from .reporting.data import load_inputs
 
     result = SymposiumResult(half, settings, validation=v.report)
-    probe = load_inputs(v, half.months[-1])
-    dept = probe.dept
-    dept.require(("hq", "catalogue", "sales"), "座谈会材料", "：请和其他文件一起给出")
-    result.excluded = list(dept.excluded)
-    sales = probe.sales
-    months_in_data = sorted(m for m in sales["month"].astype(str).unique())
+    inputs = load_inputs(v, half.months[-1])
+    inputs.dept.require(("hq", "catalogue", "sales"), "座谈会材料", "：请和其他文件一起给出")
+    result.excluded = list(inputs.dept.excluded)
+    periods = _periods(half, sorted(inputs.sales["month"].astype(str).unique()), result)
+    grouped = inputs.sales.groupby(["customer", "sku", "month"], observed=True)[["volume", "amount"]].sum()
+    cube: dict[str, dict[str, dict[str, tuple[float, float]]]] = defaultdict(lambda: defaultdict(dict))
+    for (customer, sku, month), vol, amt in zip(grouped.index, grouped["volume"], grouped["amount"]):
+        cube[customer][sku][month] = (float(vol), float(amt))
+    classes = list(load_specs().sheet("catalogue").field("price_class").options.values())
+    result.has_targets = bool(inputs.targets)
+    for code in sorted(inputs.dept.hqs):
+        hq = inputs.dept.hqs[code]
+        sold = _Sold(cube.get(code, {}), inputs.catalogue)
+        if hq.active or sold.total(periods.this) > 0:
+            result.customers.append(_summary(hq, sold, periods, classes, inputs.targets))
+    if not result.has_targets:
+        result.notes.append("没有给出销售目标：小结里不算目标达成率")
+    result.invitees = _invitees(v)
+    return result
+
+
+@dataclass(frozen=True)
+class _Periods:
+    """The months compared: the half's (those the data cover), the same count of the last
+    half and of last year (None where the data do not reach), and the whole last half in the
+    data (what 'supplied before' means)."""
+    this: frozenset[str]
+    previous: frozenset[str] | None
+    last_year: frozenset[str] | None
+    whole_previous: frozenset[str]
+
+
+def _periods(half: Half, months_in_data: list[str], result: SymposiumResult) -> _Periods:
+    """The periods of a half, from the months the valid sales hold; refusals in one line,
+    what an incomplete half or short data mean said in the result's notes and warnings."""
     if not months_in_data:
         raise ConfigError("销售数据里没有可用的行")
     first, last = months_in_data[0], months_in_data[-1]
     result.months = [m for m in half.months if first <= m <= last]
     if not result.months:
         raise ConfigError(f"销售数据（{first} 至 {last}）里没有 {half.words}（{half.months[0]} 至 {half.months[-1]}）的月份")
-    n = len(result.months)
     if result.months[0] != half.months[0]:
         raise ConfigError(f"销售数据从 {first} 开始，不包括 {half.words}的头几个月：换一个半年，或给出更早的销售数据")
+    n = len(result.months)
     result.previous_months = half.previous.months[:n]
     result.last_year_months = half.last_year.months[:n]
     if n < 6:
-        result.notes.append(f"销售数据只到 {last}：{half.words}只有 {n} 个月（{result.months[0]} 至 {result.months[-1]}），"
+        result.notes.append(f"销售数据只到 {last}：{half.words}只有 {n} 个月（{month_span(result.months)}），"
                             f"上期和去年同期也只比前 {n} 个月")
-    prev_ok, ly_ok = result.previous_months[0] >= first, result.last_year_months[0] >= first
-    if not prev_ok:
-        result.warnings.append(f"销售数据从 {first} 开始，不够比上期（{result.previous_months[0]} 起）：环比空着")
-    if not ly_ok:
-        result.warnings.append(f"销售数据从 {first} 开始，不够比去年同期（{result.last_year_months[0]} 起）：同比空着")
+    reach = {}
+    for what, months in (("上期", result.previous_months), ("去年同期", result.last_year_months)):
+        reach[what] = months[0] >= first
+        if not reach[what]:
+            result.warnings.append(f"销售数据从 {first} 开始，不够比{what}（{months[0]} 起）：{'环比' if what == '上期' else '同比'}空着")
     whole_previous = [m for m in half.previous.months if m >= first]
-    periods = {"this": set(result.months), "previous": set(result.previous_months),
-               "last_year": set(result.last_year_months), "whole_previous": set(whole_previous)}
-
-    # customer -> sku -> month -> [volume, amount], from the valid rows (grouped once)
-    grouped = sales.groupby(["customer", "sku", "month"], observed=True)[["volume", "amount"]].sum()
-    cube: dict[str, dict[str, dict[str, tuple[float, float]]]] = defaultdict(lambda: defaultdict(dict))
-    for (customer, sku, month), vol, amt in zip(grouped.index, grouped["volume"], grouped["amount"]):
-        cube[customer][sku][month] = (float(vol), float(amt))
-
-    classes = list(load_specs().sheet("catalogue").field("price_class").options.values())
-    catalogue = probe.catalogue
-    result.has_targets = bool(probe.targets)
-    for code in sorted(dept.hqs):
-        hq = dept.hqs[code]
-        skus = cube.get(code, {})
-
-        def total(months: set[str], k: int, sku_filter=None, skus=skus) -> float:
-            """Volume (k 0) or amount (k 1, to the fen: sums of floats drift) over months."""
-            x = sum(x[k] for s, by_month in skus.items() if sku_filter is None or sku_filter(s)
-                    for m, x in by_month.items() if m in months)
-            return round(x, 2)
-
-        volume_this = total(periods["this"], 0)
-        if not hq.active and volume_this <= 0:
-            continue
-        vol = Comparison(volume_this, total(periods["previous"], 0) if prev_ok else None,
-                         total(periods["last_year"], 0) if ly_ok else None)
-        amt = Comparison(total(periods["this"], 1), total(periods["previous"], 1) if prev_ok else None,
-                         total(periods["last_year"], 1) if ly_ok else None)
-        month_volume = {m: total({m}, 0) for m in result.months}
-        target_months = tuple(m for m in result.months if (m, code) in probe.targets)
-        target = sum(probe.targets[(m, code)] for m in target_months) if target_months else None
-
-        def class_of(sku: str) -> str:
-            return catalogue[sku].price_class if sku in catalogue else UNCLASSED
-
-        shares = []
-        ly_total = vol.last_year
-        extra = [UNCLASSED] if any(s not in catalogue for s in skus) else []
-        for pc in classes + extra:
-            v_this = total(periods["this"], 0, lambda s, pc=pc: class_of(s) == pc)
-            a_this = total(periods["this"], 1, lambda s, pc=pc: class_of(s) == pc)
-            v_ly = total(periods["last_year"], 0, lambda s, pc=pc: class_of(s) == pc) if ly_ok else None
-            shares.append(ClassShare(pc, v_this, a_this, v_this / volume_this if volume_this else 0.0,
-                                     v_ly / ly_total if ly_total and v_ly is not None else None))
-
-        def sold(sku: str, months: set[str], skus=skus) -> float:
-            return sum(x[0] for m, x in skus.get(sku, {}).items() if m in months)
-
-        def line(sku: str) -> SkuLine:
-            return SkuLine(sku, sold(sku, periods["this"]), sold(sku, periods["previous"]) if prev_ok else None,
-                           sold(sku, periods["last_year"]) if ly_ok else None)
-
-        now = {s for s in skus if sold(s, periods["this"]) > 0}
-        before = {s for s in skus if sold(s, periods["whole_previous"]) > 0}
-        by_volume = sorted(skus, key=lambda s: (-sold(s, periods["this"]), s))
-        scarce = tuple(line(s) for s in by_volume if s in catalogue and catalogue[s].scarce
-                       and any(sold(s, periods[p]) > 0 for p in ("this", "previous", "last_year")))
-        new = tuple(line(s) for s in by_volume if s in catalogue and catalogue[s].new and s in now)
-        result.customers.append(CustomerSummary(
-            code, hq.name, hq.mm or "", hq.cm or "", hq.active, vol, amt, target, target_months, tuple(shares),
-            tuple(sorted(now - before, key=lambda s: (-sold(s, periods["this"]), s))) if whole_previous else (),
-            tuple(sorted(before - now, key=lambda s: (-sold(s, periods["whole_previous"]), s))),
-            scarce, new, month_volume))
-    if whole_previous and len(whole_previous) < 6:
-        result.notes.append(f"新供应/停止供应按上期在数据里的 {len(whole_previous)} 个月（{whole_previous[0]} 起）比较")
     if not whole_previous:
         result.notes.append("销售数据没有上期的月份：不列新供应和停止供应的品规")
-    if not result.has_targets:
-        result.notes.append("没有给出销售目标：小结里不算目标达成率")
-    result.invitees = _invitees(v)
-    return result
+    elif len(whole_previous) < 6:
+        result.notes.append(f"新供应/停止供应按上期在数据里的 {len(whole_previous)} 个月（{whole_previous[0]} 起）比较")
+    return _Periods(frozenset(result.months), frozenset(result.previous_months) if reach["上期"] else None,
+                    frozenset(result.last_year_months) if reach["去年同期"] else None, frozenset(whole_previous))
+
+
+class _Sold:
+    """One customer's valid sales, SKU -> month -> (volume, amount), and sums over them."""
+
+    def __init__(self, by_sku: dict[str, dict[str, tuple[float, float]]], catalogue):
+        self.by_sku, self.catalogue = by_sku, catalogue
+
+    def total(self, months: frozenset[str] | None, amount: bool = False, price_class: str | None = None) -> float | None:
+        """Volume (or amount, to the fen: sums of floats drift) over months, of one price
+        class when given; None when months is None (the data do not reach)."""
+        if months is None:
+            return None
+        x = sum(v[amount] for sku, by_month in self.by_sku.items()
+                if price_class is None or self.price_class(sku) == price_class
+                for m, v in by_month.items() if m in months)
+        return round(x, 2)
+
+    def volume(self, sku: str, months: frozenset[str] | None) -> float | None:
+        """One SKU's volume over months (None when months is None)."""
+        return None if months is None else sum(v[0] for m, v in self.by_sku.get(sku, {}).items() if m in months)
+
+    def price_class(self, sku: str) -> str:
+        """The SKU's 价类; UNCLASSED when the catalogue lacks it."""
+        return self.catalogue[sku].price_class if sku in self.catalogue else UNCLASSED
+
+    def flagged(self, flag: str) -> list[str]:
+        """The SKUs sold that the catalogue marks scarce / new."""
+        return [s for s in self.by_sku if s in self.catalogue and getattr(self.catalogue[s], flag)]
+
+
+def _summary(hq, sold: _Sold, p: _Periods, classes: list[str], targets: dict[tuple[str, str], float]) -> CustomerSummary:
+    """One customer's half from its sales."""
+    vol = Comparison(sold.total(p.this), sold.total(p.previous), sold.total(p.last_year))
+    amt = Comparison(sold.total(p.this, True), sold.total(p.previous, True), sold.total(p.last_year, True))
+    months = sorted(p.this)
+    target_months = tuple(m for m in months if (m, hq.code) in targets)
+    target = sum(targets[(m, hq.code)] for m in target_months) if target_months else None
+    shares = []
+    extra = [UNCLASSED] if any(s not in sold.catalogue for s in sold.by_sku) else []
+    for pc in classes + extra:
+        v_this, v_ly = sold.total(p.this, price_class=pc), sold.total(p.last_year, price_class=pc)
+        shares.append(ClassShare(pc, v_this, sold.total(p.this, True, pc), v_this / vol.this if vol.this else 0.0,
+                                 v_ly / vol.last_year if vol.last_year else None))
+
+    def by_volume(skus, months=p.this) -> tuple[str, ...]:
+        return tuple(sorted(skus, key=lambda s: (-sold.volume(s, months), s)))
+
+    def line(sku: str) -> SkuLine:
+        return SkuLine(sku, sold.volume(sku, p.this), sold.volume(sku, p.previous), sold.volume(sku, p.last_year))
+
+    now = {s for s in sold.by_sku if sold.volume(s, p.this) > 0}
+    before = {s for s in sold.by_sku if sold.volume(s, p.whole_previous) > 0}
+    scarce = tuple(line(s) for s in by_volume(sold.flagged("scarce"))
+                   if any(sold.volume(s, m) for m in (p.this, p.previous, p.last_year)))
+    new = tuple(line(s) for s in by_volume(sold.flagged("new")) if s in now)
+    return CustomerSummary(hq.code, hq.name, hq.mm or "", hq.cm or "", hq.active, vol, amt, target, target_months,
+                           tuple(shares), by_volume(now - before) if p.whole_previous else (),
+                           by_volume(before - now, p.whole_previous), scarce, new,
+                           {m: sold.total(frozenset({m})) for m in months})
 
 
 def _invitees(v: Validation) -> list[Invitee]:

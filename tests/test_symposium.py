@@ -348,3 +348,12 @@ def test_cli_tally_exit_codes_and_json(pack, tmp_path):
     (tmp_path / "坏.xlsx").write_bytes(b"not a workbook")
     r = run("symposium", "--tally", good, tmp_path / "坏.xlsx")
     assert r.exit_code == 2 and "无法读取：坏.xlsx" in r.output
+
+
+def test_a_comparison_the_data_do_not_reach_is_left_blank(dept):
+    r = symposium(dept[1], "2025-H1")                 # the sales start 2024-07: no 2024-H1 to compare with
+    assert r.complete and r.last_year_months == [f"2024-{m:02d}" for m in range(1, 7)]
+    c = r.customers[0]
+    assert c.volume.last_year is None and c.volume.vs_last_year is None and c.volume.previous is not None
+    assert all(s.share_last_year is None for s in c.classes)
+    assert any("不够比去年同期" in w for w in r.warnings)
