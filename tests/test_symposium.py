@@ -21,7 +21,7 @@ from gcs_excel.symposium_tally import read_score, tally_symposium
 from gcs_excel.templates import write_workbook
 
 from .conftest import HQ
-from .faults import one_line_error, read_only
+from .faults import gcs, one_line_error, read_only, tiny_disk
 from .printcheck import LibreOffice, print_sheets
 
 # price classes by SKU: 甲 and 新 一类 (新 is 新品 from 2026-02), 乙 二类, 丙 四类 (stops after 2025-09),
@@ -357,3 +357,12 @@ def test_a_comparison_the_data_do_not_reach_is_left_blank(dept):
     assert c.volume.last_year is None and c.volume.vs_last_year is None and c.volume.previous is not None
     assert all(s.share_last_year is None for s in c.classes)
     assert any("不够比去年同期" in w for w in r.warnings)
+
+
+@pytest.mark.parametrize("size", ["8k", "24k"])         # the pack cannot be written / the forms run out of room
+def test_a_full_disk_is_one_line_and_leaves_no_half_file(dept, tmp_path, size):
+    with tiny_disk(tmp_path / "disk", size) as disk:
+        r = gcs("symposium", "--half", "2026-H1", "--out", disk, *dept[1])
+        left = sorted(p.name for p in disk.rglob("*"))
+    assert r.returncode == 2 and "磁盘空间不够" in r.stderr and one_line_error(r.stderr), r.stderr
+    assert not any(name.endswith(".tmp") for name in left)
