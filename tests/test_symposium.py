@@ -366,3 +366,20 @@ def test_a_full_disk_is_one_line_and_leaves_no_half_file(dept, tmp_path, size):
         left = sorted(p.name for p in disk.rglob("*"))
     assert r.returncode == 2 and "磁盘空间不够" in r.stderr and one_line_error(r.stderr), r.stderr
     assert not any(name.endswith(".tmp") for name in left)
+
+
+@pytest.mark.parametrize("month, half", [("2026-10", "2026-H1"), ("2026-12", "2026-H2"), ("2026-06", "2026-H1"),
+                                         ("2026-05", "2025-H2"), ("2027-01", "2026-H2")])
+def test_the_demo_takes_the_last_whole_half(month, half):
+    from gcs_excel.demo.symposium_forms import last_complete_half
+
+    assert str(last_complete_half(month)) == half
+
+
+def test_the_demo_call(dept, tmp_path):
+    from gcs_excel.demo.symposium_forms import demo_symposium
+
+    pack, tally = demo_symposium(dept[1], tmp_path, "2026-05")          # the test data end in 2026-04
+    assert str(pack.half) == "2025-H2" and pack.complete
+    assert tally.output == tmp_path / "座谈会_2025-H2" / "满意度汇总_2025-H2.xlsx" and tally.output.exists()
+    assert len(tally.forms) == len(pack.invitees) and tally.exit_code == 1      # the one blank score

@@ -1,7 +1,8 @@
-"""The demo's returned satisfaction forms: each form `gcs symposium` wrote, filled as
-customers fill them — mostly 4s and 5s picked from the dropdown, a few typed by hand ("4分",
-a full-width "５"), one score left blank and a few comments — so that `gcs symposium
---tally` has something true to count and one blank to report. Not wired into gcs demo yet."""
+"""The demo's symposium: the pack of the last half the demo's data cover whole, its forms
+filled as customers fill them — mostly 4s and 5s picked from the dropdown, a few typed by
+hand ("4分", a full-width "５"), one score left blank and a few comments — and their tally,
+which then has something true to count and one blank to report. Not wired into gcs demo
+yet: demo_symposium is the one call it needs."""
 
 from __future__ import annotations
 
@@ -10,12 +11,31 @@ from pathlib import Path
 
 import openpyxl
 
-from ..symposium_pack import SymposiumResult
+from ..symposium_pack import Half, SymposiumResult, symposium
+from ..symposium_tally import TallyResult, tally_symposium
 from ..writing import atomic_output
 
 COMMENTS = ("希望新品到货前能提前告知，便于安排陈列。", "紧俏货源的分配结果希望每月在群里公开。",
             "送货时间能否固定在上午。", "客户经理很负责，建议增加门店培训。")
 HANDTYPED = ("4分", "５", "5 分")
+RETURNED = "收回的调查表"
+
+
+def last_complete_half(month: str) -> Half:
+    """The last half year that has ended by the end of month (2026-10 -> 2026-H1, 2026-12 -> 2026-H2)."""
+    year, m = int(month[:4]), int(month[5:])
+    return Half(year, 2) if m == 12 else Half(year, 1) if m >= 6 else Half(year - 1, 2)
+
+
+def demo_symposium(files, folder: str | Path, month: str, *, seed: int = 2026,
+                   today=None) -> tuple[SymposiumResult, TallyResult]:
+    """The symposium pack of the last whole half before month in folder/座谈会_<half>, the forms
+    filled in its 收回的调查表, and their tally 满意度汇总_<half>.xlsx beside them."""
+    half = last_complete_half(month)
+    out = Path(folder) / f"座谈会_{half}"
+    pack = symposium(files, str(half), out, today=today)
+    forms = filled_forms(pack, out / RETURNED, seed=seed)
+    return pack, tally_symposium(forms, out / f"满意度汇总_{half}.xlsx")
 
 
 def filled_forms(pack: SymposiumResult, out: str | Path, seed: int = 2026) -> list[Path]:
