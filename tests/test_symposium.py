@@ -383,3 +383,36 @@ def test_the_demo_call(dept, tmp_path):
     assert str(pack.half) == "2025-H2" and pack.complete
     assert tally.output == tmp_path / "座谈会_2025-H2" / "满意度汇总_2025-H2.xlsx" and tally.output.exists()
     assert len(tally.forms) == len(pack.invitees) and tally.exit_code == 1      # the one blank score
+
+
+@pytest.mark.parametrize("style", ["utf8_csv", "xlsx_text_numbers"])
+def test_sales_in_other_styles_give_the_same_pack(dept, pack, tmp_path, style):
+    sales = pd.DataFrame(generated_sales()).rename(columns={"month": "月份", "customer": "客户编码", "licence": "专卖证号",
+                                                            "sku": "卷烟规格", "volume": "销量(条)", "amount": "销售额(元)"})
+    if style == "utf8_csv":
+        path = tmp_path / "销售.csv"
+        sales.to_csv(path, index=False, encoding="utf-8")
+    else:                                                  # an export whose numbers are text, on a sheet named otherwise
+        path = tmp_path / "订货系统导出.xlsx"
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        ws.title = "销售数据"
+        ws.append(list(sales.columns))
+        for row in sales.itertuples(index=False):
+            ws.append([row[0], row[1], row[2], row[3], str(row[4]), str(row[5])])
+        wb.save(path)
+    r = symposium([path, *dept[1][1:]], "2026-H1")
+    assert [(c.code, c.volume.this, c.amount.this) for c in r.customers] == \
+        [(c.code, c.volume.this, c.amount.this) for c in pack.customers]
+
+
+def test_a_csv_with_a_row_per_form(tmp_path):
+    labels = [q.label for q in load_settings().questions]
+    path = tmp_path / "录入.csv"
+    path.write_text("客户编码,客户经理," + ",".join(labels) + "\nJT0001,刘洋,5,4分,４,3,5,很好\nJT0002,陈静,4,4,4,4,,\n",
+                    encoding="gbk")
+    t = tally_symposium([path])
+    assert [(f.customer, f.scores["fairness"], f.scores["delivery"]) for f in t.forms] == [("JT0001", 4, 4),
+                                                                                          ("JT0002", 4, 4)]
+    assert [(p.cell, p.code) for p in t.problems] == [("G3", "survey_score_blank")]     # 总体满意度 of JT0002
+    assert t.comments == [("JT0001", "", "刘洋", "很好")]
