@@ -136,7 +136,7 @@ def tally_symposium(forms: Sequence[str | Path], out: str | Path | None = None, 
         try:
             book = read(path)
         except ReadError as e:
-            result.unreadable.append((Path(path).name, str(e)))
+            result.unreadable.append((Path(path).name, e.reason))
             continue
         mine = [f for sheet in book.sheets for f in _read_sheet(Path(path).name, sheet, settings)]
         if not mine:
