@@ -25,8 +25,8 @@ def tables(result: TallyResult) -> list[Table]:
     """The workbook's tables, in order."""
     scored = result.settings.scored
     choices = sorted({k for q in scored for k in q.choices})
-    note = (f"{len(result.forms)} 份调查表（每个客户一份）。平均分只算有效评分；“未答”是空着的，“无效”是不在分值范围内的"
-            "整数以外的填写，都列在“汇总问题”里。")
+    note = (f"{len(result.forms)} 份调查表（每个客户一份）。平均分只算有效评分；“未答”是空着的，“无效”是填了、但不是"
+            "分值范围内的整数；两者都列在“汇总问题”里（带单元格）。")
 
     def stat_cols() -> list[Col]:
         return [Col("有效份数", 8, "int"), Col("平均分", 8, "num")] + [Col(f"{k}分", 6, "int") for k in choices] \
@@ -47,7 +47,7 @@ def tables(result: TallyResult) -> list[Table]:
     comments = Table(TALLY_COMMENTS, who + [Col("意见和建议", 60)], empty="没有客户写意见和建议。")
     for row in result.comments:
         comments.add(list(row))
-    forms = Table(TALLY_FORMS, [Col("文件", 30)] + who + [Col(q.label, 8) for q in scored],
+    forms = Table(TALLY_FORMS, [Col("文件", 24)] + who + [Col(q.label, 8) for q in scored],
                   note="每份计入的调查表的评分，照原样列出（空着的仍空着）。")
     for f in result.forms:
         forms.add([f.file, f.customer, f.name, f.manager] + [show(f.raw.get(q.id)) for q in scored])
