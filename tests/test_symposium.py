@@ -286,9 +286,12 @@ def test_every_page_fits_a4(pack, soffice, tmp_path):
     (tmp_path / "lo").mkdir()
     office = LibreOffice(soffice, tmp_path / "lo")
     crowded = crowded_pack(tmp_path / "crowded")
-    printed = print_sheets(office, [pack.files[0], pack.files[1], crowded], tmp_path / "printed")
+    a = fill_form(pack.files[1], tmp_path / "a.xlsx", [5, "4分", None, "很好", 4], "希望多供应新品" * 12)
+    tally = tally_symposium([a, fill_form(pack.files[2], tmp_path / "b.xlsx", [3, 2, 4, 4, 5])], tmp_path / "汇总.xlsx")
+    printed = print_sheets(office, [pack.files[0], pack.files[1], crowded, tally.output], tmp_path / "printed")
+    assert len(printed) == 4 + 1 + 2 + 5
     for p in printed:
-        assert p.pages == 1, p
+        assert p.pages == 1 and p.one_page_wide, p
         assert p.scale is None or p.scale >= 70, p
     by = {p.sheet: p for p in printed}
     assert not by["JT0001"].landscape and not by["满意度调查表"].landscape and by["邀请名单"].landscape
