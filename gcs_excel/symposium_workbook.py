@@ -188,7 +188,7 @@ def _customer_page(wb, fmts: Formats, result: SymposiumResult, c: CustomerSummar
 def _class_chart(wb, ws, c: CustomerSummary, first: int, last: int, last_year: list[str], at: int) -> None:
     """Volume shares by price class, this half beside the same months last year."""
     chart = wb.add_chart({"type": "column"})
-    name = ws.get_name().replace("'", "''")
+    name = ws.get_name()                             # XlsxWriter quotes it in the references
     chart.add_series({"name": "本期", "categories": [name, first, 0, last, 0], "values": [name, first, 3, last, 3],
                       "fill": {"color": "#2F5597"}, "data_labels": {"value": True, "num_format": "0%"}})
     if any(s.share_last_year is not None for s in c.classes):
