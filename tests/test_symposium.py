@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import random
 import shutil
+import statistics
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from gcs_excel.cli import cli
 from gcs_excel.demo import write_sales_csv
@@ -419,3 +422,37 @@ def test_a_csv_with_a_row_per_form(tmp_path):
                                                                                           ("JT0002", 4, 4)]
     assert [(p.cell, p.code) for p in t.problems] == [("G3", "survey_score_blank")]     # 总体满意度 of JT0002
     assert t.comments == [("JT0001", "", "刘洋", "很好")]
+
+
+TYPED = st.one_of(st.none(), st.integers(-1, 7), st.sampled_from(["4", "４", "4分", "5 分", "3.0", "很好", "4.5", "", " "]),
+                  st.floats(0, 6, allow_nan=False))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.lists(TYPED, min_size=5, max_size=5), min_size=1, max_size=8))
+def test_every_answer_is_counted_once(tmp_path, rows):
+    """Whatever is typed: valid + unanswered + invalid = forms, for every question and manager;
+    the distribution sums to the valid scores, the mean is theirs."""
+    scored = load_settings().scored
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["客户编码", "客户经理", *(q.label for q in scored)])
+    for k, row in enumerate(rows):
+        ws.append([f"JT{k:04d}", "刘洋" if k % 2 else "陈静", *row])
+    path = tmp_path / "录入.xlsx"
+    wb.save(path)
+    t = tally_symposium([path])
+    assert len(t.forms) == len(rows)
+    groups = [t.by_question] + list(t.by_manager.values())
+    for q in scored:
+        for g in groups:
+            s = g[q.id]
+            assert sum(s.distribution.values()) == s.count
+            assert s.mean is None or q.min <= s.mean <= q.max
+        whole = t.by_question[q.id]
+        assert whole.count + whole.blank + whole.invalid == len(rows)
+        assert sum(m[q.id].count for m in t.by_manager.values()) == whole.count
+        valid = [read_score(row[scored.index(q)], q) for row in rows]
+        valid = [v for v in valid if isinstance(v, int)]
+        assert whole.mean == (statistics.fmean(valid) if valid else None)
+    assert len(t.problems) == sum(s.blank + s.invalid for s in t.by_question.values())
