@@ -345,6 +345,12 @@ def _periods(half: Half, months_in_data: list[str], result: SymposiumResult) -> 
     if result.months[0] != half.months[0]:
         raise ConfigError(f"销售数据从 {first} 开始，不包括 {half.words}的头几个月：换一个半年，或给出更早的销售数据")
     n = len(result.months)
+    held = set(months_in_data)
+    for what, months in (("本期", result.months), ("上期", half.previous.months[:n]),
+                         ("去年同期", half.last_year.months[:n])):
+        gaps = [m for m in months if first <= m and m not in held]
+        if gaps:
+            result.warnings.append(f"销售数据里没有 {'、'.join(gaps)} 的行：{what}这几个月按 0 条算")
     result.previous_months = half.previous.months[:n]
     result.last_year_months = half.last_year.months[:n]
     if n < 6:

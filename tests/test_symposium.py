@@ -456,3 +456,9 @@ def test_every_answer_is_counted_once(tmp_path, rows):
         valid = [v for v in valid if isinstance(v, int)]
         assert whole.mean == (statistics.fmean(valid) if valid else None)
     assert len(t.problems) == sum(s.blank + s.invalid for s in t.by_question.values())
+
+
+def test_a_month_missing_from_the_sales_is_said(dept, tmp_path):
+    sales = [r for r in generated_sales() if r["month"] != "2025-08"]
+    r = symposium([write_sales_csv(sales, tmp_path / "销售数据.csv"), *dept[1][1:]], "2026-H1")
+    assert r.warnings == ["销售数据里没有 2025-08 的行：上期这几个月按 0 条算"]
