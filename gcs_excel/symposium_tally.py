@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
-from .a1 import a1
+from .a1 import a1, parse_a1
 from .errors import ConfigError, ReadError
 from .problems import Problem, finding, make_problem
 from .readers import read
@@ -155,7 +155,6 @@ def tally_symposium(forms: Sequence[str | Path], out: str | Path | None = None, 
             seen = first[f.customer]
             result.problems.append(_problem("survey_duplicate", f.file, f.sheet, f.cell, None, customer=f.customer,
                                             first=f"{seen.file}「{seen.sheet}」{seen.cell}"))
-            continue
         else:
             first[f.customer] = f
             result.forms.append(f)
@@ -175,7 +174,7 @@ def _labels() -> dict[str, str]:
 
 
 def _problem(code: str, file: str, sheet: str | None, cell: str | None, column: str | None, **params) -> Problem:
-    row = int(re.sub(r"[A-Z]+", "", cell)) if cell else None
+    row = parse_a1(cell)[1] if cell else None
     return make_problem(finding(code, **params), file=file, sheet=sheet, row=row, column=column, cell=cell)
 
 
