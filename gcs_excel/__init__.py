@@ -47,6 +47,8 @@ _API = {
     "set_targets": ("targets", "set_targets"),                # gcs targets
     "target_progress": ("targets_progress", "target_progress"),   # gcs targets --progress
     "weekly": ("weekly_pack", "weekly"),                      # gcs weekly
+    "symposium": ("symposium_pack", "symposium"),             # gcs symposium
+    "tally_symposium": ("symposium_tally", "tally_symposium"),   # gcs symposium --tally
     "GcsError": ("errors", "GcsError"),
 }
 

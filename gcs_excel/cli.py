@@ -803,3 +803,50 @@ def main() -> None:
     """The `gcs` console script."""
     signal.signal(signal.SIGTERM, _terminate)
     cli(prog_name="gcs")
+
+
+# --- gcs symposium (issue 12, section 3) --------------------------------------------------
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--half", help="哪个半年：YYYY-H1（1–6 月）或 YYYY-H2（7–12 月），如 2026-H1。")
+@click.option("--out", "out", type=click.Path(path_type=Path),
+              help="写到哪里：准备材料时是文件夹；--tally 时是汇总工作簿（.xlsx）。")
+@click.option("--tally", "tally", is_flag=True, help="汇总：FILE 是收回的满意度调查表（每个客户一个工作簿，或一行一张表的表格）。")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON。")
+@click.option("--config", "config", type=click.Path(dir_okay=False, path_type=Path),
+              help="部门自己的座谈会设置（TOML），覆盖 gcs_excel/symposium.toml（调查表的问题、分值……）。")
+@_help
+def symposium(files: tuple[Path, ...], half: str | None, out: Path | None, tally: bool, as_json: bool,
+              config: Path | None) -> None:
+    """半年一次的集团客户座谈会：准备材料，或汇总收回的满意度调查表。
+
+    准备：FILE 是总部档案、卷烟规格和销售数据（卖场明细表、销售目标可一起给），先校验，有错误的行不计入并列出。
+    在 --out 文件夹写出 座谈会材料_<半年>.xlsx（邀请名单，每个客户一页半年小结：销量和销售额比上期、比去年同期，
+    目标达成，价类结构和图，货源变化）和 满意度调查表_<半年> 文件夹（每家受邀总部一份，已填客户编码和客户经理）。
+    数据不满半年时（如当前半年）按已有的月数，上期和去年同期也取相同月数比较。
+
+    汇总：评分填 1–5 的整数（按设置），“4”“４”“4分”“4.0”都算 4；空着算未答，其他算无效，都列出单元格。
+
+    退出码：准备 0 完成，1 完成但有错误的行没有计入，2 无法完成；汇总 0 没有问题，1 有问题，2 有文件读不了。
+
+    示例：gcs symposium --half 2026-H1 --out 座谈会 总部档案.xlsx 卖场明细表.xlsx 卷烟规格.xlsx 销售数据.csv 销售目标.xlsx
+
+    示例：gcs symposium --tally --out 满意度汇总_2026-H1.xlsx 收回的调查表/*.xlsx
+    """
+    from .render import to_json
+
+    if tally:
+        from .render import render_tally
+        from .symposium_tally import tally_symposium
+
+        t = tally_symposium(list(files), out, config=config)
+        click.echo(to_json(t.as_dict()) if as_json else render_tally(t))
+        sys.exit(t.exit_code)
+    from .render import render_symposium
+    from .symposium_pack import symposium as make_pack
+
+    if half is None or out is None:
+        raise click.UsageError("准备座谈会材料要给 --half 和 --out（文件夹）")
+    result = make_pack(list(files), half, out, config=config, progress=None if as_json else _progress("校验"))
+    click.echo(to_json(result.as_dict()) if as_json else render_symposium(result))
+    sys.exit(result.exit_code)

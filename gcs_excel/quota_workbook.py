@@ -31,7 +31,8 @@ MARGINS = {"left": 0.5, "right": 0.5, "top": 0.75, "bottom": 0.75}
 @dataclass(frozen=True)
 class Col:
     """A column of a report table: its title, the widest it may get (longer text wraps)
-    and what it holds: text, int, pct, or mark (a value on a green, red or grey ground)."""
+    and what it holds: text, int, num (two decimals), pct, or mark (a value on a green, red
+    or grey ground)."""
     title: str
     most: float = 30
     kind: str = "text"
@@ -52,7 +53,10 @@ class Table:
     def _shown(self, c: int, value: Any) -> str:
         if value is None:
             return ""
-        return pct(value) if self.columns[c].kind == "pct" else str(value)
+        kind = self.columns[c].kind
+        if kind == "num" and isinstance(value, float):
+            return f"{value:.2f}"
+        return pct(value) if kind == "pct" else str(value)
 
     def widths(self) -> list[float]:
         """Each column's width: its widest text (title included), within the column's most."""
@@ -80,13 +84,14 @@ class Table:
         cell = {"text": fmts.get(border=1, valign="top", text_wrap=True),
                 "int": fmts.get(border=1, valign="top", num_format="0"),
                 "pct": fmts.get(border=1, valign="top", num_format="0.0%"),
+                "num": fmts.get(border=1, valign="top", num_format="0.00"),
                 "ok": fmts.get(bg_color=GREEN, font_color="#006100", align="center", border=1),
                 "bad": fmts.get(bg_color=RED, font_color="#9C0006", align="center", border=1),
                 "na": fmts.get(font_color="#A6A6A6", align="center", border=1)}
         # Per column once: its kind and, but for mark columns, its format (tens of thousands
         # of rows: the loop below is most of the time this workbook takes).
         kinds = [col.kind for col in self.columns]
-        numeric = [k in ("int", "pct") for k in kinds]
+        numeric = [k in ("int", "pct", "num") for k in kinds]
         fixed = [None if k == "mark" else cell[k] for k in kinds]
         write_string, write_number, write_blank = ws.write_string, ws.write_number, ws.write_blank
         for r, ((values, marks), sizes) in enumerate(zip(self.rows, measured), start=1):

@@ -688,3 +688,55 @@ def render_weekly(result, max_lines: int = 20) -> str:
         out.append(f"已写出 {result.output}")
     return "\n".join(out)
 # --- end gcs weekly -----------------------------------------------------------------------
+
+
+# --- gcs symposium (issue 12, section 3) --------------------------------------------------
+def render_symposium(result, max_lines: int = 30) -> str:
+    """A symposium pack for the terminal: per customer the half's volume with 环比 and 同比
+    and the target attainment; the pages themselves are in the workbook."""
+    from .symposium_pack import month_span
+
+    out = [f"{result.half.words}集团客户座谈会：{len(result.customers)} 个客户的小结，邀请 {len(result.invitees)} 家总部",
+           f"本期 {month_span(result.months)}，上期 {month_span(result.previous_months)}，"
+           f"去年同期 {month_span(result.last_year_months)}", ""]
+    out.append(f"{pad('客户编码', 10)}{pad('客户经理', 10)}{pad('销量(条)', 12, right=True)}{pad('环比', 9, right=True)}"
+               f"{pad('同比', 9, right=True)}{pad('目标达成', 10, right=True)}")
+    for c in result.customers[:max_lines]:
+        out.append(f"{pad(c.code, 10)}{pad(c.cm, 10)}{pad(f'{c.volume.this:,.0f}', 12, right=True)}"
+                   f"{pad(pct(c.volume.vs_previous), 9, right=True)}{pad(pct(c.volume.vs_last_year), 9, right=True)}"
+                   f"{pad(pct(c.attainment), 10, right=True)}")
+    out += _closing(result, max_lines)
+    if result.files:
+        out.append(f"（{len(result.files) - 1} 份满意度调查表在 {result.files[-1].parent}）")
+    return "\n".join(out)
+
+
+def render_tally(result) -> str:
+    """The satisfaction tally for the terminal: per question, per customer manager, the
+    comments, then every problem with its cell (as gcs validate lists them)."""
+    out = [f"满意度调查汇总：{len(result.forms)} 份调查表", ""]
+    out.append(f"{pad('问题', 16)}{pad('有效', 6, right=True)}{pad('平均分', 8, right=True)}{pad('未答', 6, right=True)}"
+               f"{pad('无效', 6, right=True)}  分布")
+    scored = result.settings.scored
+
+    def line(label, s):
+        mean = "—" if s.mean is None else f"{s.mean:.2f}"
+        dist = " ".join(f"{k}分×{n}" for k, n in s.distribution.items() if n)
+        return (f"{pad(label, 16)}{pad(str(s.count), 6, right=True)}{pad(mean, 8, right=True)}"
+                f"{pad(str(s.blank), 6, right=True)}{pad(str(s.invalid), 6, right=True)}  {dist}")
+
+    out += [line(q.label, result.by_question[q.id]) for q in scored]
+    for m, per in result.by_manager.items():
+        out += ["", f"客户经理 {m}："] + ["  " + line(q.label, per[q.id]) for q in scored]
+    if result.comments:
+        out += ["", "意见和建议："] + [f"  {c}（{n}）：{t}" for c, n, _, t in result.comments]
+    out += [f"无法读取：{f} —— {why}" for f, why in result.unreadable]
+    if result.problems:
+        out += ["", f"问题（{len(result.problems)}）："]
+        for p in result.problems:
+            first, *rest = _problem_line(p)
+            out += [f"  {p.file} {first.lstrip()}", *rest]
+    if result.output:
+        out.append(f"已写出 {result.output}")
+    return "\n".join(out)
+# --- end gcs symposium ---------------------------------------------------------------------

@@ -48,3 +48,13 @@ WEEKLY_NEXT = "下周拜访安排"          # gcs weekly: next week's planned vi
 WEEKLY_COMPLIANCE = "专卖事项"        # gcs weekly: compliance problems for the 专卖 staff
 AUXILIARY |= {WEEKLY_MINUTES, WEEKLY_SALES, WEEKLY_PROBLEMS, WEEKLY_QUOTAS, WEEKLY_TODO, WEEKLY_NEXT,
               WEEKLY_COMPLIANCE}
+
+# gcs symposium (issue 12, section 3): the pack's invitation list, a customer's form, the tally's sheets
+INVITATIONS = "邀请名单"
+SURVEY = "满意度调查表"
+TALLY_QUESTIONS = "按问题"
+TALLY_MANAGERS = "按客户经理"
+TALLY_COMMENTS = "意见和建议"
+TALLY_FORMS = "逐份评分"
+TALLY_PROBLEMS = "汇总问题"
+AUXILIARY |= {INVITATIONS, SURVEY, TALLY_QUESTIONS, TALLY_MANAGERS, TALLY_COMMENTS, TALLY_FORMS, TALLY_PROBLEMS}
