@@ -169,7 +169,7 @@ def check_meetings(register: Register, month: str, rules: Rules, today: dt.date,
         workdays = working_days(month, rules)
         report.results += [_daily(area, by_area[area], month, workdays, rules, today) for area in areas]
     if rules["meeting_weekly"]["check"]:
-        weeks = _weeks(month, rules)
+        weeks = month_weeks(month, rules)
         report.results += [_weekly(area, by_area[area], weeks, rules, today) for area in areas]
     if rules["meeting_symposium"]["check"]:
         report.results.append(_symposium(register.meetings, month, rules, today, hqs))
@@ -225,7 +225,7 @@ class Week:
         return self.monday + dt.timedelta(days=6)
 
 
-def _weeks(month: str, rules: Rules) -> list[Week]:
+def month_weeks(month: str, rules: Rules) -> list[Week]:
     """The ISO weeks whose Thursday falls in the month, with their working days (which
     may lie in the months before and after)."""
     out = []

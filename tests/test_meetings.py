@@ -23,7 +23,7 @@ from gcs_excel.render import render_quotas
 from gcs_excel.rules import load_rules
 from gcs_excel.values import split_many
 
-from .conftest import TODAY
+from .conftest import MONTH, TODAY
 from .handtyped import write_department
 
 D = dt.date
@@ -297,3 +297,29 @@ def test_quotas_list_an_overdue_item_and_exit_code_follows_the_meeting_rules(tmp
     assert r.exit_code == (0 if person_ok else 1)
     r = CliRunner().invoke(cli, ["quotas", "--month", "2026-10", "--today", TODAY.isoformat(), *map(str, files)])
     assert r.exit_code == 1 and "逾期未完成的会议事项（1）：\n  陈静 的事项「紧俏货源提前一周告知各总部」期限 2026-11-20" in r.output
+
+
+# --- the demo department's register (gcs_excel/demo/meetings.py) --------------------------------
+def test_demo_register_has_one_missing_weekly_meeting_and_one_overdue_item(department, tmp_path):
+    from gcs_excel.demo import write_department as write_demo
+    from gcs_excel.demo.department import Department
+    from gcs_excel.demo.meetings import meeting_register
+
+    register = meeting_register(department, today=TODAY)
+    areas = sorted({p["area"] for p in department["staff"]})
+    days = workdays(2026, 10)
+    weeks = weeks_of(2026, 10)
+    kinds = [r["type"] for r in register["meetings"]]
+    assert kinds.count("日例会") == len(areas) * len(days)
+    assert kinds.count("周会") == len(areas) * len(weeks) - 1 and kinds.count("座谈会") == 1
+    symposium = next(r for r in register["meetings"] if r["type"] == "座谈会")
+    assert set(split_many(symposium["customers"])) == {h["code"] for h in department["hq"] if h["status"] == "正常"}
+    dep = Department(department.month, {**department.tables, **register})
+    files = write_demo(dep.tables, tmp_path, MONTH)
+    report = quotas([p for p in files if p.suffix == ".xlsx"], MONTH, today=TODAY)
+    assert report.validation.problems == []
+    m = report.meetings
+    failed = [(r.rule, r.area, r.details["missing"]) for r in m.results if not r.ok]
+    assert failed == [("meeting_weekly", areas[0], [weeks[1][0]])]
+    assert [(x.area, x.due) for x in m.overdue] == [(areas[0], weeks[2][1] + dt.timedelta(days=7))]
+
