@@ -134,11 +134,14 @@ def read_register(v: Validation) -> Register:
     yes = specs.sheet("meetings").field("monopoly").label("yes")
     meetings = []
     for t in v.tables_of("meetings"):
+        # the codes as written even where one of them is not on file (reported by validation):
+        # the others were there
+        customers = dict(zip(t.rows, t.values.get("customers") or [None] * len(t.rows)))
         for r in t.records(needed=NEEDED["meetings"]):
             if r.get("date") is None or r.get("type") is None or not r.get("area"):
                 continue        # a column missing from the file: reported by validation
             meetings.append(Meeting(r["date"], kinds[r["type"]], r["area"], r.get("chair") or "",
-                                    r.get("monopoly") == yes, tuple(split_many(r.get("customers"))),
+                                    r.get("monopoly") == yes, tuple(split_many(customers[r["row"]])),
                                     t.file, r["row"]))
     items = []
     for t in v.tables_of("meeting_items"):

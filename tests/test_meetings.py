@@ -323,3 +323,27 @@ def test_demo_register_has_one_missing_weekly_meeting_and_one_overdue_item(depar
     assert failed == [("meeting_weekly", areas[0], [weeks[1][0]])]
     assert [(x.area, x.due) for x in m.overdue] == [(areas[0], weeks[2][1] + dt.timedelta(days=7))]
 
+
+
+def test_register_rows_with_errors_are_left_out_and_listed_and_a_mistyped_code_costs_only_itself(tmp_path):
+    def change(t):
+        t["meetings"][0]["type"] = "例会"                            # not a meeting type: the row is left out
+        t["meetings"][2]["customers"] = "JT0001、JT0020、JT0003"     # one code mistyped
+    files = write_department(tmp_path, {}, change)
+    report = quotas(files, "2026-10", today=TODAY)
+    assert [(x.sheet, x.row) for x in report.excluded] == [("会议记录", 2)]
+    assert {p.code for p in report.validation.problems if p.sheet == "会议记录"} == {"enum_invalid", "ref_missing"}
+    fu = result(report.meetings, "meeting_daily", "芙蓉片区")
+    assert fu.actual == 0                                             # its one daily meeting was the row left out
+    symposium = result(report.meetings, "meeting_symposium", "全部门")
+    assert [m["code"] for m in symposium.details["missing"]] == ["JT0002"]
+
+
+def test_a_wrong_override_is_one_clear_error(tmp_path):
+    rules = tmp_path / "规则.toml"
+    rules.write_text('[meeting_weekly]\nmonopoly = "是"\n', "utf-8")
+    with pytest.raises(ConfigError, match="meeting_weekly.monopoly」应是true 或 false"):
+        load_rules(rules)
+    rules.write_text('[meeting_weekly]\nweeks = 2\n', "utf-8")
+    with pytest.raises(ConfigError, match="不是已知的规则或设置"):
+        load_rules(rules)
