@@ -162,8 +162,8 @@ def check_meetings(register: Register, month: str, rules: Rules, today: dt.date,
     in_areas = set(areas)
     for m in register.meetings:
         if m.type != "symposium" and m.area not in in_areas:
-            report.notes.append(f"会议记录里的片区「{m.area}」不在检查的片区（{source}）里，"
-                                f"那里的会议没有计入")
+            report.notes.append(f"{load_specs().sheet('meetings').name}里的片区「{m.area}」不在检查的片区"
+                                f"（{source}）里，那里的会议没有计入")
     report.notes = list(dict.fromkeys(report.notes))
     by_area: dict[str, list[Meeting]] = defaultdict(list)
     for m in register.meetings:
@@ -184,10 +184,12 @@ def check_meetings(register: Register, month: str, rules: Rules, today: dt.date,
 def _areas(register: Register, rules: Rules, staff: list[Person]) -> tuple[list[str], str]:
     if rules["meetings"]["areas"]:
         return list(dict.fromkeys(rules["meetings"]["areas"])), "规则文件 [meetings] areas"
+    specs = load_specs()
     from_staff = sorted({p.area for p in staff if p.area})
     if from_staff:
-        return from_staff, "人员名单的所属片区"
-    return sorted({m.area for m in register.meetings if m.type != "symposium"}), "会议记录里写的片区"
+        return from_staff, f"{specs.sheet('staff').name}的{specs.sheet('staff').header('area')}"
+    return (sorted({m.area for m in register.meetings if m.type != "symposium"}),
+            f"{specs.sheet('meetings').name}里写的{specs.sheet('meetings').header('area')}")
 
 
 def _say(code: str, **params) -> str:
