@@ -221,6 +221,9 @@ INVALID = {
     "symposium-customer-code-digits-swapped": ({"meetings": book(sheet("meetings", lambda t: rows_with(
         t["meetings"], r2={"customers": "JT0001、JT0020、JT0003"})), sheet("meeting_items"))}, None,
         ("会议记录", "H4", "ref_missing"), "是不是「JT0002」"),
+    "symposium-customer-code-in-lower-case": ({"meetings": book(sheet("meetings", lambda t: rows_with(
+        t["meetings"], r2={"customers": "JT0001、jt0002、JT0003"})), sheet("meeting_items"))}, None,
+        ("会议记录", "H4", "ref_missing"), "那里写作「JT0002」"),
     "meeting-chair-not-on-staff": ({"meetings": book(sheet("meetings", lambda t: rows_with(
         t["meetings"], r0={"chair": "王建军"})), sheet("meeting_items"))}, None, ("会议记录", "D2", "ref_missing"), None),
     "action-item-due-before-its-meeting": ({"meetings": book(sheet("meetings"), sheet("meeting_items", lambda t: rows_with(

@@ -12,6 +12,7 @@ import chinese_calendar
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, strategies as st
 
 from gcs_excel.cli import cli
 from gcs_excel.dept import HQ, Person
@@ -347,3 +348,35 @@ def test_a_wrong_override_is_one_clear_error(tmp_path):
     rules.write_text('[meeting_weekly]\nweeks = 2\n', "utf-8")
     with pytest.raises(ConfigError, match="不是已知的规则或设置"):
         load_rules(rules)
+
+
+@given(st.lists(st.text(alphabet="王建国刘洋陈静JT0123", min_size=1, max_size=6), min_size=1, max_size=6, unique=True),
+       st.lists(st.sampled_from(["、", "，", ",", ";", "；", " ", "\u3000", "\n", " , "]), min_size=6, max_size=6))
+def test_split_many_gives_back_the_names_whatever_the_separators(names, seps):
+    text = "".join(name + sep for name, sep in zip(names, seps))
+    assert split_many(text) == names
+
+
+@pytest.mark.libreoffice
+def test_the_meeting_sheets_print_on_a4(soffice, tmp_path):
+    """会议检查 and 逾期会议事项 as their reader sees them: one page wide, 70 % or more, every
+    missing week on paper."""
+    import subprocess
+
+    from .printcheck import LibreOffice, print_sheets
+
+    def change(t):
+        t["meeting_items"][1]["due"] = dt.datetime(2026, 11, 20)
+    (tmp_path / "d").mkdir()
+    (tmp_path / "lo").mkdir()
+    files = write_department(tmp_path / "d", {}, change)
+    book = write_quota_workbook(quotas(files, "2026-10", today=TODAY), tmp_path / "指标.xlsx")
+    printed = {p.sheet: p for p in print_sheets(LibreOffice(soffice, tmp_path / "lo"), [book], tmp_path / "printed",
+                                                {book: {"会议检查", "逾期会议事项"}})}
+    for p in printed.values():
+        assert p.one_page_wide and p.pages == 1 and p.scale is not None and p.scale >= 70, str(p)
+    text = subprocess.run(["pdftotext", "-layout", printed["会议检查"].pdf, "-"], capture_output=True, text=True).stdout
+    squeezed = "".join(text.split())
+    assert all(label in squeezed for label, _ in weeks_of(2026, 10))
+    overdue = subprocess.run(["pdftotext", printed["逾期会议事项"].pdf, "-"], capture_output=True, text=True).stdout
+    assert "紧俏货源提前一周告知各总部" in "".join(overdue.split())
