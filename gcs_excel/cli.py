@@ -307,9 +307,9 @@ RULES_HELP = "部门自己的规则文件（TOML），覆盖默认的拜访指�
 @click.option("--month", required=True, help=MONTH_HELP)
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON：{\"month\", \"results\": [...], \"warnings\": [...]}。")
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path),
-              help="写出指标工作簿：指标汇总、明细、计划执行、拜访提醒。")
+              help="写出指标工作簿：指标汇总、明细、计划执行、拜访提醒、会议检查。")
 @click.option("--rules", "rules", type=click.Path(dir_okay=False, path_type=Path), help=RULES_HELP)
-@click.option("--today", "today", help="按这一天判断计划是否到期（YYYY-MM-DD，默认今天）。")
+@click.option("--today", "today", help="按这一天判断计划和会议是否到期（YYYY-MM-DD，默认今天）。")
 @_help
 def quotas(files: tuple[Path, ...], month: str, as_json: bool, out: Path | None, rules: Path | None,
            today: str | None) -> None:
@@ -319,7 +319,11 @@ def quotas(files: tuple[Path, ...], month: str, as_json: bool, out: Path | None,
     会合在一起算）。先校验，有错误的行不计入并列出。每人每条规则给出应有、实际、是否达标，
     以及没拜访的卖场和总部（编码、名称、地址、电话）、每天走访的卖场数、缺的计划周期。
 
-    退出码：0 全部达标，1 有未达标，2 有文件无法读取。
+    给了会议记录时，同时检查会议：每个片区每个工作日的日例会、每周有专卖人员参加的周会、
+    每半年邀请全部正常总部的座谈会，缺哪天、哪周、哪个总部列出来，逾期未完成的会议事项也列出；
+    没给会议记录时明说没有检查会议。
+
+    退出码：0 全部达标，1 有未达标（含会议），2 有文件无法读取。
 
     示例：gcs quotas --month 2026-10 人员名单.xlsx 总部档案.xlsx 卖场明细表.xlsx 拜访计划_2026-10.xlsx 拜访记录_2026-10.xlsx --out 拜访指标_2026-10.xlsx
     """
@@ -335,7 +339,7 @@ def quotas(files: tuple[Path, ...], month: str, as_json: bool, out: Path | None,
     else:
         click.echo(render_quotas(report))
         if out and report.exit_code != 2:
-            click.echo(f"\n已写出 {out}（指标汇总、明细、计划执行、拜访提醒）")
+            click.echo(f"\n已写出 {out}（指标汇总、明细、计划执行、拜访提醒、会议检查）")
     sys.exit(report.exit_code)
 
 

@@ -141,6 +141,8 @@ NEEDED = {
     "visits": ("date", "person", "role", "target_type", "target_code", "appointment", "scarce_notice"),
     "observations": ("date", "person", "licence", "sku", "on_shelf", "retail_price", "stock"),
     "catalogue": ("sku", "price_class", "wholesale_price", "retail_guide"),
+    "meetings": ("date", "type", "area"),                   # meeting_check.py
+    "meeting_items": ("meeting_date", "item", "owner", "due"),
 }
 
 

@@ -38,13 +38,14 @@ def rule_text(f: Field, sheet: SheetSpec, specs: Specs) -> str:
     if f.gt is not None:
         parts.append(f"大于 {show(f.gt)}")
     if f.min_field:
-        parts.append(f"不低于「{sheet.header(f.min_field)}」")
+        parts.append(f"{'不早于' if f.type == 'date' else '不低于'}「{sheet.header(f.min_field)}」")
     if f.unique or sheet.key == (f.id,):
         parts.append("不能重复")
     elif f.id in sheet.key:
         parts.append("「" + "+".join(sheet.header(k) for k in sheet.key) + "」的组合不能重复")
     if f.ref:
-        parts.append(_ref_words(f.ref, f, sheet, specs))
+        many = "可填多个，用顿号、逗号、分号或空格隔开，每个都" if f.many else ""
+        parts.append(many + _ref_words(f.ref, f, sheet, specs))
     if f.ref_by:
         by = sheet.field(f.ref_by)
         parts.append("；".join(f"{by.header}为{by.label(k)}时{_ref_words(v, f, sheet, specs)}"

@@ -22,6 +22,7 @@ from .problems import Report, problem_types
 from .rules import RULES_OF_ROLE, Rules, load_rules
 from .spec import load_specs
 from .gcpause import gc_paused
+from .meeting_check import MeetingReport, check_meetings, read_register
 from .validation import validate
 from .values import MONTH_RE, month_of
 
@@ -105,11 +106,12 @@ class QuotaReport:
     notes: list[str] = field(default_factory=list)
     validation: Report | None = None
     people: list[Person] = field(default_factory=list)
+    meetings: MeetingReport | None = None      # None: no 会议记录 given, meetings not checked
 
     @property
     def all_ok(self) -> bool:
-        """Whether every rule is met by everyone."""
-        return all(r.ok for r in self.results)
+        """Whether every rule is met by everyone (and every meeting rule, when checked)."""
+        return all(r.ok for r in self.results) and not (self.meetings and self.meetings.failures)
 
     @property
     def exit_code(self) -> int:
@@ -132,6 +134,7 @@ class QuotaReport:
             "plan_execution": [{**e.__dict__, "role": labels[e.role], "rate": e.rate} for e in self.execution],
             "excluded": [x.as_dict() for x in self.excluded],
             "notes": self.notes,
+            "meetings": self.meetings.as_dict() if self.meetings else None,
         }
 
 
@@ -170,7 +173,17 @@ def _quotas(paths, month, rules, today) -> QuotaReport:
             report.notes.append(f"没有提供「{load_specs().sheet(sheet).name}」，按没有{load_specs().sheet(sheet).name}计算")
     register = notice_register(v) if v.tables_of("notice_register") else None
     compute(dept, month, rules, today, report, register)
+    if "meetings" in dept.present or "meeting_items" in dept.present:
+        report.meetings = check_meetings(read_register(v), month, rules, today, dept.roster(), dept.hqs)
+    else:
+        report.notes.append(meetings_not_checked())
     return report
+
+
+def meetings_not_checked() -> str:
+    """The note saying plainly that meetings were not checked (no register given)."""
+    sheet = load_specs().sheet("meetings")
+    return f"没有提供「{sheet.name}」，没有检查会议（{'、'.join(sheet.field('type').values)}）和会议事项"
 
 
 @dataclass(frozen=True)

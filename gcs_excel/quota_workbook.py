@@ -15,7 +15,7 @@ from typing import Any, Sequence
 
 from .checks.identifiers import period_of
 from .gcpause import gc_paused
-from .quota_check import WARNING_TITLES, QuotaReport, QuotaWarning, role_labels
+from .quota_check import WARNING_TITLES, QuotaReport, QuotaWarning, meetings_not_checked, role_labels
 from .render import item_need, pct, shortfall_lines
 from .rules import RULE_IDS
 from .sheetnames import LEFT_OUT
@@ -153,7 +153,8 @@ def write_quota_workbook(report: QuotaReport, path: str | Path, inputs: Sequence
 def tables(report: QuotaReport) -> list[Table]:
     """The workbook's tables, in sheet order."""
     labels = role_labels()
-    out = [_summary(report, labels), _details(report, labels), _execution(report, labels), _warnings(report)]
+    out = [_summary(report, labels), _details(report, labels), _execution(report, labels), _warnings(report),
+           *_meetings(report)]
     if report.excluded:
         t = Table("未计入的行", [Col("文件", 30), Col("工作表", 14), Col("行", 6, "int"), Col("原因", 60)])
         for x in report.excluded:
@@ -217,6 +218,33 @@ def _warnings(report: QuotaReport) -> Table:
         t.add([w.person, w.date.isoformat(), WARNING_TITLES[w.code], w.target, w.name, _why(w),
                Path(w.file).name, w.row])
     return t
+
+
+MEETING_GROUNDS = {"ok": "ok", "failed": "bad", "not_due": "na"}
+
+
+def _meetings(report: QuotaReport) -> list[Table]:
+    """会议检查 (each meeting rule per area: met, what is missing) and 逾期会议事项; without a
+    register, a 会议检查 sheet that says the meetings were not checked."""
+    cols = [Col("规则", 14), Col("片区", 12), Col("实际/应有", 12, "mark"), Col("缺少的", 60)]
+    m = report.meetings
+    if m is None:
+        return [Table("会议检查", cols, empty=meetings_not_checked())]
+    note = (f"片区：{'、'.join(m.areas) or '无'}（按{m.area_source}）。检查到 {m.today.isoformat()}：今天以前的工作日、"
+            f"今天以前已结束的周；一周算在它星期四所在的月份，整周放假的周不用开。座谈会在半年的最后一个月之前"
+            f"没开（或客户没到齐）算未到期（灰色）。" + "".join(f"{n}。" for n in m.notes))
+    t = Table("会议检查", cols, empty="规则文件关掉了全部会议检查。", note=note)
+    for r in m.results:
+        state = "（未到期）" if r.status == "not_due" else ""
+        t.add([report.rules.title(r.rule), r.area, f"{r.actual}/{r.required}{state}", r.message or "—"],
+              [None, None, MEETING_GROUNDS[r.status], None])
+    overdue = Table("逾期会议事项", [Col("责任人", 10), Col("事项", 40), Col("会议", 24), Col("期限", 11),
+                                    Col("逾期天数", 8, "int"), Col("文件", 24), Col("行", 6, "int")],
+                    empty="没有过了期限还没完成的会议事项。")
+    for x in m.overdue:
+        overdue.add([x.owner, x.item, f"{x.meeting_date.isoformat()} {x.meeting_type} {x.area}", x.due.isoformat(),
+                     (m.today - x.due).days, Path(x.file).name, x.row])
+    return [t, overdue]
 
 
 def _why(w: QuotaWarning) -> str:

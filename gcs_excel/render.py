@@ -180,9 +180,34 @@ def render_quotas(report, max_lines: int = 30) -> str:
             out.append(f"  {w.person} {w.message}")
         if len(report.warnings) > max_lines * 2:
             out.append(f"  ……还有 {len(report.warnings) - max_lines * 2} 条（用 --out 或 --json 查看全部）")
+    out += render_meetings(report.meetings, report.rules, max_lines)
     out += _left_out(report.excluded, max_lines)
     out += [f"· {n}" for n in report.notes]
     return "\n".join(out)
+
+
+MEETING_MARKS = {"ok": "✓", "failed": "✗", "not_due": "○"}
+
+
+def render_meetings(m, rules, max_lines: int = 30) -> list[str]:
+    """The meeting check's lines for the quota report (none when no register was given:
+    the report's notes say so)."""
+    if m is None:
+        return []
+    out = ["", f"会议（片区：{'、'.join(m.areas) or '无'}，按{m.area_source}；检查到 {m.today.isoformat()}）："]
+    for r in m.results:
+        state = "（未到期）" if r.status == "not_due" else ""
+        out.append(f"  {MEETING_MARKS[r.status]} {rules.title(r.rule)} {r.area}  {r.actual}/{r.required}{state}")
+        if r.message:
+            out.append(f"      {r.message}")
+    if m.overdue:
+        out += ["", f"逾期未完成的会议事项（{len(m.overdue)}）："]
+        for x in m.overdue[:max_lines]:
+            out.append(f"  {x.message(m.today)}（{x.meeting_date.isoformat()} {x.meeting_type} {x.area} 定的事）")
+        if len(m.overdue) > max_lines:
+            out.append(f"  ……还有 {len(m.overdue) - max_lines} 条（用 --out 或 --json 查看全部）")
+    out += [f"· {n}" for n in m.notes]
+    return out
 
 
 # --- monthly reviews -----------------------------------------------------------------------

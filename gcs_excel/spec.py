@@ -24,7 +24,7 @@ _FIELD_KEYS = {
     "id", "header", "type", "required", "code", "values", "check", "pattern", "pattern_text",
     "unique", "ref", "ref_where", "ref_match", "ref_by", "ref_map", "dropdown", "label_of",
     "min", "gt", "min_field", "not_future", "period_of", "when", "must_be", "personal",
-    "aliases", "width", "hint", "example", "num_format", "free_text", "or_check",
+    "aliases", "width", "hint", "example", "num_format", "free_text", "or_check", "many",
 }
 _SHEET_KEYS = {"id", "name", "key", "label", "description", "fields", "like", "omit"}
 _TEMPLATE_KEYS = {"id", "workbook", "order", "description", "sheets", "references", "live_quotas",
@@ -74,6 +74,7 @@ class Field:
     num_format: str | None = None     # Excel number format; default by type
     free_text: bool = False       # notes people write in their own words: line breaks are normal
     or_check: str | None = None   # enum: a value passing this named check is taken too (是/否 or a notice number)
+    many: bool = False            # several values in one cell (JT0001、JT0002), each checked against ref
 
     @property
     def values(self) -> tuple[str, ...]:
@@ -282,6 +283,8 @@ def _field(raw: dict, where: str) -> Field:
         raise SpecError(f"{where}: ref_by 和 ref_map 要一起给")
     if bool(f.when) != bool(f.must_be):
         raise SpecError(f"{where}: when 和 must_be 要一起给")
+    if f.many and (f.type != "text" or not f.ref or f.code or f.check or f.pattern or f.dropdown):
+        raise SpecError(f"{where}: many 只用于有 ref、没有校验和下拉的文本")
     if f.free_text and (f.type != "text" or f.code or f.check or f.pattern):
         raise SpecError(f"{where}: free_text 只用于不是编码、没有校验和格式的文本")
     return f

@@ -160,3 +160,15 @@ def plain_number(x: float | int) -> float | int:
     if isinstance(x, float) and x.is_integer() and abs(x) < 2**53:
         return int(x)
     return x
+
+
+# How clerks separate names or codes in one cell: 、，,；; or spaces (full-width too), line breaks.
+_MANY_RE = re.compile(r"[、，,；;\s\u3000]+")
+
+
+def split_many(text) -> list[str]:
+    """The values of a cell that holds several (JT0001、JT0002 / 刘洋, 陈静 / 王建国 刘洋),
+    in order, each once."""
+    if text is None:
+        return []
+    return list(dict.fromkeys(p for p in _MANY_RE.split(str(text)) if p))

@@ -95,8 +95,26 @@ def department() -> dict[str, list[dict[str, Any]]]:
     sales = [{"month": MONTH, "customer": s["customer"], "licence": s["licence"], "sku": sku,
               "volume": 10 + k, "amount": round((10 + k) * price, 2)}
              for k, s in enumerate(stores) for sku, price in (("中华(硬)", 381.6), ("利群(新版)", 136.0))]
+    meetings = [
+        {"date": D(2026, 10, 9), "type": "日例会", "area": "芙蓉片区", "chair": "王建国", "attendees": "王建国、刘洋",
+         "topics": "近日工作重点", "minutes": "刘洋本周递交紧俏货源告知书"},
+        {"date": D(2026, 10, 9), "type": "周会", "area": "芙蓉片区", "chair": "王建国",
+         "attendees": "王建国、刘洋、陈静、赵立新", "monopoly": "是", "monopoly_staff": "赵立新",
+         "topics": "上周销售和问题\n下周工作安排", "minutes": "步步高八一路店价签缺失，专卖下周检查"},
+        {"date": D(2026, 10, 23), "type": "座谈会", "area": "集团客户部", "chair": "王建国",
+         "attendees": "王建国、刘洋、陈静", "customers": "JT0001、JT0002、JT0003", "topics": "半年业务总结",
+         "minutes": "客户希望紧俏货源提前告知"},
+    ]
+    meeting_items = [
+        {"meeting_date": D(2026, 10, 9), "meeting_type": "周会", "area": "芙蓉片区",
+         "item": "步步高八一路店价签整改回访", "owner": "刘洋", "due": D(2026, 10, 16), "done": "是",
+         "done_date": D(2026, 10, 15)},
+        {"meeting_date": D(2026, 10, 23), "meeting_type": "座谈会", "area": "集团客户部",
+         "item": "紧俏货源提前一周告知各总部", "owner": "陈静", "due": D(2026, 11, 30), "done": "否"},
+    ]
     return {"staff": staff, "hq": hq, "stores": stores, "catalogue": catalogue, "plan": plan, "visits": visits,
-            "observations": observations, "targets": targets, "sales": sales}
+            "observations": observations, "targets": targets, "sales": sales, "meetings": meetings,
+            "meeting_items": meeting_items}
 
 
 # --- the hand-typed workbook ----------------------------------------------------------------
@@ -198,7 +216,7 @@ def _put(cell, value, f, number_format: str | None) -> None:
 # --- a department on disk with some workbooks replaced -----------------------------------------
 WORKBOOKS = {"staff": "人员名单.xlsx", "hq": "总部档案.xlsx", "stores": "卖场明细表.xlsx",
              "catalogue": "卷烟规格.xlsx", "plan": "拜访计划.xlsx", "visits": "拜访记录.xlsx",
-             "targets": "销售目标.xlsx", "sales": "销售数据.csv"}
+             "targets": "销售目标.xlsx", "sales": "销售数据.csv", "meetings": "会议记录.xlsx"}
 Writer = Callable[[Path, dict[str, list[dict[str, Any]]]], Path]
 
 

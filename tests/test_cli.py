@@ -78,7 +78,7 @@ def test_fix_output_must_not_be_the_input(write):
 def test_templates_command(tmp_path):
     r = run("templates", "--out", tmp_path)
     assert r.exit_code == 0
-    assert len(list(tmp_path.glob("*.xlsx"))) == 8
+    assert len(list(tmp_path.glob("*.xlsx"))) == 9
 
 
 def test_demo_command(tmp_path):

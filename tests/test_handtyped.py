@@ -115,6 +115,15 @@ VALID = {
     # several sheets in one workbook
     "hq-and-staff-in-one-workbook": {"hq": book(sheet("hq"), sheet("staff"), EXPLAINED),
                                      "staff": lambda path, t: None},
+    # 会议记录: names and codes separated as clerks separate them, headers by their aliases
+    "meetings-names-and-codes-separated-every-way": {"meetings": book(sheet("meetings", lambda t: rows_with(
+        t["meetings"], r0={"attendees": "王建国 刘洋"}, r1={"attendees": "王建国,刘洋；陈静;赵立新"},
+        r2={"customers": "JT0001，JT0002; JT0003", "attendees": "王建国　刘洋\n陈静"}),
+        title=("芙蓉片区 会议记录",)), sheet("meeting_items"))},
+    "meetings-required-marks-chinese-dates-blank-rows": {"meetings": book(sheet("meetings", headers={
+        "date": "会议日期*", "type": "会议类型*", "area": "片区*", "chair": "主持人*"}, formats={"date": CN_DATE},
+        blank_after=(0,), extra={"记录人": ["刘洋", "刘洋", "陈静"]}), sheet("meeting_items", formats={
+            "due": CN_DATE, "meeting_date": CN_DATE, "done_date": CN_DATE}), EXPLAINED)},
 }
 
 
@@ -209,6 +218,22 @@ INVALID = {
         t["observations"], r0={"sku": "中华（硬）"})))}, None, ("品牌采集", "D2", "ref_missing"), "那里写作「中华(硬)」"),
     "month-turned-into-a-date": ({"targets": book(sheet("targets", lambda t: rows_with(
         t["targets"], r1={"month": dt.datetime(2026, 10, 1)})))}, None, ("销售目标", "A3", "month_as_date"), None),
+    "symposium-customer-code-digits-swapped": ({"meetings": book(sheet("meetings", lambda t: rows_with(
+        t["meetings"], r2={"customers": "JT0001、JT0020、JT0003"})), sheet("meeting_items"))}, None,
+        ("会议记录", "H4", "ref_missing"), "是不是「JT0002」"),
+    "symposium-customer-code-in-lower-case": ({"meetings": book(sheet("meetings", lambda t: rows_with(
+        t["meetings"], r2={"customers": "JT0001、jt0002、JT0003"})), sheet("meeting_items"))}, None,
+        ("会议记录", "H4", "ref_missing"), "那里写作「JT0002」"),
+    "meeting-chair-not-on-staff": ({"meetings": book(sheet("meetings", lambda t: rows_with(
+        t["meetings"], r0={"chair": "王建军"})), sheet("meeting_items"))}, None, ("会议记录", "D2", "ref_missing"), None),
+    "action-item-due-before-its-meeting": ({"meetings": book(sheet("meetings"), sheet("meeting_items", lambda t: rows_with(
+        t["meeting_items"], r0={"due": dt.datetime(2026, 10, 5)})))}, None,
+        ("会议事项", "F2", "date_before_field"), "早于「会议日期」"),
+    "action-item-done-before-its-meeting": ({"meetings": book(sheet("meetings"), sheet("meeting_items", lambda t: rows_with(
+        t["meeting_items"], r0={"done_date": dt.datetime(2026, 10, 1)})))}, None,
+        ("会议事项", "H2", "date_before_field"), None),
+    "action-item-owner-not-on-staff": ({"meetings": book(sheet("meetings"), sheet("meeting_items", lambda t: rows_with(
+        t["meeting_items"], r1={"owner": "赵立新"})))}, None, ("会议事项", "E3", "ref_missing"), None),
 }
 
 
@@ -241,6 +266,14 @@ def test_a_planted_mistake_gives_exactly_its_problem(tmp_path, case):
     assert flat(report) == [expected]
     if words:
         assert words in report.problems[0].message
+
+
+def test_meeting_headers_typed_by_their_aliases_are_read_with_a_warning_each(tmp_path):
+    aliases = {"date": "开会日期", "type": "会议类别", "area": "所属片区", "chair": "主持", "customers": "邀请客户"}
+    replaced = {"meetings": book(sheet("meetings", headers=aliases), sheet("meeting_items", headers={"owner": "负责人"}))}
+    report = validate(_department(tmp_path, replaced), today=TODAY).report
+    assert flat(report) == [*(("会议记录", f"{c}1", "header_renamed") for c in "ABCDH"), ("会议事项", "E1", "header_renamed")]
+    assert report.count("error") == 0
 
 
 def test_notes_name_the_sheets_added_beside_the_data(tmp_path):

@@ -265,7 +265,8 @@ def test_cli_terminal_json_and_workbook(files, tmp_path):
     assert set(first) == {"person", "role", "rule", "required", "actual", "ok", "details"}
     assert first["role"] == "市场经理"
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["指标汇总", "明细", "计划执行", "拜访提醒", "未计入的行"]
+    assert wb.sheetnames == ["指标汇总", "明细", "计划执行", "拜访提醒", "会议检查", "未计入的行"]
+    assert wb["会议检查"]["A2"].value == "没有提供「会议记录」，没有检查会议（日例会、周会、座谈会）和会议事项"
     summary = [[c.value for c in row] for row in wb["指标汇总"].iter_rows(min_row=2, max_row=4)]
     assert summary[0][:4] == ["王建国", "市场经理", "0/4", "0/2"]
     assert wb["指标汇总"]["C2"].fill.fgColor.rgb.endswith("FFC7CE")       # red

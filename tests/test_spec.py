@@ -91,7 +91,9 @@ def test_the_named_checks_in_code_and_data_agree():
 def test_free_text_and_plain_text_fields():
     specs = load_specs()
     free = {(s.id, f.id) for s in specs.sheets.values() for f in s.fields if f.free_text}
-    assert free == {("visits", "content"), ("visits", "issues"), ("plan", "purpose")}
+    assert free == {("visits", "content"), ("visits", "issues"), ("plan", "purpose"),
+                    *(("meetings", f) for f in ("attendees", "monopoly_staff", "topics", "minutes")),
+                    ("meeting_items", "item")}
     plain = {(s.id, f.id) for s in specs.sheets.values() for f in s.fields if f.plain_text}
     assert {("hq", "name"), ("hq", "address"), ("stores", "name"), ("stores", "address"),
             ("stores", "contact"), ("catalogue", "sku")} <= plain

@@ -20,7 +20,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from ..problems import finding, show
-from ..values import is_scientific
+from ..values import is_scientific, split_many
 from ..spec import Specs
 from .structure import norm_name
 from ..table import Table
@@ -162,7 +162,10 @@ def check_references(tables: list[Table], out, specs: Specs) -> list[str]:
                 if ref.partition(".")[0] not in by_sheet:
                     name = specs.sheet(ref.partition(".")[0]).name
                     notes.setdefault(f"没有提供「{name}」，没有检查「{t.spec.name}」的「{f.header}」是否在其中")
-            _check_field(t, f, target, specs, out, missing)
+            if f.many:
+                _check_many(t, f, target, out, missing)
+            else:
+                _check_field(t, f, target, specs, out, missing)
     for (ref, value), uses in missing.items():
         _emit_missing(ref, value, uses, target(ref), specs, out)
     return list(notes)
@@ -206,6 +209,34 @@ def _check_field(t: Table, f, target, specs: Specs, out, missing) -> None:
             out.flag(t, f.id, rows, error=True)     # no cascade into this row's other checks
         else:
             _emit(t, f.id, key, rows, specs, out)
+
+
+def _check_many(t: Table, f, target, out, missing) -> None:
+    """Check a column holding several codes a cell (参会客户 JT0001、JT0002): each code on
+    its own, a missing one said once at its root like any other, with its near match."""
+    tgt = target(f.ref)
+    if tgt is None:
+        return
+    t_field = f.ref.partition(".")[2]
+    flagged = out.flagged(t, f.id)
+    rows_of: dict[str, list[int]] = defaultdict(list)
+    hints: dict[str, object] = {}
+    for i, v in enumerate(t.values[f.id]):
+        if v is None or i in flagged:
+            continue
+        for item in split_many(v):
+            if item in tgt.exact or tgt.covered(item):
+                continue
+            hit = tgt.loose.get(loose(item))
+            if hit is not None:
+                tt, j = hit
+                if j in out.flagged(tt, t_field):
+                    continue        # the code on file is reported already
+                hints[item] = tt.values[t_field][j]
+            rows_of[item].append(i)
+    for item, rows in rows_of.items():
+        missing[(f.ref, item)].append((t, f.id, rows, hints.get(item), []))
+        out.flag(t, f.id, rows, error=True)
 
 
 def _outcome(key, f, t: Table, target, by_label, own, labels, out, *, self_flagged: bool,

@@ -18,10 +18,11 @@ def check_rows(table: Table, out) -> None:
             continue
         if f.min_field and f.min_field in values:
             other = spec.header(f.min_field)
+            code = "date_before_field" if f.type == "date" else "less_than_field"
             for i, (v, o) in enumerate(zip(mine, values[f.min_field])):
                 if v is not None and o is not None and v < o:
                     out.cell_problem(table, f.id, i, finding(
-                        "less_than_field", value=show(v), other=other, other_value=show(o)))
+                        code, value=show(v), other=other, other_value=show(o)))
         if f.period_of and f.period_of in values:
             flagged = out.flagged(table, f.id)
             other = spec.header(f.period_of)

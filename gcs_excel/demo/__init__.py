@@ -71,8 +71,8 @@ def write_department(tables: Mapping[str, list[dict[str, Any]]], folder: Path, m
     lists = {"catalogue.sku": [r["sku"] for r in tables["catalogue"] if isinstance(r.get("sku"), str)]}
     paths = []
     for t in specs.templates:
-        if only is not None and t.id not in only:
-            continue
+        if only is not None and t.id not in only or any(s.id not in tables for s in t.sheets):
+            continue        # not asked for, or a template the department has no rows for
         if t.id == "sales":
             paths.append(write_sales_csv(tables["sales"], folder / f"{t.workbook}.csv", specs=specs))
             continue
