@@ -405,14 +405,14 @@ class _Context:
         when = f"{given[0].date.month}月{given[0].date.day}日由{given[0].person}递交" if given else ""
         if self.notices is None:
             if allotted and not given:
-                return f"本月分到 {sum(allotted.values())} 条紧俏货源；没有给出告知登记，告知编号未列；本月尚未递交书面告知"
-            return ("本月已" + when + "书面告知") if given else "本月尚未递交书面告知（没有给出告知登记，编号未列）"
+                return f"本月分到 {sum(allotted.values())} 条紧俏货源，尚未递交书面告知（没有给出告知登记，编号未列）"
+            return f"本月已于{when}" if given else "本月尚未递交（没有给出告知登记，编号未列）"
         if b.code not in self.notices:
-            return "本月没有这个卖场的书面告知" + (f"（{when}过告知）" if given else "")
+            return "告知登记里本月没有这个卖场的告知书" + (f"（拜访记录里{when}过）" if given else "")
         number = self.notices[b.code][0]
         if given:
-            return f"书面告知 {number}：{when}"
-        return f"书面告知 {number}：尚未递交，本次拜访请递交并请卖场签收"
+            return f"{number}，{when}"
+        return f"{number}，尚未递交——本次拜访请递交并请卖场签收"
 
     def _fill_history(self, b: Brief) -> None:
         visits = self.visits_to.get(b.code, [])
