@@ -46,6 +46,7 @@ _API = {
     "onboard_approve": ("onboarding.approve", "approve_application"),         # gcs onboard approve
     "set_targets": ("targets", "set_targets"),                # gcs targets
     "target_progress": ("targets_progress", "target_progress"),   # gcs targets --progress
+    "brief": ("brief", "brief"),                             # gcs brief
     "GcsError": ("errors", "GcsError"),
 }
 
