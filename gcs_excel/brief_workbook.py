@@ -15,7 +15,7 @@ from .reporting.analysis import ratio
 from .sheetnames import BRIEF_INDEX
 from .textwidth import row_height, wrapped_lines
 from .writing import atomic_output
-from .xlsx_style import Formats, new_workbook, page_header, print_setup
+from .xlsx_style import A4_INCHES, Formats, new_workbook, page_header, print_setup
 
 WIDTHS = (14, 9, 10, 9, 14, 9, 9, 8)          # 8 columns: two halves of 4
 LAST = len(WIDTHS) - 1
@@ -35,7 +35,7 @@ def write_brief_workbook(result: BriefResult, path: str | Path) -> Path:
         fmt = Formats(wb)
         _index(wb.add_worksheet(BRIEF_INDEX), result, fmt)
         for b in result.briefs:
-            _Page(wb.add_worksheet(b.sheet), b, result, fmt).write()
+            _Page(wb.add_worksheet(b.sheet), b, result, fmt, fitting_limits(b, result, fmt)).write()
         wb.worksheets()[0].activate()
         wb.close()
     return path
@@ -47,6 +47,14 @@ def _day(d) -> str:
 
 def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _fit(text: str, first: int, last: int, lines: int = 2, size: float = FONT) -> str:
+    """text cut with … to at most lines lines in columns first..last (a page has no room for more)."""
+    width = (sum(WIDTHS[first:last + 1]) - 1) * 11 / size
+    while wrapped_lines(text, width) > lines and len(text) > 1:
+        text = text[:-2] + "…"
+    return text
 
 
 def _index(ws, result: BriefResult, fmt: Formats) -> None:
@@ -76,12 +84,54 @@ def _index(ws, result: BriefResult, fmt: Formats) -> None:
                 header=page_header(left=who, right=result.date.isoformat()))
 
 
+# A page's rows may be this tall (points) before the page prints below READABLE percent:
+# A4's height less the margins, at that scale.
+READABLE = 75
+PAGE_POINTS = (A4_INCHES[1] - MARGINS["top"] - MARGINS["bottom"]) * 72 * 100 / READABLE
+SHRINKS = ("top_skus", "supply", "price_changes", "cm_visits", "follow_ups")   # the lists a page may cut further
+
+
+class _Rows:
+    """A stand-in worksheet that only keeps the rows' heights: a page laid out on it measures itself."""
+
+    def __init__(self):
+        self.heights: dict[int, float] = {}
+
+    def set_row(self, row: int, height: float, *args) -> None:
+        self.heights[row] = height
+
+    def __getattr__(self, name):
+        return lambda *args, **kwargs: None
+
+
+def fitting_limits(b: Brief, result: BriefResult, fmt: Formats) -> dict[str, int]:
+    """brief.toml's list limits, lowered one item at a time (the longest list shown first)
+    until the page's rows fit PAGE_POINTS: a crowded page cuts its lists, it does not shrink
+    below READABLE percent. Lists of one item and the fixed parts are never cut."""
+    limits = dict(result.settings["limits"])
+    shown = {"top_skus": lambda: max(min(len(b.top), limits["top_skus"]), min(len(b.fallen), limits["fallen_skus"])),
+             "supply": lambda: min(len(b.supply), limits["supply"]),
+             "price_changes": lambda: min(len(result.prices or ()), limits["price_changes"]),
+             "cm_visits": lambda: min(len(b.cm_visits or ()), limits["cm_visits"]),
+             "follow_ups": lambda: min(len(b.follow_ups), limits["follow_ups"])}
+    while True:
+        rows = _Rows()
+        _Page(rows, b, result, fmt, limits).write()
+        longest = max(SHRINKS, key=lambda k: shown[k]())
+        if sum(rows.heights.values()) <= PAGE_POINTS or shown[longest]() <= 1:
+            return limits
+        n = shown[longest]() - 1
+        limits[longest] = n
+        if longest == "top_skus":
+            limits["fallen_skus"] = min(limits["fallen_skus"], n)
+
+
 class _Page:
     """One visit's page, written top to bottom."""
 
-    def __init__(self, ws, b: Brief, result: BriefResult, fmt: Formats):
+    def __init__(self, ws, b: Brief, result: BriefResult, fmt: Formats, limits: dict[str, int]):
         self.ws, self.b, self.result, self.fmt = ws, b, result, fmt
-        self.limits = result.settings["limits"]
+        self.limits = limits
         self.row = 0
 
     def style(self, **props) -> Any:
@@ -151,7 +201,8 @@ class _Page:
         for c, w in enumerate(WIDTHS):
             ws.set_column(c, c, w)
         roles = role_labels()
-        self.line(f"拜访准备：{b.name or b.code}", height=30, bold=True, font_size=16, align="center")
+        self.line(_fit(f"拜访准备：{b.name or b.code}", 0, LAST, 1, 16), height=30, bold=True, font_size=16,
+                  align="center")
         self.line(f"{_day(b.date)} · {b.person}（{roles.get(b.role, b.role)}）· {KIND_WORDS[b.kind]}拜访",
                   align="center", font_color="#404040")
         self.facts()
@@ -175,10 +226,14 @@ class _Page:
         self.gap(4)
         label = self.style(bold=True, bg_color=LABEL_FILL, border=1, align="center", text_wrap=True)
         facts = self.b.facts
-        for k in range(0, len(facts), 2):
+        (lab, val), rest = facts[0], facts[1:]           # the name on a row of its own: it may be long
+        self.cells([(0, 0, lab, label), (1, LAST, _fit(val, 1, LAST, 3), self.text)])
+        for k in range(0, len(rest), 2):
+            pair = rest[k:k + 2]
             spans = []
-            for (lab, val), first in zip(facts[k:k + 2], (0, 4)):
-                spans += [(first, first, lab, label), (first + 1, first + 3, val, self.text)]
+            for (lab, val), first in zip(pair, (0, 4)):
+                end = first + 3 if len(pair) == 2 else LAST
+                spans += [(first, first, lab, label), (first + 1, end, _fit(val, first + 1, end), self.text)]
             self.cells(spans)
 
     def sales(self) -> None:
@@ -221,13 +276,13 @@ class _Page:
             t: SkuMonths | None = top[k] if k < len(top) else None
             f: SkuMonths | None = fallen[k] if k < len(fallen) else None
             if t:
-                spans += [(0, 0, t.sku, self.text), (1, 1, t.volume, self.count(t.volume)),
+                spans += [(0, 0, _fit(t.sku, 0, 0), self.text), (1, 1, t.volume, self.count(t.volume)),
                           (2, 2, t.amount, self.number("#,##0")),
                           (3, 3, signed(ratio(t.volume, t.prev_volume)), self.style(border=1, align="right"))]
             else:
                 spans += [(0, 0, "（没有销量）" if k == 0 else "", blank)] + [(c, c, "", blank) for c in (1, 2, 3)]
             if f:
-                spans += [(4, 4, f.sku, self.text), (5, 5, f.prev_volume, self.count(f.prev_volume)),
+                spans += [(4, 4, _fit(f.sku, 4, 4), self.text), (5, 5, f.prev_volume, self.count(f.prev_volume)),
                           (6, 6, f.volume, self.count(f.volume)), (7, 7, -f.change, self.count(f.change))]
             else:
                 spans += [(4, 4, "（没有下降的规格）" if k == 0 else "", blank)] + [(c, c, "", blank) for c in (5, 6, 7)]
@@ -249,7 +304,7 @@ class _Page:
             limit = self.limits["supply"]
             for s in b.supply[:limit]:
                 kind = "、".join(w for w, yes in (("紧俏", s.scarce), ("新品", s.new)) if yes) or "分配"
-                self.cells([(0, 0, s.sku, self.text), (1, 1, kind, self.text),
+                self.cells([(0, 0, _fit(s.sku, 0, 0), self.text), (1, 1, kind, self.text),
                             (2, 2, "—" if s.wholesale is None else s.wholesale, self.number("#,##0.00")),
                             (3, 3, "—" if s.guide is None else s.guide, self.number("#,##0.00")),
                             (4, 4, s.last_volume, self.count(s.last_volume)),
@@ -281,7 +336,7 @@ class _Page:
                 return f"{a:,.2f}（停供）"
             return f"{a:,.2f} → {b:,.2f}" if abs(a - b) >= 0.005 else f"{a:,.2f}（不变）"
         for p in r.prices[:limit]:
-            self.cells([(0, 1, p.sku, self.text), (2, 2, PRICE_WORDS[p.kind], self.text),
+            self.cells([(0, 1, _fit(p.sku, 0, 1), self.text), (2, 2, PRICE_WORDS[p.kind], self.text),
                         (3, 5, move(p.old_wholesale, p.new_wholesale), self.text),
                         (6, 7, move(p.old_guide, p.new_guide), self.text)])
         self.more(limit, len(r.prices))
@@ -305,7 +360,7 @@ class _Page:
         if not b.follow_ups:
             self.line("跟进：之后还没有拜访过，尚未跟进——本次拜访请跟进", font_color="#C00000")
             return
-        shown = b.follow_ups[:3]
+        shown = b.follow_ups[:self.limits["follow_ups"]]
         for x in shown:
             self.line("跟进：" + self.visit_words(x, "content"))
         self.more(len(shown), len(b.follow_ups))
@@ -321,7 +376,7 @@ class _Page:
         limit = self.limits["cm_visits"]
         for x in b.cm_visits[:limit]:
             self.cells([(0, 0, x.date.isoformat(), self.text), (1, 1, x.person, self.text),
-                        (2, 5, _short(x.content or "（未填写）", self.limits["problem_chars"]), self.text),
+                        (2, 5, _fit(x.content or "（未填写）", 2, 5), self.text),
                         (6, 7, x.notice or "否", self.text)])
         self.more(limit, len(b.cm_visits))
 
