@@ -46,7 +46,7 @@ _API = {
     "onboard_approve": ("onboarding.approve", "approve_application"),         # gcs onboard approve
     "set_targets": ("targets", "set_targets"),                # gcs targets
     "target_progress": ("targets_progress", "target_progress"),   # gcs targets --progress
-    "brief": ("brief", "brief"),                             # gcs brief
+    "brief": ("visit_brief", "brief"),                       # gcs brief
     "GcsError": ("errors", "GcsError"),
 }
 

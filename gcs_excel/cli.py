@@ -761,7 +761,7 @@ def brief(files: tuple[Path, ...], day: str, person: str | None, everyone: bool,
 
     示例：gcs brief --date 2026-10-22 --person 刘洋 --out 拜访准备 人员名单.xlsx 总部档案.xlsx 卖场明细表.xlsx 拜访计划_2026-10.xlsx 拜访记录_2026-10.xlsx 卷烟规格.xlsx 销售数据.csv
     """
-    from .brief import brief as run
+    from .visit_brief import brief as run
     from .render import render_brief, to_json
 
     result = run(list(files), _date(day, "--date"), person=person, everyone=everyone, out=out,

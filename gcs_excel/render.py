@@ -646,7 +646,7 @@ def render_forecast_check(result, max_lines: int = 30) -> str:
 def render_brief(result, max_lines: int = 40) -> str:
     """The day's briefs for the terminal: a line per visit (trend, notice, problem to follow
     up), what was written; nothing planned is one line saying which days are."""
-    from .brief import KIND_WORDS
+    from .visit_brief import KIND_WORDS
 
     day = f"{result.date.month}月{result.date.day}日"
     if not result.briefs:

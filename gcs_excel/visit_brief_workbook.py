@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .brief import KIND_WORDS, Brief, BriefResult, PastVisit, SkuMonths
+from .visit_brief import KIND_WORDS, Brief, BriefResult, PastVisit, SkuMonths
 from .quota_check import role_labels
 from .reporting.words import signed
 from .reporting.analysis import ratio

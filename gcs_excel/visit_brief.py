@@ -1,5 +1,5 @@
 """`gcs brief`: what to prepare before each visit planned for a day (管理办法 三(二)), one
-A4 page per visit (brief_workbook.py writes them).
+A4 page per visit (visit_brief_workbook.py writes them).
 
 Per planned visit, for the store or HQ visited (an HQ's sales are its stores' summed):
 - who it is: name, code, licence, address, contact and phone, customer and market manager;
@@ -22,6 +22,7 @@ Per planned visit, for the store or HQ visited (an HQ's sales are its stores' su
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
@@ -52,6 +53,18 @@ def load_settings(config: str | Path | None = None) -> dict[str, Any]:
 def workbook_name(day: dt.date, person: str | None = None) -> str:
     """拜访准备_2026-10-20.xlsx (everyone) or 拜访准备_2026-10-20_刘洋.xlsx (one person)."""
     return f"拜访准备_{day.isoformat()}{'_' + person if person else ''}.xlsx"
+
+
+def busiest_day(plans: Sequence[PlanRow], month: str) -> dt.date | None:
+    """The day of the month's second half (计划周期 下) with the most planned visits, the
+    earliest of equals (the day `gcs demo` prints briefs for: late enough in the month for
+    visits and problems before it); the first half when the second has no plan; None when
+    the month has none."""
+    for half in ("下", "上"):
+        days = Counter(p.date for p in plans if p.period == f"{month}{half}")
+        if days:
+            return min(days, key=lambda d: (-days[d], d))
+    return None
 
 
 # --- the result -----------------------------------------------------------------------------
@@ -216,7 +229,7 @@ def brief(paths: Sequence[str | Path], day: dt.date, *, person: str | None = Non
                                                  f"{previous_catalogue} 里没有卷烟规格表"),
                                       _catalogue(v, "给出的文件里没有卷烟规格表，无法和 --previous-catalogue 比较"))
     if target is not None and result.briefs:
-        from .brief_workbook import write_brief_workbook
+        from .visit_brief_workbook import write_brief_workbook
         result.output = write_brief_workbook(result, target)
     return result
 

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from gcs_excel.allocation import allocate
-from gcs_excel.brief import MonthSales, PriceChange, brief, price_changes, trend_words
+from gcs_excel.visit_brief import MonthSales, PriceChange, brief, busiest_day, price_changes, trend_words
 from gcs_excel.cli import cli
 from gcs_excel.errors import ConfigError
 from gcs_excel.notice_issue import issue_notices
@@ -33,7 +33,7 @@ def dept(tmp_path_factory):
     d = write_brief_department(tmp_path_factory.mktemp("brief"))
     alloc = allocate(d.files, "甲(硬)", 30, "2026-10", out=d.folder / "分配.xlsx", today=TODAY)
     notices = issue_notices([d.folder / "分配.xlsx"], d.folder / "告知", pdf=False, today=TODAY)
-    d.extra = [alloc.output if getattr(alloc, "output", None) else d.folder / "分配.xlsx", notices.months[0].workbook]
+    d.extra = [alloc.output, notices.months[0].workbook]
     d.allotted = {a["licence"]: a["quantity"] for a in alloc.as_dict()["allocations"]}
     d.numbers = {n.licence: n.number for n in notices.months[0].notices}
     return d
@@ -310,3 +310,25 @@ def test_every_page_is_one_a4_page_even_crowded(soffice, dept, tmp_path):
     text = subprocess.run(["pdftotext", "-layout", pages[r.briefs[0].sheet].pdf, "-"], capture_output=True,
                           text=True).stdout
     assert "另有" in text and "□ 品牌手册" in text and "430102200001" in text
+
+
+@pytest.mark.parametrize("days, expected", [
+    ([(20, "下"), (20, "下"), (8, "上"), (8, "上"), (8, "上"), (25, "下"), (25, "下")], dt.date(2026, 10, 20)),
+    ([(8, "上"), (9, "上"), (9, "上")], dt.date(2026, 10, 9)),
+    ([], None),
+])
+def test_busiest_day_of_the_second_half(days, expected):
+    from gcs_excel.dept import PlanRow
+
+    plans = [PlanRow(dt.date(2026, 10, d), "刘洋", "cm", "store", "430102200001", f"2026-10{h}", False) for d, h in days]
+    plans.append(PlanRow(dt.date(2026, 11, 20), "刘洋", "cm", "store", "430102200001", "2026-11下", False))
+    assert busiest_day(plans, "2026-10") == expected
+
+
+def test_the_public_name_is_the_commands_core_function():
+    """gcs_excel.brief is the function the command calls, even once its module is imported
+    (a module named brief would shadow it)."""
+    import gcs_excel
+    import gcs_excel.visit_brief
+
+    assert gcs_excel.brief is gcs_excel.visit_brief.brief is brief
