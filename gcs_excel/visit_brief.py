@@ -454,34 +454,40 @@ def _name_sheets(briefs: list[Brief], with_person: bool) -> None:
 
 
 def trend_words(sales: list[MonthSales]) -> str:
-    """The trend of the months' volumes in words that are true of them."""
+    """The trend of the months' volumes (oldest first) in words that are true of them: the
+    last month against the month before it (环比), and the two changes when all three are known.
+    A month the sales data do not hold is said to be missing, never compared across."""
     from .reporting.words import cartons, signed
     from .reporting.analysis import ratio
 
-    known = [m for m in sales if m.volume is not None]
-    if len(known) < 2:
-        return "销售数据不足两个月，无法判断趋势"
-    vols = [m.volume for m in known]
-    last, prev = known[-1], known[-2]
-    label = f"{int(last.month[5:])}月"
+    def label(m: MonthSales) -> str:
+        return f"{int(m.month[5:])}月"
+
+    last, prev = sales[-1], sales[-2]
+    if last.volume is None:
+        return f"销售数据里没有{label(last)}，无法判断趋势"
+    if prev.volume is None:
+        return f"销售数据里没有{label(prev)}，无法算环比；{label(last)}销售 {cartons(last.volume)} 条"
+    vols = [m.volume for m in sales[-3:]] if all(m.volume is not None for m in sales[-3:]) else [prev.volume, last.volume]
     if all(v == 0 for v in vols):
-        return f"近 {len(known)} 个月都没有销量"
+        return f"近 {len(vols)} 个月都没有销量"
     if prev.volume == 0:
-        return f"{int(prev.month[5:])}月没有销量，{label}销售 {cartons(last.volume)} 条"
-    change = signed(ratio(last.volume, prev.volume))
+        return f"{label(prev)}没有销量，{label(last)}销售 {cartons(last.volume)} 条"
     if last.volume == 0:
-        return f"{label}没有销量（上月 {cartons(prev.volume)} 条）"
-    if len(vols) >= 3 and vols[-3] < vols[-2] < vols[-1]:
-        return f"连续两个月上升，{label}环比 {change}"
-    if len(vols) >= 3 and vols[-3] > vols[-2] > vols[-1]:
-        return f"连续两个月下降，{label}环比 {change}"
+        return f"{label(last)}没有销量（上月 {cartons(prev.volume)} 条）"
+    change = signed(ratio(last.volume, prev.volume))
+    three = len(vols) == 3
+    if three and vols[0] < vols[1] < vols[2]:
+        return f"连续两个月上升，{label(last)}环比 {change}"
+    if three and vols[0] > vols[1] > vols[2]:
+        return f"连续两个月下降，{label(last)}环比 {change}"
     if change == "持平":
-        return f"{label}与上月持平"
-    if len(vols) >= 3 and vols[-1] > vols[-2] < vols[-3]:
-        return f"{label}回升，环比 {change}"
-    if len(vols) >= 3 and vols[-1] < vols[-2] > vols[-3]:
-        return f"{label}回落，环比 {change}"
-    return f"{label}环比 {change}"
+        return f"{label(last)}与上月持平"
+    if three and vols[2] > vols[1] < vols[0]:
+        return f"{label(last)}回升，环比 {change}"
+    if three and vols[2] < vols[1] > vols[0]:
+        return f"{label(last)}回落，环比 {change}"
+    return f"{label(last)}环比 {change}"
 
 
 def _catalogue(v: Validation, missing: str):

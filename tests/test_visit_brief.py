@@ -11,6 +11,7 @@ from collections import defaultdict
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, strategies as st
 
 from gcs_excel.allocation import allocate
 from gcs_excel.visit_brief import MonthSales, PriceChange, brief, busiest_day, price_changes, trend_words
@@ -182,10 +183,34 @@ def test_price_changes():
     ((10, 5, 0), "9月没有销量（上月 5 条）"),
     ((0, 0, 0), "近 3 个月都没有销量"),
     ((None, 10, 20), "9月环比 +100.0%"),
-    ((None, None, 20), "销售数据不足两个月，无法判断趋势"),
+    ((None, 10, 10), "9月与上月持平"),
+    ((10, None, 20), "销售数据里没有8月，无法算环比；9月销售 20 条"),
+    ((10, 20, None), "销售数据里没有9月，无法判断趋势"),
 ])
 def test_trend_words_are_true_of_the_numbers(volumes, words):
     assert trend_words([MonthSales(m, v, None if v is None else v * 10) for m, v in zip(WINDOW, volumes)]) == words
+
+
+volume = st.one_of(st.none(), st.integers(0, 500), st.floats(0, 500, allow_nan=False).map(lambda x: round(x, 1)))
+
+
+@given(st.tuples(volume, volume, volume))
+def test_trend_words_never_say_what_the_numbers_do_not(volumes):
+    """Up-words only when the last known month sold more than the one before it, down-words
+    only when less, 持平 only when the change rounds to nothing, and a percent as the numbers give it."""
+    words = trend_words([MonthSales(m, v, None) for m, v in zip(WINDOW, volumes)])
+    first, prev, last = volumes
+    if prev is None or last is None:
+        assert "销售数据里没有" in words and "环比 " not in words
+        return
+    known = [v for v in volumes if v is not None]
+    assert ("上升" in words or "回升" in words) <= (last > prev)
+    assert ("下降" in words or "回落" in words) <= (last < prev)
+    assert ("持平" in words) <= (prev > 0 and abs(last - prev) / prev < 0.0005)
+    if "连续两个月" in words:
+        assert len(known) == 3 and (known[0] < prev < last or known[0] > prev > last)
+    if prev > 0 and last > 0 and "%" in words:
+        assert f"{abs(last - prev) / prev:.1%}" in words
 
 
 # --- without the optional files ------------------------------------------------------------------
@@ -207,7 +232,7 @@ def test_a_month_the_sales_data_lack_is_unknown_not_zero(dept, tmp_path):
     files = [p for p in dept.files if p.suffix != ".csv"] + [csv]
     b = page(brief(files, DAY, person="刘洋", today=TODAY), "刘洋", "JT0001")
     assert [(m.month, m.volume is None) for m in b.sales] == [("2026-07", False), ("2026-08", True), ("2026-09", False)]
-    assert b.trend.startswith("9月") and not b.fallen         # nothing to compare September with
+    assert b.trend.startswith("销售数据里没有8月，无法算环比；9月销售") and not b.fallen   # no September against July
 
 
 def test_config_overrides_the_tools(dept, tmp_path):
