@@ -140,6 +140,7 @@ class Brief:
     code: str
     name: str
     facts: list[tuple[str, str]]        # (label, value): who is visited
+    purpose: str = ""                   # the plan row's 拜访事项
     sales: list[MonthSales] = field(default_factory=list)
     trend: str = ""
     top: list[SkuMonths] = field(default_factory=list)
@@ -162,7 +163,8 @@ class Brief:
         def sku(s: SkuMonths) -> dict:
             return {**s.__dict__, "change": s.change}
         return {"date": self.date.isoformat(), "person": self.person, "role": self.role, "kind": self.kind,
-                "code": self.code, "name": self.name, "sheet": self.sheet, "facts": dict(self.facts),
+                "code": self.code, "name": self.name, "sheet": self.sheet, "purpose": self.purpose,
+                "facts": dict(self.facts),
                 "sales": [m.__dict__ for m in self.sales], "trend": self.trend,
                 "top": [sku(s) for s in self.top], "fallen": [sku(s) for s in self.fallen],
                 "supply": [s.__dict__ for s in self.supply], "notice": self.notice,
@@ -267,6 +269,8 @@ class _Context:
         # 拜访内容 by the visit's row (dept.Visit carries 发现问题 but not the content)
         self.content = {(t.file, r["row"]): join_lines(r.get("content") or "") for t in v.tables_of("visits")
                         for r in t.records()}
+        self.purpose = {(t.file, r["row"]): join_lines(r.get("purpose") or "") for t in v.tables_of("plan")
+                        for r in t.records(needed=())}
         self.visits_to: dict[str, list[Visit]] = {}
         for x in sorted(dept.visits, key=lambda x: (x.date, x.file, x.row)):
             if x.date < day:
@@ -359,7 +363,7 @@ class _Context:
                      ("总部地址", hq.address if hq else ""), ("购销负责人", hq.buyer if hq else ""),
                      ("负责人电话", hq.buyer_phone if hq else ""), ("卖场", f"{len(codes)} 个（正常 {active} 个）"),
                      ("客户经理", hq.cm if hq else ""), ("市场经理", hq.mm if hq else "")]
-        b = Brief(p.date, p.person, role, p.kind, p.code, name, facts)
+        b = Brief(p.date, p.person, role, p.kind, p.code, name, facts, self.purpose.get((p.file, p.row), ""))
         self._fill_sales(b)
         self._fill_supply(b, codes)
         self._fill_history(b)

@@ -205,6 +205,8 @@ class _Page:
                   align="center")
         self.line(f"{_day(b.date)} · {b.person}（{roles.get(b.role, b.role)}）· {KIND_WORDS[b.kind]}拜访",
                   align="center", font_color="#404040")
+        if b.purpose:
+            self.line(_fit(f"拜访事项：{b.purpose}", 0, LAST), bold=True)
         self.facts()
         self.sales()
         self.skus()

@@ -102,7 +102,8 @@ def write_brief_department(folder: Path, seed: int = 7) -> BriefDept:
     stores = [{"licence": k, "customer": c, "name": n, "category": "便利店", "address": f"长沙市芙蓉区八一路{i}号",
                "area": "芙蓉片区", "contact": who, "phone": "13807315678", "monthly_volume": 100, "cm": cm,
                "status": "正常"} for i, (k, (c, n, who, cm)) in enumerate(STORES.items(), start=1)]
-    mine = [plan(DAY, "刘洋", "客户经理", "卖场", "430102200001"), plan(DAY, "刘洋", "客户经理", "总部", "JT0001"),
+    mine = [dict(plan(DAY, "刘洋", "客户经理", "卖场", "430102200001"), purpose="复查价签，\n递交告知书"),
+            plan(DAY, "刘洋", "客户经理", "总部", "JT0001"),
             plan(dt.date(2026, 10, 8), "刘洋", "客户经理", "卖场", "430102200001")]
     theirs = [plan(DAY, "王建国", "市场经理", "卖场", "430102200001"), plan(DAY, "陈静", "客户经理", "卖场", "430102200003")]
     catalogue = [{"sku": k, "brand": k[0], "price_class": "二类", "wholesale_price": w, "retail_guide": g,

@@ -114,6 +114,7 @@ def test_a_customer_managers_store_visit(full, dept):
     assert [(x.date, x.person, x.content) for x in b.follow_ups] == [
         (dt.date(2026, 10, 12), "刘洋", "复查价签，递交告知"), (dt.date(2026, 10, 13), "王建国", "抽查服务")]
     assert b.last_visit.date == dt.date(2026, 10, 13) and b.cm_visits is None
+    assert b.purpose == "复查价签，递交告知书"
 
 
 def test_an_hq_visit_sums_its_stores(full, dept):
