@@ -765,7 +765,8 @@ def brief(files: tuple[Path, ...], day: str, person: str | None, everyone: bool,
     from .render import render_brief, to_json
 
     result = run(list(files), _date(day, "--date"), person=person, everyone=everyone, out=out,
-                 previous_catalogue=previous, config=config, today=_today(today))
+                 previous_catalogue=previous, config=config, today=_today(today),
+                 progress=None if as_json else _progress("读入文件"))
     click.echo(to_json(result.as_dict()) if as_json else render_brief(result))
     sys.exit(result.exit_code)
 

@@ -25,7 +25,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from .dept import Department, Excluded, PlanRow, Visit, load_department
 from .errors import ConfigError
@@ -209,7 +209,8 @@ class BriefResult:
 # --- the run --------------------------------------------------------------------------------
 def brief(paths: Sequence[str | Path], day: dt.date, *, person: str | None = None, everyone: bool = False,
           out: str | Path | None = None, previous_catalogue: str | Path | None = None,
-          config: str | Path | None = None, today: dt.date | None = None) -> BriefResult:
+          config: str | Path | None = None, today: dt.date | None = None,
+          progress: Callable[[int, int, str], None] | None = None) -> BriefResult:
     """The `gcs brief` command (and the call `gcs demo` makes): validate the department's
     files (人员名单, 总部档案, 卖场明细表, 拜访计划; 拜访记录, 卷烟规格, 销售数据 and gcs
     allocate's / gcs notices' workbooks when given), make a brief per visit planned on day
@@ -223,7 +224,7 @@ def brief(paths: Sequence[str | Path], day: dt.date, *, person: str | None = Non
         out = Path(out)
         target = out if out.suffix.lower() == ".xlsx" else out / workbook_name(day, person)
         check_writable(target, [*paths, *([previous_catalogue] if previous_catalogue else [])])
-    v = validate_readable(list(paths), today=today)
+    v = validate_readable(list(paths), today=today, progress=progress)       # a big sales CSV takes a while
     result = compute(v, day, person, settings)
     if previous_catalogue is not None:
         result.previous_catalogue = Path(previous_catalogue).name
