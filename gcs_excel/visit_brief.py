@@ -263,7 +263,7 @@ class _Context:
     """The day's data indexed once for every visit."""
 
     def __init__(self, v: Validation, dept: Department, day: dt.date, settings: dict, result: BriefResult):
-        self.dept, self.day, self.month, self.limits = dept, day, month_of(day), settings["limits"]
+        self.dept, self.day, self.month = dept, day, month_of(day)
         specs = load_specs()
         self.contact = {r["licence"]: r.get("contact") or "" for t in v.tables_of("stores")
                         for r in t.records(needed=("licence",))}
