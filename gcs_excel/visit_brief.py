@@ -252,7 +252,7 @@ def compute(v: Validation, day: dt.date, person: str | None, settings: dict[str,
         result.planned_days = sorted({p.date for p in dept.plans if p.person == person and month_of(p.date) == month})
     if not planned:
         return result
-    ctx = _Context(v, dept, day, settings, result)
+    ctx = _Context(v, dept, day, result)
     for p in planned:
         result.briefs.append(ctx.brief(p))
     _name_sheets(result.briefs, person is None)
@@ -262,7 +262,7 @@ def compute(v: Validation, day: dt.date, person: str | None, settings: dict[str,
 class _Context:
     """The day's data indexed once for every visit."""
 
-    def __init__(self, v: Validation, dept: Department, day: dt.date, settings: dict, result: BriefResult):
+    def __init__(self, v: Validation, dept: Department, day: dt.date, result: BriefResult):
         self.dept, self.day, self.month = dept, day, month_of(day)
         specs = load_specs()
         self.contact = {r["licence"]: r.get("contact") or "" for t in v.tables_of("stores")
