@@ -49,6 +49,7 @@ _API = {
     "weekly": ("weekly_pack", "weekly"),                      # gcs weekly
     "symposium": ("symposium_pack", "symposium"),             # gcs symposium
     "tally_symposium": ("symposium_tally", "tally_symposium"),   # gcs symposium --tally
+    "brief": ("visit_brief", "brief"),                       # gcs brief
     "GcsError": ("errors", "GcsError"),
 }
 

@@ -772,6 +772,55 @@ def weekly(files: tuple[Path, ...], week: str, out: Path | None, area: str | Non
 # --- end gcs weekly -----------------------------------------------------------------------
 
 
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--date", "day", required=True, help="拜访的日子，YYYY-MM-DD：为拜访计划里这一天的每次拜访各出一页。")
+@click.option("--person", help="只给这个人（人员名单里的姓名）。")
+@click.option("--all", "everyone", is_flag=True, help="给这一天有计划的每个人。")
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path),
+              help="写出的工作簿（.xlsx）；给文件夹时写成其中的 拜访准备_<日期>[_<姓名>].xlsx。")
+@click.option("--previous-catalogue", "previous", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="上次拜访时的卷烟规格表：和 FILE 里的卷烟规格比较，列出调价、新增和停供的规格。")
+@click.option("--config", "config", type=click.Path(dir_okay=False, path_type=Path),
+              help="部门自己的设置（TOML），覆盖 gcs_excel/brief.toml（携带工具、每页列几项、市场经理的检查项目）。")
+@click.option("--json", "as_json", is_flag=True,
+              help="输出 JSON：{\"date\", \"briefs\": [...], \"price_changes\", \"notes\", \"excluded\"}。")
+@click.option("--today", "today", help="按这一天判断“晚于今天”（YYYY-MM-DD，默认今天）。")
+@_help
+def brief(files: tuple[Path, ...], day: str, person: str | None, everyone: bool, out: Path,
+          previous: Path | None, config: Path | None, as_json: bool, today: str | None) -> None:
+    """拜访前的准备：拜访计划里这一天的每次拜访一页 A4，打印后带去。
+
+    每页：拜访对象（名称、编码、专卖证号、地址、联系人和电话、客户经理、市场经理；总部按其卖场合计），
+    近 3 个月的销量、销售额和趋势，销量最高和环比下降最多的规格，新品和紧俏规格（给了分配工作簿和
+    紧俏货源告知工作簿时，列出本月分给它的数量和应递交的告知编号，尚未递交的会写明），价格变化
+    （给了 --previous-catalogue 时），上次拜访发现的问题和之后的跟进，要带的工具（勾选框）。
+    市场经理的卖场拜访页另有客户经理本月对该店的拜访、客户意见和客户经理服务检查表。
+    FILE 要有人员名单、总部档案、卖场明细表和拜访计划；拜访记录、卷烟规格、销售数据（xlsx 或 CSV）、
+    gcs allocate 的分配工作簿和 gcs notices 的告知工作簿有就一起给。
+
+    退出码：0 完成，1 这一天没有计划拜访（一行说明，不写工作簿）或有错误的行没有计入，2 无法完成。
+
+    示例：gcs brief --date 2026-10-22 --person 刘洋 --out 拜访准备 人员名单.xlsx 总部档案.xlsx 卖场明细表.xlsx 拜访计划_2026-10.xlsx 拜访记录_2026-10.xlsx 卷烟规格.xlsx 销售数据.csv
+    """
+    from .visit_brief import brief as run
+    from .render import render_brief, to_json
+
+    result = run(list(files), _date(day, "--date"), person=person, everyone=everyone, out=out,
+                 previous_catalogue=previous, config=config, today=_today(today),
+                 progress=None if as_json else _progress("读入文件"))
+    click.echo(to_json(result.as_dict()) if as_json else render_brief(result))
+    sys.exit(result.exit_code)
+
+
+def _date(value: str, option: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter("请写成 YYYY-MM-DD，如 2026-10-22", param_hint=option) from None
+
+
 @cli.command(hidden=True)
 @click.option("--out", "out_dir", default="docs", type=click.Path(file_okay=False, path_type=Path))
 @_help

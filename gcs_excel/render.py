@@ -765,3 +765,39 @@ def render_tally(result) -> str:
         out.append(f"已写出 {result.output}")
     return "\n".join(out)
 # --- end gcs symposium ---------------------------------------------------------------------
+
+
+# --- gcs brief -----------------------------------------------------------------------------
+def render_brief(result, max_lines: int = 40) -> str:
+    """The day's briefs for the terminal: a line per visit (trend, notice, problem to follow
+    up), what was written; nothing planned is one line saying which days are."""
+    from .visit_brief import KIND_WORDS
+
+    day = f"{result.date.month}月{result.date.day}日"
+    if not result.briefs:
+        if result.person is None:
+            return f"{result.date} 拜访计划里这一天没有人计划拜访，没有写出工作簿"
+        days = "、".join(f"{d.day}日" for d in result.planned_days)
+        month = f"{result.date.month}月"
+        where = f"{month}计划拜访的日子：{days}" if days else f"拜访计划里{month}没有这个人的计划"
+        return f"{result.date} {result.person}没有计划拜访，没有写出工作簿（{where}）"
+    people = Counter(b.person for b in result.briefs)
+    out = [f"{result.date} 拜访准备：{len(result.briefs)} 次拜访（" + "、".join(f"{p} {n}" for p, n in people.items()) + "）"]
+    for k, b in enumerate(result.briefs[:max_lines], start=1):
+        out.append(f"  {k:>2}. {pad(b.person, 8)}{KIND_WORDS[b.kind]} {b.code} {b.name}")
+        facts = [f"趋势：{b.trend}" if b.trend else "", f"告知：{b.notice}" if b.notice else ""]
+        if b.problem is not None:
+            facts.append(f"上次问题：{b.problem.issues}" + ("（已跟进）" if b.follow_ups else "（尚未跟进）"))
+        out += [f"      {f}" for f in facts if f]
+    if len(result.briefs) > max_lines:
+        out.append(f"  ……还有 {len(result.briefs) - max_lines} 次（见工作簿）")
+    if result.prices is None:
+        out.append("· 没有给出上次的卷烟规格（--previous-catalogue），未比较价格变化")
+    else:
+        out.append(f"· 价格变化（与 {result.previous_catalogue} 相比）：{len(result.prices)} 项")
+    out += _left_out(result.excluded, max_lines)
+    out += [f"· {n}" for n in result.notes]
+    if result.output:
+        out.append(f"已写出 {result.output}（{day}每次拜访一页 A4）")
+    return "\n".join(out)
+# --- end gcs brief -------------------------------------------------------------------------

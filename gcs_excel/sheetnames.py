@@ -30,6 +30,9 @@ PROGRESS_MANAGERS = "客户经理目标进度"  # gcs targets --progress: year t
 PROGRESS_NEED = "剩余各月要完成"        # gcs targets --progress: what each remaining month needs
 AUXILIARY |= {PROGRESS_CUSTOMERS, PROGRESS_MANAGERS, PROGRESS_NEED}
 
+BRIEF_INDEX = "拜访目录"             # gcs brief: the day's visits in plan order, one sheet each after it
+AUXILIARY |= {BRIEF_INDEX}
+
 
 def is_auxiliary(name: str) -> bool:
     """Whether a sheet is one gcs_excel adds itself (never data to validate)."""

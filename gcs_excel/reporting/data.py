@@ -38,19 +38,8 @@ def load_inputs(v: Validation, month: str) -> MonthlyInputs:
     """The review's inputs for month from a validation: rows with errors left out."""
     specs = load_specs()
     dept = load_department(v, specs)
-    cat_spec = specs.sheet("catalogue")
-    classes = list(cat_spec.field("price_class").options.values())
-    yes = {f: cat_spec.field(f).label("yes") for f in ("scarce", "new")}
-    catalogue = {}
-    for t in v.tables_of("catalogue"):
-        for r in t.records(needed=NEEDED["catalogue"]):
-            if r.get("sku") and r["sku"] not in catalogue:
-                pc = r.get("price_class") or ""
-                catalogue[r["sku"]] = Sku(
-                    r["sku"], r.get("brand") or "", pc, classes.index(pc) if pc in classes else len(classes),
-                    float(r.get("wholesale_price") or 0), float(r.get("retail_guide") or 0),
-                    r.get("scarce") == yes["scarce"], r.get("new") == yes["new"])
-    sales = _sales(v)
+    catalogue = catalogue_of(v)
+    sales = sales_frame(v)
     targets: dict[tuple[str, str], float] = {}
     for t in v.tables_of("targets"):
         for r in t.records():
@@ -83,7 +72,24 @@ def load_inputs(v: Validation, month: str) -> MonthlyInputs:
                          hq_status, store_status)
 
 
-def _sales(v: Validation) -> pd.DataFrame:
+def catalogue_of(v: Validation) -> dict[str, Sku]:
+    """The valid catalogue rows given, by SKU name (the first row of a name wins)."""
+    cat_spec = load_specs().sheet("catalogue")
+    classes = list(cat_spec.field("price_class").options.values())
+    yes = {f: cat_spec.field(f).label("yes") for f in ("scarce", "new")}
+    catalogue = {}
+    for t in v.tables_of("catalogue"):
+        for r in t.records(needed=NEEDED["catalogue"]):
+            if r.get("sku") and r["sku"] not in catalogue:
+                pc = r.get("price_class") or ""
+                catalogue[r["sku"]] = Sku(
+                    r["sku"], r.get("brand") or "", pc, classes.index(pc) if pc in classes else len(classes),
+                    float(r.get("wholesale_price") or 0), float(r.get("retail_guide") or 0),
+                    r.get("scarce") == yes["scarce"], r.get("new") == yes["new"])
+    return catalogue
+
+
+def sales_frame(v: Validation) -> pd.DataFrame:
     """The valid sales rows of every sales table given, straight from the validated
     columns into the cube's table (no intermediate frame of Python objects; one table
     without errors is read in place, not copied)."""
