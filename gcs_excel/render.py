@@ -324,6 +324,14 @@ def render_demo(r) -> str:
                f"未达标 {len(short)} 项：" + "、".join(f"{x.person}·{q.rules.title(x.rule)} {x.actual}/{x.required}"
                                                   for x in short))
     out.append(f"  指标工作簿：{r.quota_workbook}；拜访记录工作簿的“指标”页用公式实时显示同样的数字")
+    meetings = q.meetings
+    if meetings is not None:
+        failed = [x for x in meetings.results if x.status == "failed"]
+        out.append(f"  会议（按会议记录，{len(meetings.areas)} 个片区）：{len(meetings.results)} 项，未达标 {len(failed)} 项"
+                   + "".join(f"；{x.message}" for x in failed))
+        if meetings.overdue:
+            out.append(f"  逾期未完成的会议事项 {len(meetings.overdue)} 条：" + "；".join(
+                x.message(meetings.today) for x in meetings.overdue[:3]))
     out.append("")
     if r.scarce is not None:
         out.append(f"紧俏货源（{r.month}）：" + "；".join(
@@ -335,6 +343,7 @@ def render_demo(r) -> str:
                        + (f" 和 {m.pdf.name}" if m.pdf else "（装了 LibreOffice 才有 PDF）"))
         out.append("  拜访记录里递交告知的那次拜访写的是告知编号，gcs quotas 按告知登记核对它属于那个卖场")
         out.append("")
+    out += _demo_meetings(r)
     m = r.reviews.market
     out.append(f"销售回顾（{r.month}）：{len(r.reviews.reviews)} 个集团客户各一本，在 {r.reviews.folder}/；"
                f"部门销售报表 {r.reviews.report.name}")
@@ -410,9 +419,45 @@ def render_demo(r) -> str:
         out.append(f"  gcs onboard check {r.application.file} --staff {std}/人员名单.xlsx")
         out.append(f"  gcs onboard approve {r.application.file} --into {std}/总部档案.xlsx {std}/卖场明细表.xlsx"
                    f" --staff {std}/人员名单.xlsx  （原文件备份在 {std}/备份/）")
+    if r.weekly is not None:
+        out.append(f"  gcs weekly --week {r.weekly.week.label} --out 周会材料.xlsx {r.folder}/标准数据/*")
+    if r.briefs is not None and r.briefs.briefs:
+        out.append(f"  gcs brief --date {r.briefs.date} --person {r.briefs.briefs[0].person} --out 拜访准备.xlsx "
+                   f"{r.folder}/标准数据/*")
+    if r.symposium is not None:
+        std = f"{r.folder}/标准数据"
+        out.append(f"  gcs symposium --half {r.symposium.half} --out 座谈会 {std}/总部档案.xlsx {std}/卖场明细表.xlsx "
+                   f"{std}/卷烟规格.xlsx {std}/销售数据.csv {std}/销售目标.xlsx")
+        out.append(f"  gcs symposium --tally --out 满意度汇总.xlsx {r.symposium.output}/收回的调查表/*.xlsx")
     out.append(f"  gcs merge --out 总表.xlsx --base {r.folder}/标准数据/卖场明细表.xlsx {r.folder}/{COPIES_DIR}/*.xlsx")
     out.append("  gcs templates --out 模板")
     return "\n".join(out)
+
+
+def _demo_meetings(r) -> list[str]:
+    """The demo's weekly meeting pack, the day's visit briefs and the symposium, a few lines each."""
+    out: list[str] = []
+    w = r.weekly
+    if w is not None:
+        out.append(f"片区周会材料（{w.week.label}，{w.week.monday} 至 {w.week.sunday}，会议 {w.meeting_date}）：{w.output}")
+        out.append(f"  上周拜访发现的问题 {len(w.findings)} 条，其中专卖事项 {len(w.compliance)} 条；"
+                   f"下周计划拜访 {len(w.next_week)} 次；会议纪要打印出来签到、记录")
+    b = r.briefs
+    if b is not None and b.briefs:
+        people = Counter(x.person for x in b.briefs)
+        out.append(f"拜访准备（{b.date}，计划拜访最多的一天）：{len(b.briefs)} 页，{len(people)} 人：{b.output}")
+        out.append("  每次拜访一页 A4：近 3 个月销量和走势、畅销和下滑的规格、紧俏货源和该递交的告知、上次发现的问题、带齐的物品")
+    s, t = r.symposium, r.tally
+    if s is not None:
+        out.append(f"半年座谈会（{s.half.words}）：{len(s.customers)} 个客户的半年小结，邀请 {len(s.invitees)} 家总部，"
+                   f"满意度调查表 {len(s.invitees)} 份：{s.output}")
+        if t is not None:
+            scored = [t.by_question[q.id] for q in t.settings.scored]
+            means = [x.mean for x in scored if x.mean is not None]
+            out.append(f"  收回 {len(t.forms)} 份（示例里填好的）汇总：{t.output}"
+                       + (f"；各题平均分 {min(means):.2f}–{max(means):.2f}" if means else "")
+                       + (f"；{len(t.problems)} 处没填或填错，已列出" if t.problems else ""))
+    return out + [""] if out else out
 
 
 def render_merge(result, max_lines: int = 20) -> str:

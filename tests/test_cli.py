@@ -114,6 +114,25 @@ def test_demo_command(tmp_path):
     assert wape < naive
     aligned, plain = (float(x) for x in re.findall(r"误差 ([\d.]+)%，不对齐 ([\d.]+)%", r.output)[0])
     assert aligned < plain
+    # the meeting register: one weekly meeting missing in one area, one action item overdue
+    meetings = json.loads(q.output)["meetings"]
+    assert "会议（按会议记录，5 个片区）：" in r.output and "逾期未完成的会议事项 1 条" in r.output
+    assert [m["area"] for m in meetings["results"] if m["status"] == "failed"] == ["天心片区"]
+    # the weekly pack of the month's last reviewed week, with the two findings for 专卖
+    assert "片区周会材料（2026-W43" in r.output and "其中专卖事项 2 条" in r.output
+    assert (tmp_path / "demo" / "周会材料_2026-W43.xlsx").exists()
+    # a page for every visit planned on the day the briefs are for
+    day = re.findall(r"拜访准备（(\d{4}-\d\d-\d\d)，计划拜访最多的一天）：(\d+) 页", r.output)[0]
+    plan = openpyxl.load_workbook(tmp_path / "demo" / "标准数据" / "拜访计划_2026-10.xlsx", read_only=True)["拜访计划"]
+    planned = sum(1 for row in plan.iter_rows(min_row=2, max_col=1, values_only=True)
+                  if row[0] is not None and str(row[0])[:10] == day[0])
+    briefs = openpyxl.load_workbook(tmp_path / "demo" / f"拜访准备_{day[0]}.xlsx", read_only=True)
+    assert int(day[1]) == planned == len(briefs.sheetnames) - 1 > 10
+    # the symposium of the last whole half: the pack, a form per invited HQ, the forms' tally
+    pack = tmp_path / "demo" / "座谈会_2026-H1"
+    assert "半年座谈会（2026年上半年）：" in r.output
+    assert (pack / "座谈会材料_2026-H1.xlsx").exists() and (pack / "满意度汇总_2026-H1.xlsx").exists()
+    assert len(list((pack / "满意度调查表_2026-H1").glob("*.xlsx"))) == len(list((pack / "收回的调查表").glob("*.xlsx"))) == 11
 
 
 def test_demo_rejects_a_bad_month(tmp_path):

@@ -19,6 +19,11 @@ from ..quota_workbook import write_quota_workbook
 from ..quota_check import QuotaReport, quotas
 from ..spec import Specs, load_specs
 from ..forecasting import ForecastResult, forecast
+from ..dept import department_from_rows
+from ..symposium_pack import SymposiumResult
+from ..symposium_tally import TallyResult
+from ..visit_brief import BriefResult, brief, busiest_day
+from ..weekly_pack import WeeklyResult, meeting_week, weekly
 from ..targets import TargetsResult, set_targets
 from ..templates import write_workbook
 from ..validation import validate
@@ -28,6 +33,8 @@ from ..values import shift_month
 from .department import Department, generate, previous_month
 from .mistakes import Mistakes, inject
 from .scarce import SCARCE_DIR, ScarceSupply, allocate_scarce
+from .meetings import meeting_register
+from .symposium_forms import demo_symposium
 
 CLEAN_DIR = "标准数据"
 MISTAKES_DIR = "错误示例"
@@ -60,6 +67,10 @@ class DemoResult:
     application: OnboardCheck | None = None
     targets: TargetsResult | None = None
     forecast: ForecastResult | None = None
+    weekly: WeeklyResult | None = None
+    symposium: SymposiumResult | None = None
+    tally: TallyResult | None = None
+    briefs: BriefResult | None = None
 
 
 def write_department(tables: Mapping[str, list[dict[str, Any]]], folder: Path, month: str, *,
@@ -118,6 +129,7 @@ def run_demo(folder: str | Path = "gcs_demo", *, month: str | None = None, seed:
     say = progress or (lambda _msg: None)
     say("生成示例数据")
     dep: Department = generate(month, seed=seed, today=today, specs=specs)
+    dep.tables.update(meeting_register(dep, today=today, specs=specs))    # one weekly meeting missing, one item overdue
     clean = write_department(dep.tables, folder / CLEAN_DIR, month, specs=specs)
     say("分配紧俏货源、写书面告知")
     wanted = {f"{specs.template(t).workbook}{ext}" for t, ext in
@@ -144,6 +156,15 @@ def run_demo(folder: str | Path = "gcs_demo", *, month: str | None = None, seed:
     book = folder / f"拜访指标_{month}.xlsx"
     quota_report = quotas([p for p in clean if p.suffix == ".xlsx"] + [scarce.register], month, today=today)
     write_quota_workbook(quota_report, book, inputs=clean)
+    say("准备片区周会材料")
+    weekly_pack = weekly(clean + [scarce.register], meeting_week(month), out=folder, today=today)
+    say("准备拜访")
+    day = busiest_day(department_from_rows(dep.tables, specs).plans, month)
+    briefs = brief([*clean, *(a.output for a in scarce.allocations), scarce.register], day, everyone=True,
+                   out=folder, today=today)
+    say("准备半年座谈会、汇总满意度调查表")
+    with_targets = wanted | {specs.template("targets").filename}
+    pack, tally = demo_symposium([p for p in clean if p.name in with_targets], folder, month, today=today)
     say("写销售回顾")
     reviews = monthly(clean, month, folder / f"{REVIEWS_DIR}_{month}", today=today)
     say("写邮件草稿")
@@ -160,4 +181,5 @@ def run_demo(folder: str | Path = "gcs_demo", *, month: str | None = None, seed:
     application = check_application(form, staff=staff, today=today)
     counts = {sheet: len(rows) for sheet, rows in dep.tables.items()}
     return DemoResult(folder, month, clean, mistakes, clean_report, checked.report, annotated,
-                      wrong.expected, counts, quota_report, book, reviews, drafts, merged, scarce, application, targets, predicted)
+                      wrong.expected, counts, quota_report, book, reviews, drafts, merged, scarce, application, targets, predicted,
+                      weekly_pack, pack, tally, briefs)

@@ -45,6 +45,8 @@ VISIT_ISSUES = ["", "", "", "", "芙蓉王(硬)库存偏高", "中华(硬)断货
                 "收银员不清楚新品价格"]
 NEW_PRODUCT = "芙蓉王(硬中支)"
 SALES_MONTHS = 36      # three years: the forecast's backtest against seasonal naive and its Spring Festival check
+# What a customer manager notes for the 专卖 staff (the weekly pack's 专卖事项 picks these out by keyword).
+COMPLIANCE_FINDINGS = ["未明码标价，已当场提醒整改", "店员说有人上门推销私烟，未收货"]
 HQ_CONTENT = ["与购销负责人沟通本月订货计划", "通报货源和新品政策，听取客户意见",
               "核对上月销售和本月需求预测"]
 
@@ -173,7 +175,10 @@ class _Builder:
     def _deviations(self, plan: list[dict], visits: list[dict]) -> None:
         """What happens in a real month, so that the quota check has something to say:
         visits missed, a notice not handed over, an HQ visit without appointment, a short
-        trip day, a visit outside the plan. (Business findings, not data mistakes.)"""
+        trip day, a visit outside the plan, two findings for the 专卖 staff in the week the
+        weekly pack reviews. (Business findings, not data mistakes.)"""
+        from ..weekly_pack import meeting_week, parse_week
+
         store = self.label("visits", "target_type", "store")
         hq = self.label("visits", "target_type", "hq")
         no = self.label("visits", "scarce_notice", "no")
@@ -192,6 +197,10 @@ class _Builder:
         if later:
             visits.append({**extra, "date": later[0]})    # a second, unplanned visit
         visits.sort(key=lambda v: (v["date"], v["person"], v["target_code"]))
+        week = parse_week(meeting_week(self.month))     # the week gcs demo's weekly pack reviews
+        seen = [v for v in visits if v["target_type"] == store and week.monday <= v["date"] <= week.sunday]
+        for v, text in zip(seen[5::20], COMPLIANCE_FINDINGS):
+            v["issues"] = text
 
     def _visit_row(self, plan: dict[str, Any]) -> dict[str, Any]:
         hq = plan["target_type"] == self.label("visits", "target_type", "hq")
