@@ -14,6 +14,7 @@ import openpyxl
 from ..symposium_pack import Half, SymposiumResult, symposium
 from ..symposium_tally import TallyResult, tally_symposium
 from ..writing import atomic_output
+from ..xlsx_edit import set_text, set_value
 
 COMMENTS = ("希望新品到货前能提前告知，便于安排陈列。", "紧俏货源的分配结果希望每月在群里公开。",
             "送货时间能否固定在上午。", "客户经理很负责，建议增加门店培训。")
@@ -55,11 +56,11 @@ def filled_forms(pack: SymposiumResult, out: str | Path, seed: int = 2026) -> li
             r, c = where[q.text]
             if q.open:
                 if rng.random() < 0.4:
-                    ws.cell(r + 1, 1).value = rng.choice(COMMENTS)
+                    set_text(ws.cell(r + 1, 1), rng.choice(COMMENTS))
                 continue
             score = rng.choices(q.choices, weights=[1] * (len(q.choices) - 2) + [6, 5])[0]
             typed = rng.choice(HANDTYPED) if rng.random() < 0.1 else score
-            ws.cell(r, c + 1).value = None if k == blank_at else typed
+            set_value(ws.cell(r, c + 1), None if k == blank_at else typed)
             k += 1
         target = out / form.name
         with atomic_output(target) as tmp:
