@@ -198,9 +198,7 @@ def _is_forecast(path: Path) -> bool:
 def write_check_workbook(result: CheckResult, path: str | Path, inputs: Sequence[str | Path] = ()) -> Path:
     """预测检查_<month>.xlsx: 预测准确率 per customer manager and per customer (forecast and
     adjusted), and the adjusted rows one by one, written atomically."""
-    from .quota_workbook import Col, Table
-    from .writing import atomic_output
-    from .xlsx_style import Formats, new_workbook
+    from .quota_workbook import Col, Table, write_tables
 
     def verdict(g: dict) -> str:
         return "未调整" if g["adjustments_helped"] is None else "更准" if g["adjustments_helped"] else "没有更准"
@@ -221,10 +219,4 @@ def write_check_workbook(result: CheckResult, path: str | Path, inputs: Sequence
     for r in result.rows:
         if r.adjusted is not None:
             adjusted.add([r.customer, r.manager, r.sku, round(r.forecast), round(r.adjusted), round(r.actual), r.reason])
-    with atomic_output(path, inputs) as tmp:
-        wb = new_workbook(tmp)
-        fmts = Formats(wb)
-        for table in (managers, customers, adjusted):
-            table.write(wb, fmts, result.month, "预测检查")
-        wb.close()
-    return Path(path)
+    return write_tables(path, (managers, customers, adjusted), result.month, "预测检查", inputs)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from .checks.identifiers import period_of
 from .gcpause import gc_paused
@@ -138,16 +138,26 @@ def left_out_table(excluded) -> Table:
     return table
 
 
-@gc_paused()
-def write_quota_workbook(report: QuotaReport, path: str | Path, inputs: Sequence[str | Path] = ()) -> Path:
-    """Write the report workbook of a quota check (atomically; inputs are never overwritten)."""
+def write_tables(path: str | Path, tables: Iterable[Table], label: str, title: str = TITLE,
+                 inputs: Sequence[str | Path] = (), *, before: Callable[[Any, Formats], Any] | None = None) -> Path:
+    """A workbook of printable tables, a sheet each (atomically; inputs are never
+    overwritten); before(wb, fmts) writes sheets ahead of them (the weekly pack's minutes)."""
     with atomic_output(path, inputs) as tmp:
         wb = new_workbook(tmp)
         fmts = Formats(wb)
-        for table in tables(report):
-            table.write(wb, fmts, report.month)
+        if before is not None:
+            before(wb, fmts)
+        for table in tables:
+            table.write(wb, fmts, label, title)
+        wb.worksheets()[0].activate()
         wb.close()
     return Path(path)
+
+
+@gc_paused()
+def write_quota_workbook(report: QuotaReport, path: str | Path, inputs: Sequence[str | Path] = ()) -> Path:
+    """Write the report workbook of a quota check (atomically; inputs are never overwritten)."""
+    return write_tables(path, tables(report), report.month, inputs=inputs)
 
 
 def tables(report: QuotaReport) -> list[Table]:

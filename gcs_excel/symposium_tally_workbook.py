@@ -9,11 +9,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
 from .problems import problem_types, show
-from .quota_workbook import Col, Table
+from .quota_workbook import Col, Table, write_tables
 from .sheetnames import TALLY_COMMENTS, TALLY_FORMS, TALLY_MANAGERS, TALLY_PROBLEMS, TALLY_QUESTIONS
 from .spec import load_specs
-from .writing import atomic_output
-from .xlsx_style import Formats, new_workbook
 
 if TYPE_CHECKING:                   # the result's type only: symposium_tally imports this module
     from .symposium_tally import Stats, TallyResult
@@ -60,10 +58,4 @@ def tables(result: TallyResult) -> list[Table]:
 
 def write_tally(result: TallyResult, path: Path, inputs: Sequence[str | Path] = ()) -> Path:
     """Write the tally workbook (atomically; the forms are never overwritten)."""
-    with atomic_output(path, inputs) as tmp:
-        wb = new_workbook(tmp)
-        fmts = Formats(wb)
-        for table in tables(result):
-            table.write(wb, fmts, "", TITLE)
-        wb.close()
-    return path
+    return write_tables(path, tables(result), "", TITLE, inputs)

@@ -7,10 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
-from .quota_workbook import Col, Table, left_out_table
+from .quota_workbook import Col, Table, left_out_table, write_tables
 from .sheetnames import PROGRESS_CUSTOMERS, PROGRESS_MANAGERS, PROGRESS_NEED
-from .writing import atomic_output
-from .xlsx_style import Formats, new_workbook
 
 if TYPE_CHECKING:                   # the result's type only: targets_progress imports this module
     from .targets_progress import ProgressResult
@@ -54,11 +52,4 @@ def tables(result: ProgressResult) -> list[Table]:
 
 def write_progress_workbook(result: ProgressResult, path: str | Path, inputs: Sequence[str | Path] = ()) -> Path:
     """Write the progress workbook (atomically; inputs are never overwritten)."""
-    with atomic_output(path, inputs) as tmp:
-        wb = new_workbook(tmp)
-        fmts = Formats(wb)
-        for table in tables(result):
-            table.write(wb, fmts, result.month, TITLE)
-        wb.worksheets()[0].activate()
-        wb.close()
-    return Path(path)
+    return write_tables(path, tables(result), result.month, TITLE, inputs)

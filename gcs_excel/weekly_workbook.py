@@ -13,14 +13,13 @@ from pathlib import Path
 from typing import Sequence
 
 from .quota_check import role_labels
-from .quota_workbook import MARGINS, Col, Table, left_out_table
+from .quota_workbook import MARGINS, Col, Table, left_out_table, write_tables
 from .render import item_need, shortfall_lines
 from .sheetnames import (WEEKLY_COMPLIANCE, WEEKLY_MINUTES, WEEKLY_NEXT, WEEKLY_PROBLEMS, WEEKLY_QUOTAS, WEEKLY_SALES,
                          WEEKLY_TODO)
 from .textwidth import row_height, wrapped_lines
 from .weekly_pack import STATUS_WORDS, WeeklyResult, weekday_name
-from .writing import atomic_output
-from .xlsx_style import Formats, new_workbook, page_header, print_setup
+from .xlsx_style import Formats, page_header, print_setup
 
 TITLE = "片区周会材料"
 KIND_WORDS = {"hq": "总部", "store": "卖场"}
@@ -255,13 +254,6 @@ def tables(result: WeeklyResult) -> list[Table]:
 
 def write_weekly_workbook(result: WeeklyResult, path: str | Path, inputs: Sequence[str | Path] = ()) -> Path:
     """Write the pack (atomically; inputs are never overwritten)."""
-    with atomic_output(path, inputs) as tmp:
-        wb = new_workbook(tmp)
-        fmts = Formats(wb)
-        write_minutes(wb, fmts, result)
-        for table in tables(result):
-            table.write(wb, fmts, scope_words(result), TITLE)
-        wb.worksheets()[0].activate()
-        wb.close()
-    return Path(path)
+    return write_tables(path, tables(result), scope_words(result), TITLE, inputs,
+                        before=lambda wb, fmts: write_minutes(wb, fmts, result))
 
