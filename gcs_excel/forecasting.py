@@ -185,11 +185,11 @@ def forecast_table(inputs: MonthlyInputs, month: str, horizon: int = 1) -> Forec
     marks = _marks(Y, keys, f, {k for k, s in inputs.catalogue.items() if s.new})
     T = len(months)
     ly = T - 12
-    for r, (customer, sku) in enumerate(keys):
-        if not Y[r].any():
-            continue
+    whole = [np.rint(x).astype(np.int64).tolist() for x in (f.forecast, f.low, f.high)]    # half to even, as round()
+    for r in np.flatnonzero(Y.any(axis=1)).tolist():
+        customer, sku = keys[r]
         result.series.append(SeriesResult(
-            customer, sku, _whole(f.forecast[r]), _whole(f.low[r]), _whole(f.high[r]), f.method[r],
+            customer, sku, whole[0][r], whole[1][r], whole[2][r], f.method[r],
             wape(f.error[r], f.actual[r]), wape(f.baseline_error[r], f.actual[r]),
             Y[r, max(T - 3, 0):].tolist(), float(Y[r, ly]) if ly >= 0 else None, marks[r],
             float(f.error[r]), float(f.baseline_error[r]), float(f.actual[r])))
@@ -200,30 +200,52 @@ def forecast_table(inputs: MonthlyInputs, month: str, horizon: int = 1) -> Forec
     return result
 
 
-def _whole(x: np.ndarray) -> list[int]:
-    return [int(round(v)) for v in x]
-
-
 def sales_matrix(sales: pd.DataFrame, month: str) -> tuple[np.ndarray, list[tuple[str, str]], list[str]]:
     """(customer × SKU) × month volumes (条) of every month before `month`, from the first
     month in the data (months missing in between are 0); the keys and months in order."""
-    # Grouped on the columns as they come (the monthly cube's are categories: codes, not
-    # millions of strings), the few group keys made text afterwards.
-    months_col = sales["month"]
-    if isinstance(months_col.dtype, pd.CategoricalDtype):
-        before = months_col.isin([m for m in months_col.cat.categories if str(m) < month])
-    else:
-        before = months_col.astype(str) < month
-    sold = sales[before]
-    if sold.empty:
+    # Summed with np.bincount over integer codes, not a pandas group-by: millions of rows
+    # in one pass without sorting them (the group-by cost gcs monthly seconds). Each
+    # column's codes are remapped to its values as sorted text first, so that two values
+    # with one text are one key and the keys come out in text order; months from `month`
+    # on are remapped to −1 with the empty cells.
+    (c, customers), (k, skus), (m, months_all) = (
+        _text_codes(sales[name], month if name == "month" else None) for name in ("customer", "sku", "month"))
+    keep = (c >= 0) & (k >= 0) & (m >= 0)
+    if not keep.any():
         return np.zeros((0, 0)), [], []
-    totals = sold.groupby(["customer", "sku", "month"], observed=True)["volume"].sum()
-    totals.index = pd.MultiIndex.from_arrays([totals.index.get_level_values(k).astype(str) for k in range(3)])
-    totals = totals.groupby(level=[0, 1, 2], sort=True).sum()     # one key per text (and sorted as text)
-    first, last = totals.index.get_level_values(2).min(), totals.index.get_level_values(2).max()
+    c, k, m = c[keep], k[keep], m[keep]
+    volume = sales["volume"].to_numpy(dtype=float)[keep]
+    if np.isnan(volume).any():
+        volume = np.nan_to_num(volume)
+    n_k, n_m = len(skus), len(months_all)
+    pair, pairs = pd.factorize(c.astype(np.int64) * n_k + k)     # every customer × SKU with a row, sold or not
+    sums = np.bincount(pair * n_m + m, weights=volume, minlength=len(pairs) * n_m).reshape(len(pairs), n_m)
+    order = np.argsort(pairs)                                  # text order: the codes are sorted texts
+    sums, present = sums[order], pairs[order]
+    used = np.flatnonzero(np.bincount(m, minlength=n_m))      # the months with rows, in text order
+    first, last = months_all[used[0]], months_all[used[-1]]
     months = months_ending(last, month_index(last) - month_index(first) + 1)
-    wide = totals.unstack(2, fill_value=0.0).reindex(columns=months, fill_value=0.0)
-    return wide.to_numpy(dtype=float), list(wide.index), months
+    at = {t: j for j, t in enumerate(months_all)}
+    Y = np.zeros((len(present), len(months)))
+    for j, t in enumerate(months):
+        if t in at:
+            Y[:, j] = sums[:, at[t]]
+    keys = [(customers[p // n_k], skus[p % n_k]) for p in present.tolist()]
+    return Y, keys, months
+
+
+def _text_codes(column: pd.Series, before: str | None = None) -> tuple[np.ndarray, list[str]]:
+    """Each row's code into the column's distinct values as text, sorted (−1 where empty,
+    or, given `before`, where the text is not less than it)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        raw, values = column.cat.codes.to_numpy(), column.cat.categories
+    else:
+        raw, values = pd.factorize(column, sort=False)
+    remap, texts = pd.factorize(pd.Index(values).astype(str), sort=True)
+    if before is not None:
+        n = int(texts.searchsorted(before))                 # the texts less than it come first
+        remap, texts = np.where(remap < n, remap, -1), texts[:n]
+    return np.append(remap, -1)[raw], list(texts)       # raw −1 (empty) picks the appended −1
 
 
 def _marks(Y: np.ndarray, keys: list[tuple[str, str]], f: Forecasts, new: set[str]) -> list[str]:

@@ -248,3 +248,35 @@ def test_horizon_and_check_from_the_command_line(clean_files, tmp_path):
 def test_a_typed_adjustment_is_read_or_reported(typed, expected):
     from gcs_excel.forecast_check import _number
     assert repr(_number(typed)) == repr(expected)         # False is not 0.0
+
+
+ROWS = st.lists(st.tuples(st.sampled_from(["2025-11", "2025-12", "2026-01", "2026-03", None]),
+                          st.sampled_from(["JT0001", "JT0010", "JT0002", None]),
+                          st.sampled_from(["中华(硬)", "白沙(硬)", "芙蓉王(硬)", None]),
+                          st.sampled_from([0.0, 1.0, 2.5, 40.0, float("nan")])), max_size=40)
+
+
+@settings(max_examples=200, deadline=None)
+@given(ROWS, st.sampled_from(["2025-12", "2026-02", "2026-04"]), st.booleans())
+def test_sales_matrix_sums_what_a_plain_loop_sums(rows, month, categorical):
+    """The customer × SKU × month matrix (summed by integer codes, not a group-by) equals
+    a dictionary filled row by row: every pair with a row before the month, text order,
+    months from the first to the last with rows (gaps 0), NaN volumes as 0."""
+    import pandas as pd
+
+    from gcs_excel.forecasting import sales_matrix
+
+    frame = pd.DataFrame(rows, columns=["month", "customer", "sku", "volume"])
+    if categorical:
+        for c in ("month", "customer", "sku"):
+            frame[c] = pd.Categorical(frame[c])
+    sums: dict = {}
+    for m, c, k, v in rows:
+        if m is not None and c is not None and k is not None and m < month:
+            sums.setdefault((c, k), {}).setdefault(m, 0.0)
+            sums[(c, k)][m] += 0.0 if v != v else v
+    Y, keys, months = sales_matrix(frame, month)
+    assert keys == sorted(sums)
+    seen = sorted({m for per in sums.values() for m in per})
+    assert months == ([month_at(k) for k in range(month_index(seen[0]), month_index(seen[-1]) + 1)] if seen else [])
+    assert Y.tolist() == [[sums[key].get(m, 0.0) for m in months] for key in keys]
