@@ -462,3 +462,20 @@ def test_a_month_missing_from_the_sales_is_said(dept, tmp_path):
     sales = [r for r in generated_sales() if r["month"] != "2025-08"]
     r = symposium([write_sales_csv(sales, tmp_path / "销售数据.csv"), *dept[1][1:]], "2026-H1")
     assert r.warnings == ["销售数据里没有 2025-08 的行：上期这几个月按 0 条算"]
+
+
+def test_a_question_under_another_column_name_is_said_not_called_unanswered(tmp_path):
+    """A clerk's sheet with 总体 for 总体满意度 and a 备注 column: the missing question is one
+    error at the header (not "没有打分" on every row, untrue: they scored it), and every
+    column with values that is no question is named with how many values it holds."""
+    labels = [q.label for q in load_settings().scored]
+    path = tmp_path / "录入.csv"
+    path.write_text("客户编码,客户经理," + ",".join(labels[:-1]) + ",总体,意见和建议,备注\n"
+                    "JT0001,刘洋,5,4,4,5,5,很好,电话回访\nJT0002,陈静,4,4,3,,4,,\n", encoding="gbk")
+    t = tally_symposium([path])
+    assert [(p.code, p.cell, p.column) for p in t.problems] == [
+        ("survey_column_missing", "A1", "总体满意度"), ("survey_column_unknown", "G1", "总体"),
+        ("survey_column_unknown", "I1", "备注"), ("survey_score_blank", "F3", "信息传递")]
+    assert "2 个值没有汇总" in t.problems[1].message and "1 个值没有汇总" in t.problems[2].message
+    assert t.by_question["overall"].count == 0 and t.by_question["overall"].blank == 2
+    assert t.by_question["service"].mean == 4.5
