@@ -745,7 +745,7 @@ def render_weekly(result, max_lines: int = 20) -> str:
     labels = role_labels()
     report = result.quotas
     unmet = [r for r in report.results if not r.ok]
-    out += ["", f"拜访指标（{result.month}，到 {result.until}）：{len(report.results)} 项，未达标 {len(unmet)} 项"]
+    out += ["", f"拜访指标（{result.month}，到 {result.until}）：{len(report.results)} 项，{result.unmet_word} {len(unmet)} 项"]
     for r in unmet[:max_lines]:
         out.append(f"  {r.person}（{labels[r.role]}）{report.rules.title(r.rule)} {r.actual}/{r.required}")
     if len(unmet) > max_lines:

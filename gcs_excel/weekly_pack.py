@@ -238,6 +238,12 @@ class WeeklyResult:
         return min(self.week.sunday, _month_end(self.month))
 
     @property
+    def unmet_word(self) -> str:
+        """A quota not met by the week's end: 未达标 once the month is over, 未完成 while
+        days are left (it may still be met)."""
+        return "未达标" if self.until >= _month_end(self.month) else "未完成"
+
+    @property
     def pace_share(self) -> float:
         """The share of the month's working days gone by the week's end."""
         done, total = self.workdays
@@ -305,6 +311,10 @@ def weekly(paths: Sequence[str | Path], week: str, *, area: str | None = None, o
     dept = load_department(v)
     dept.require(("staff", "hq", "stores"), "做周会材料", "：请和拜访记录、拜访计划、销售数据、销售目标一起给出")
     result = build(dept, v, wk, settings, rules, area=area)
+    if wk.monday > today:
+        result.warnings.append(f"{wk.label} 还没有到（今天是 {today}）：这一周还没有拜访可以回顾，请确认周次写对了")
+    elif wk.sunday >= today:
+        result.warnings.append(f"{wk.label} 还没有过完（今天是 {today}）：只回顾到今天为止记下的拜访")
     result.validation = v.report
     if out is not None:
         from .weekly_workbook import write_weekly_workbook

@@ -109,7 +109,7 @@ def quota_tables(result: WeeklyResult) -> list[Table]:
                                Col("需要做的", 56)], empty="本月至今全部达标，没有待办。")
     for r in report.results if report else ():
         title = report.rules.title(r.rule)
-        progress.add([r.person, labels[r.role], title, f"{r.actual}/{r.required}", "达标" if r.ok else "未达标",
+        progress.add([r.person, labels[r.role], title, f"{r.actual}/{r.required}", "达标" if r.ok else result.unmet_word,
                       _todo(r)], [None] * 4 + ["ok" if r.ok else "bad", None])
         if r.ok:
             continue
@@ -159,7 +159,7 @@ def agenda(result: WeeklyResult) -> list[str]:
         f"上周客户销售：{len(result.customers)} 个客户，{behind} 个落后于目标进度（见“{WEEKLY_SALES}”）",
         f"上周拜访发现的问题：{len(result.findings)} 条（见“{WEEKLY_PROBLEMS}”）",
         f"专卖事项：{len(result.compliance)} 条，请专卖人员跟进（见“{WEEKLY_COMPLIANCE}”）",
-        f"本月拜访指标进度：{unmet} 项未达标（见“{WEEKLY_QUOTAS}”“{WEEKLY_TODO}”）",
+        f"本月拜访指标进度：{unmet} 项{result.unmet_word}（见“{WEEKLY_QUOTAS}”“{WEEKLY_TODO}”）",
         f"下周工作安排：{nxt.label} 计划拜访 {len(result.next_week)} 次（见“{WEEKLY_NEXT}”）",
         "其他事项",
     ]
