@@ -221,6 +221,12 @@ class WeeklyResult:
     validation: Report | None = None
     output: Path | None = None
     sales_note: str = ""                 # what the sales figures are (month to date from monthly data)
+    given: set[str] = field(default_factory=set)   # the sheet ids given (visits, plan, sales, targets ...)
+
+    def not_given(self, sheet: str) -> str:
+        """"没有给出「拜访记录」" when that file was not given, else "" (the printed pack says
+        why a section is empty instead of implying the week had nothing)."""
+        return "" if sheet in self.given else f"没有给出「{_sheet_name(sheet)}」"
 
     @property
     def month(self) -> str:
@@ -325,7 +331,7 @@ def weekly(paths: Sequence[str | Path], week: str, *, area: str | None = None, o
 def build(dept: Department, v: Validation | None, week: Week, settings: WeeklySettings, rules: Rules, *,
           area: str | None = None) -> WeeklyResult:
     """The pack from a Department (and the validated sales and targets in v): pure, no files."""
-    result = WeeklyResult(week, settings, area=area or None, excluded=list(dept.excluded))
+    result = WeeklyResult(week, settings, area=area or None, excluded=list(dept.excluded), given=set(dept.present))
     scope = _Scope(dept, result.area)
     month = week.month
     end = result.until
