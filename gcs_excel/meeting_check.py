@@ -132,6 +132,7 @@ def read_register(v: Validation) -> Register:
     specs = load_specs()
     kinds = {label: vid for vid, label in specs.sheet("meetings").field("type").options.items()}
     yes = specs.sheet("meetings").field("monopoly").label("yes")
+    no = specs.sheet("meetings").field("monopoly").label("no")
     meetings = []
     for t in v.tables_of("meetings"):
         # the codes as written even where one of them is not on file (reported by validation):
@@ -140,9 +141,10 @@ def read_register(v: Validation) -> Register:
         for r in t.records(needed=NEEDED["meetings"]):
             if r.get("date") is None or r.get("type") is None or not r.get("area"):
                 continue        # a column missing from the file: reported by validation
-            meetings.append(Meeting(r["date"], kinds[r["type"]], r["area"], r.get("chair") or "",
-                                    r.get("monopoly") == yes, tuple(split_many(customers[r["row"]])),
-                                    t.file, r["row"]))
+            # 专卖 attended: 是, or left blank with the 专卖 staff named (an explicit 否 stands)
+            monopoly = r.get("monopoly") == yes or (r.get("monopoly") != no and bool(r.get("monopoly_staff")))
+            meetings.append(Meeting(r["date"], kinds[r["type"]], r["area"], r.get("chair") or "", monopoly,
+                                    tuple(split_many(customers[r["row"]])), t.file, r["row"]))
     items = []
     for t in v.tables_of("meeting_items"):
         for r in t.records(needed=NEEDED["meeting_items"]):

@@ -380,3 +380,16 @@ def test_the_meeting_sheets_print_on_a4(soffice, tmp_path):
     assert all(label in squeezed for label, _ in weeks_of(2026, 10))
     overdue = subprocess.run(["pdftotext", printed["逾期会议事项"].pdf, "-"], capture_output=True, text=True).stdout
     assert "紧俏货源提前一周告知各总部" in "".join(overdue.split())
+
+
+@pytest.mark.parametrize("monopoly, staff, attended", [("是", "赵立新", True), (None, "赵立新", True),
+                                                       ("否", "赵立新", False), (None, None, False), ("是", None, True)])
+def test_monopoly_staff_named_but_yes_left_blank_counts_as_attended(tmp_path, monopoly, staff, attended):
+    """A clerk who writes the 专卖 officer's name and leaves 专卖人员参加 blank recorded an
+    attendance: "专卖人员没有参加" would be untrue. An explicit 否 stands."""
+    def change(t):
+        t["meetings"][1].update(monopoly=monopoly, monopoly_staff=staff)
+    files = write_department(tmp_path, {}, change)
+    report = quotas(files, "2026-10", today=TODAY)
+    week = next(w for w in result(report.meetings, "meeting_weekly").details["weeks"] if w["dates"] == ["2026-10-09"])
+    assert week["status"] == ("ok" if attended else "no_monopoly")
