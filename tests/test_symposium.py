@@ -165,6 +165,12 @@ def test_the_pack_on_disk(pack):
     ws = openpyxl.load_workbook(forms[0]).active
     lists = [dv for dv in ws.data_validations.dataValidation if dv.type == "list"]
     assert len(lists) == len(load_settings().scored) and lists[0].formula1 == '"1,2,3,4,5"'
+    # printed and filled by hand at the symposium: the scale stands above the questions, and the
+    # instruction does not send a pen to a drop-down list
+    texts = [(c.row, c.value) for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    scale = next(r for r, v in texts if v.startswith("评分：5 很满意"))
+    assert scale < next(r for r, v in texts if v == "序号")
+    assert not any("下拉" in v for _, v in texts)
 
 
 # --- the tally -----------------------------------------------------------------------------
@@ -221,7 +227,7 @@ def test_forms_tallied_exactly(pack, tmp_path):
     assert t.comments == [("JT0001", "甲连锁有限公司", "刘洋", "希望多供应新品"),
                           ("JT0003", "丙便利有限公司", "陈静", "送货再早一点")]
     found = [(p.file, p.cell, p.code) for p in t.problems]
-    assert found == [("b.xlsx", "C12", "survey_score_blank"), ("b.xlsx", "C13", "survey_score_invalid"),
+    assert found == [("b.xlsx", "C13", "survey_score_blank"), ("b.xlsx", "C14", "survey_score_invalid"),
                      ("收回.xlsx", "A3", "survey_duplicate"), ("收回.xlsx", "A4", "survey_customer_missing")]
     assert t.exit_code == 1
     assert openpyxl.load_workbook(t.output).sheetnames == ["按问题", "按客户经理", "意见和建议", "逐份评分", "汇总问题"]
@@ -310,7 +316,7 @@ def test_the_demo_forms_generator_gives_the_tally_one_blank(pack, tmp_path):
     assert len(t.forms) == len(pack.invitees) and [p.code for p in t.problems] == ["survey_score_blank"]
     scored = len(t.settings.scored)
     assert sum(s.count for s in t.by_question.values()) == len(forms) * scored - 1
-    assert all(openpyxl.load_workbook(p).active["C10"].value is None for p in pack.files[1:])   # originals blank
+    assert all(openpyxl.load_workbook(p).active["C11"].value is None for p in pack.files[1:])   # originals blank
 
 
 def test_rows_with_errors_are_left_out_and_listed(dept, tmp_path):
@@ -350,7 +356,7 @@ def test_cli_tally_exit_codes_and_json(pack, tmp_path):
     assert r.exit_code == 0 and json.loads(r.output)["questions"][0]["mean"] == 5.0, r.output
     half = fill_form(pack.files[2], tmp_path / "b.xlsx", [5, None, 4, 4, 5])
     r = run("symposium", "--tally", "--out", tmp_path / "汇总.xlsx", good, half)
-    assert r.exit_code == 1 and "b.xlsx 满意度调查表!C11" in r.output and (tmp_path / "汇总.xlsx").exists()
+    assert r.exit_code == 1 and "b.xlsx 满意度调查表!C12" in r.output and (tmp_path / "汇总.xlsx").exists()
     (tmp_path / "坏.xlsx").write_bytes(b"not a workbook")
     r = run("symposium", "--tally", good, tmp_path / "坏.xlsx")
     assert r.exit_code == 2 and "无法读取：坏.xlsx" in r.output
