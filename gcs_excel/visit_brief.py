@@ -216,6 +216,7 @@ def brief(paths: Sequence[str | Path], day: dt.date, *, person: str | None = Non
     allocate's / gcs notices' workbooks when given), make a brief per visit planned on day
     for person (or everyone), and with out write the workbook: out is the .xlsx, or a
     folder to write workbook_name(day, person) in. Nothing planned: no workbook, exit 1."""
+    person = (person or "").strip() or None        # a name pasted with a space around it is still the name
     if (person is None) == (not everyone):
         raise ConfigError("请给出 --person（一个人）或 --all（当天有计划的每个人）中的一个")
     settings = load_settings(config)

@@ -264,6 +264,19 @@ def test_an_unknown_person_gets_did_you_mean(dept):
     assert r.exit_code == 2 and one_line_error(r.output), r.output
 
 
+
+@pytest.mark.parametrize("typed", ["刘洋 ", " 刘洋", "刘洋\u3000"])
+def test_a_name_pasted_with_a_space_is_the_name(dept, tmp_path, typed):
+    """Copied from a cell or a chat, the name often brings a space: it is still 刘洋 (not
+    "人员名单里没有「刘洋 」，是不是「刘洋」？"), and the workbook is named without it."""
+    r = brief(dept.files, DAY, person=typed, out=tmp_path, today=TODAY)
+    plain = brief(dept.files, DAY, person="刘洋", today=TODAY)
+    assert r.person == "刘洋" and len(r.briefs) == len(plain.briefs) > 0
+    assert r.output.name == f"拜访准备_{DAY.isoformat()}_刘洋.xlsx"
+    with pytest.raises(ConfigError, match="请给出 --person"):
+        brief(dept.files, DAY, person="  ", today=TODAY)
+
+
 @pytest.mark.parametrize("args, message", [
     (["--person", "刘洋", "--all"], "请给出 --person（一个人）或 --all"),
     ([], "请给出 --person（一个人）或 --all"),
