@@ -13,12 +13,13 @@ belong to years). Action items past their due date and not done are listed.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 from .dept import HQ, NEEDED, Person
 from .errors import ConfigError
+from .mapping import did_you_mean
 from .problems import problem_types
 from .rules import Rules
 from .spec import load_specs
@@ -161,12 +162,10 @@ def check_meetings(register: Register, month: str, rules: Rules, today: dt.date,
     """The meeting rules for one month (YYYY-MM) as of today: pure, no files."""
     areas, source = _areas(register, rules, staff)
     report = MeetingReport(month, today, areas, source)
-    in_areas = set(areas)
-    for m in register.meetings:
-        if m.type != "symposium" and m.area not in in_areas:
-            report.notes.append(f"{load_specs().sheet('meetings').name}里的片区「{m.area}」不在检查的片区"
-                                f"（{source}）里，那里的会议没有计入")
-    report.notes = list(dict.fromkeys(report.notes))
+    outside = Counter(m.area for m in register.meetings if m.type != "symposium" and m.area not in set(areas))
+    for area, n in outside.items():     # most often a short or mistyped name: name the area meant
+        report.notes.append(f"{load_specs().sheet('meetings').name}里的片区「{area}」不在检查的片区"
+                            f"（{source}）里，那里的 {n} 次会议没有计入{did_you_mean(area, areas)}")
     by_area: dict[str, list[Meeting]] = defaultdict(list)
     for m in register.meetings:
         by_area[m.area].append(m)

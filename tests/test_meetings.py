@@ -224,7 +224,17 @@ def test_areas_from_staff_then_register_then_rules(tmp_path):
     rules.write_text('[meetings]\nareas = ["芙蓉片区"]\n', "utf-8")
     r = run(daily([D(2026, 10, 9)], "芙蓉区"), rules=load_rules(rules))
     assert r.areas == [AREA] and {x.area for x in r.results} == {AREA, "全部门"}
-    assert r.notes == ["会议记录里的片区「芙蓉区」不在检查的片区（规则文件 [meetings] areas）里，那里的会议没有计入"]
+    assert r.notes == ["会议记录里的片区「芙蓉区」不在检查的片区（规则文件 [meetings] areas）里，"
+                       "那里的 1 次会议没有计入，是不是「芙蓉片区」？"]
+
+
+def test_meetings_of_an_area_not_checked_are_counted_and_the_area_meant_is_named():
+    """A register typed with short area names: how many meetings went uncounted, and the
+    area a name most likely means; a name like none of them gets no guess."""
+    r = run(daily([D(2026, 10, 8), D(2026, 10, 9)], "芙蓉") + daily([D(2026, 10, 9)], "城东组"))
+    assert r.notes == ["会议记录里的片区「芙蓉」不在检查的片区（人员名单的所属片区）里，那里的 2 次会议没有计入，"
+                       "是不是「芙蓉片区」？",
+                       "会议记录里的片区「城东组」不在检查的片区（人员名单的所属片区）里，那里的 1 次会议没有计入"]
 
 
 # --- overdue action items --------------------------------------------------------------------
