@@ -26,6 +26,7 @@ from .a1 import a1, parse_a1
 from .errors import ConfigError, ReadError
 from .problems import Problem, finding, make_problem
 from .readers import read
+from .sheetnames import TALLY_FORMS, TALLY_QUESTIONS
 from .spec import load_specs
 from .symposium_pack import Question, SymposiumSettings, load_settings
 from .values import parse_number_text, to_halfwidth
@@ -137,6 +138,11 @@ def tally_symposium(forms: Sequence[str | Path], out: str | Path | None = None, 
             book = read(path)
         except ReadError as e:
             result.unreadable.append((Path(path).name, e.reason))
+            continue
+        if {TALLY_QUESTIONS, TALLY_FORMS} <= {sheet.name for sheet in book.sheets}:
+            # an earlier tally written among the forms (a re-run over *.xlsx): its 逐份评分 rows
+            # would be read first and the corrected forms called duplicates
+            result.problems.append(_problem("survey_tally_output", Path(path).name, None, None, None))
             continue
         mine = []
         for sheet in book.sheets:

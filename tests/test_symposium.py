@@ -485,3 +485,19 @@ def test_a_question_under_another_column_name_is_said_not_called_unanswered(tmp_
     assert "2 个值没有汇总" in t.problems[1].message and "1 个值没有汇总" in t.problems[2].message
     assert t.by_question["overall"].count == 0 and t.by_question["overall"].blank == 2
     assert t.by_question["service"].mean == 4.5
+
+
+def test_an_earlier_tally_among_the_forms_is_not_read_as_forms(pack, tmp_path):
+    """The clerk writes the tally into the forms' folder, corrects a form and re-runs over
+    *.xlsx: the old tally is named and skipped, so the corrected score counts (read first,
+    the old 逐份评分 row won and the corrected form was called a duplicate)."""
+    a, b = pack.files[1:]
+    one = fill_form(a, tmp_path / "a.xlsx", [5, "很好", 4, 4, 4])
+    fill_form(b, tmp_path / "b.xlsx", [3, 3, 3, 3, 3])
+    first = tally_symposium(sorted(tmp_path.glob("*.xlsx")), tmp_path / "0汇总.xlsx")   # sorts before the forms
+    assert first.by_question["fairness"].invalid == 1
+    fill_form(a, one, [5, 5, 4, 4, 4])                                                  # corrected
+    again = tally_symposium(sorted(tmp_path.glob("*.xlsx")))
+    assert [(p.file, p.code) for p in again.problems] == [("0汇总.xlsx", "survey_tally_output")]
+    assert (again.by_question["fairness"].count, again.by_question["fairness"].mean) == (2, 4.0)
+    assert [f.file for f in again.forms] == ["a.xlsx", "b.xlsx"]
