@@ -155,7 +155,7 @@ def tally_symposium(forms: Sequence[str | Path], out: str | Path | None = None, 
         found += mine
     if not found:
         why = f"{result.unreadable[0][0]}：{result.unreadable[0][1]}" if result.unreadable else \
-            f"按{settings.source}的问题认；调查表是用部门自己的设置写出的，汇总时也要给同一个 --config"
+            f"按{settings.source}的问题认；如果调查表是用部门自己的设置（--config）写出的，汇总时也要给同一个 --config"
         raise ConfigError(f"给出的文件里没有找到满意度调查表（{why}）")
     first: dict[str, Form] = {}
     for f in found:

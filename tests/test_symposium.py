@@ -501,3 +501,11 @@ def test_an_earlier_tally_among_the_forms_is_not_read_as_forms(pack, tmp_path):
     assert [(p.file, p.code) for p in again.problems] == [("0汇总.xlsx", "survey_tally_output")]
     assert (again.by_question["fairness"].count, again.by_question["fairness"].mean) == (2, 4.0)
     assert [f.file for f in again.forms] == ["a.xlsx", "b.xlsx"]
+
+
+def test_a_file_that_is_no_form_is_not_said_to_be_a_department_form(dept):
+    """Given the HQ list by mistake: the one line does not claim the forms were written with
+    the department's own settings (it may be so: then say what to do)."""
+    with pytest.raises(ConfigError) as e:
+        tally_symposium([dept[1][2]])                       # 总部档案.xlsx
+    assert "给出的文件里没有找到满意度调查表（按默认设置的问题认；如果调查表是用部门自己的设置" in str(e.value)
