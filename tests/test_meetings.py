@@ -290,6 +290,9 @@ def test_quotas_check_the_register_in_every_output(files, tmp_path):
         ("片区日例会", "芙蓉片区", f"1/{len(workdays(2026, 10))}"),
         ("片区周会", "天心片区", "0/5"), ("片区周会", "芙蓉片区", "1/5"), ("集团客户座谈会", "全部门", "3/3")]
     assert wb["逾期会议事项"]["A2"].value == "没有过了期限还没完成的会议事项。"
+    # the days overdue are as of the check's day: a sheet printed and read next week says which day
+    notes = [c for row in wb["逾期会议事项"].iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    assert any(n.startswith(f"逾期天数算到 {report.meetings.today.isoformat()}") for n in notes)
 
 
 def test_quotas_list_an_overdue_item_and_exit_code_follows_the_meeting_rules(tmp_path):
