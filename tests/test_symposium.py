@@ -114,6 +114,9 @@ def test_who_gets_a_page_and_who_is_invited(pack):
     assert [i.code for i in pack.invitees] == ["JT0001", "JT0002"]
     assert pack.invitees[0].legal_rep == HQ["legal_rep"] and pack.invitees[0].order_phone == HQ["order_phone"]
     assert pack.exit_code == 0 and pack.excluded == []
+    from gcs_excel.render import render_symposium          # the terminal says why 3 pages but 2 invitations
+    assert render_symposium(pack).splitlines()[0] == ("2026年上半年集团客户座谈会：3 个客户的小结，邀请 2 家总部"
+                                                      "（JT0003 状态不是正常，有小结、不邀请、不发调查表）")
 
 
 def test_every_number_against_pandas(dept, pack):
