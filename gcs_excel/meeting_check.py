@@ -77,6 +77,7 @@ class Register:
     """The meeting register as records."""
     meetings: tuple[Meeting, ...]
     items: tuple[ActionItem, ...]
+    notes: tuple[str, ...] = ()     # how a row that contradicts itself was read
 
 
 @dataclass
@@ -146,22 +147,28 @@ def read_register(v: Validation) -> Register:
             monopoly = r.get("monopoly") == yes or (r.get("monopoly") != no and bool(r.get("monopoly_staff")))
             meetings.append(Meeting(r["date"], kinds[r["type"]], r["area"], r.get("chair") or "", monopoly,
                                     tuple(split_many(customers[r["row"]])), t.file, r["row"]))
-    items = []
+    items, notes = [], []
+    item_sheet = specs.sheet("meeting_items")
+    not_done = item_sheet.field("done").label("no")
     for t in v.tables_of("meeting_items"):
         for r in t.records(needed=NEEDED["meeting_items"]):
             if any(r.get(k) is None for k in NEEDED["meeting_items"]):
                 continue
+            if r.get("done") == not_done and r.get("done_date") is not None:    # the date says it was done
+                notes.append(f"{item_sheet.name}第 {r['row']} 行「{r['item']}」的{item_sheet.header('done')}写的是"
+                             f"{not_done}，却填了{item_sheet.header('done_date')} {r['done_date'].isoformat()}：按已完成算，"
+                             f"不列为逾期；没办完的请删去{item_sheet.header('done_date')}")
             items.append(ActionItem(r["meeting_date"], r.get("meeting_type") or "", r.get("area") or "",
                                     r["item"], r["owner"], r["due"],
                                     r.get("done") == yes or r.get("done_date") is not None, t.file, r["row"]))
-    return Register(tuple(meetings), tuple(items))
+    return Register(tuple(meetings), tuple(items), tuple(notes))
 
 
 def check_meetings(register: Register, month: str, rules: Rules, today: dt.date,
                    staff: list[Person], hqs: dict[str, HQ]) -> MeetingReport:
     """The meeting rules for one month (YYYY-MM) as of today: pure, no files."""
     areas, source = _areas(register, rules, staff)
-    report = MeetingReport(month, today, areas, source)
+    report = MeetingReport(month, today, areas, source, notes=list(register.notes))
     outside = Counter(m.area for m in register.meetings if m.type != "symposium" and m.area not in set(areas))
     for area, n in outside.items():     # most often a short or mistyped name: name the area meant
         report.notes.append(f"{load_specs().sheet('meetings').name}里的片区「{area}」不在检查的片区"

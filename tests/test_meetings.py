@@ -406,3 +406,17 @@ def test_monopoly_staff_named_but_yes_left_blank_counts_as_attended(tmp_path, mo
     report = quotas(files, "2026-10", today=TODAY)
     week = next(w for w in result(report.meetings, "meeting_weekly").details["weeks"] if w["dates"] == ["2026-10-09"])
     assert week["status"] == ("ok" if attended else "no_monopoly")
+
+
+@pytest.mark.parametrize("done, done_date, overdue, said", [
+    ("否", None, True, False), ("是", None, False, False), (None, dt.datetime(2026, 11, 18), False, False),
+    ("否", dt.datetime(2026, 11, 18), False, True)])     # contradicts itself: read as done, and said
+def test_an_item_marked_not_done_but_with_a_done_date_is_said(tmp_path, done, done_date, overdue, said):
+    def change(t):
+        t["meeting_items"][1].update(due=dt.datetime(2026, 11, 20), done=done, done_date=done_date)
+    files = write_department(tmp_path, {}, change)
+    m = quotas(files, "2026-10", today=TODAY).meetings
+    assert bool(m.overdue) == overdue
+    notes = [n for n in m.notes if "却填了完成日期" in n]
+    assert notes == (["会议事项第 3 行「紧俏货源提前一周告知各总部」的是否完成写的是否，却填了完成日期 2026-11-18："
+                      "按已完成算，不列为逾期；没办完的请删去完成日期"] if said else [])
