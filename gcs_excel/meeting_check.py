@@ -13,12 +13,13 @@ belong to years). Action items past their due date and not done are listed.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 from .dept import HQ, NEEDED, Person
 from .errors import ConfigError
+from .mapping import did_you_mean
 from .problems import problem_types
 from .rules import Rules
 from .spec import load_specs
@@ -76,6 +77,7 @@ class Register:
     """The meeting register as records."""
     meetings: tuple[Meeting, ...]
     items: tuple[ActionItem, ...]
+    notes: tuple[str, ...] = ()     # how a row that contradicts itself was read
 
 
 @dataclass
@@ -132,6 +134,7 @@ def read_register(v: Validation) -> Register:
     specs = load_specs()
     kinds = {label: vid for vid, label in specs.sheet("meetings").field("type").options.items()}
     yes = specs.sheet("meetings").field("monopoly").label("yes")
+    no = specs.sheet("meetings").field("monopoly").label("no")
     meetings = []
     for t in v.tables_of("meetings"):
         # the codes as written even where one of them is not on file (reported by validation):
@@ -140,31 +143,36 @@ def read_register(v: Validation) -> Register:
         for r in t.records(needed=NEEDED["meetings"]):
             if r.get("date") is None or r.get("type") is None or not r.get("area"):
                 continue        # a column missing from the file: reported by validation
-            meetings.append(Meeting(r["date"], kinds[r["type"]], r["area"], r.get("chair") or "",
-                                    r.get("monopoly") == yes, tuple(split_many(customers[r["row"]])),
-                                    t.file, r["row"]))
-    items = []
+            # 专卖 attended: 是, or left blank with the 专卖 staff named (an explicit 否 stands)
+            monopoly = r.get("monopoly") == yes or (r.get("monopoly") != no and bool(r.get("monopoly_staff")))
+            meetings.append(Meeting(r["date"], kinds[r["type"]], r["area"], r.get("chair") or "", monopoly,
+                                    tuple(split_many(customers[r["row"]])), t.file, r["row"]))
+    items, notes = [], []
+    item_sheet = specs.sheet("meeting_items")
+    not_done = item_sheet.field("done").label("no")
     for t in v.tables_of("meeting_items"):
         for r in t.records(needed=NEEDED["meeting_items"]):
             if any(r.get(k) is None for k in NEEDED["meeting_items"]):
                 continue
+            if r.get("done") == not_done and r.get("done_date") is not None:    # the date says it was done
+                notes.append(f"{item_sheet.name}第 {r['row']} 行「{r['item']}」的{item_sheet.header('done')}写的是"
+                             f"{not_done}，却填了{item_sheet.header('done_date')} {r['done_date'].isoformat()}：按已完成算，"
+                             f"不列为逾期；没办完的请删去{item_sheet.header('done_date')}")
             items.append(ActionItem(r["meeting_date"], r.get("meeting_type") or "", r.get("area") or "",
                                     r["item"], r["owner"], r["due"],
                                     r.get("done") == yes or r.get("done_date") is not None, t.file, r["row"]))
-    return Register(tuple(meetings), tuple(items))
+    return Register(tuple(meetings), tuple(items), tuple(notes))
 
 
 def check_meetings(register: Register, month: str, rules: Rules, today: dt.date,
                    staff: list[Person], hqs: dict[str, HQ]) -> MeetingReport:
     """The meeting rules for one month (YYYY-MM) as of today: pure, no files."""
     areas, source = _areas(register, rules, staff)
-    report = MeetingReport(month, today, areas, source)
-    in_areas = set(areas)
-    for m in register.meetings:
-        if m.type != "symposium" and m.area not in in_areas:
-            report.notes.append(f"{load_specs().sheet('meetings').name}里的片区「{m.area}」不在检查的片区"
-                                f"（{source}）里，那里的会议没有计入")
-    report.notes = list(dict.fromkeys(report.notes))
+    report = MeetingReport(month, today, areas, source, notes=list(register.notes))
+    outside = Counter(m.area for m in register.meetings if m.type != "symposium" and m.area not in set(areas))
+    for area, n in outside.items():     # most often a short or mistyped name: name the area meant
+        report.notes.append(f"{load_specs().sheet('meetings').name}里的片区「{area}」不在检查的片区"
+                            f"（{source}）里，那里的 {n} 次会议没有计入{did_you_mean(area, areas)}")
     by_area: dict[str, list[Meeting]] = defaultdict(list)
     for m in register.meetings:
         by_area[m.area].append(m)

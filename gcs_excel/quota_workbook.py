@@ -250,7 +250,8 @@ def _meetings(report: QuotaReport) -> list[Table]:
               [None, None, MEETING_GROUNDS[r.status], None])
     overdue = Table("逾期会议事项", [Col("责任人", 10), Col("事项", 40), Col("会议", 24), Col("期限", 11),
                                     Col("逾期天数", 8, "int"), Col("文件", 24), Col("行", 6, "int")],
-                    empty="没有过了期限还没完成的会议事项。")
+                    empty="没有过了期限还没完成的会议事项。",
+                    note=f"逾期天数算到 {m.today.isoformat()}（打印出来以后不会再变）；“是否完成”为是或填了“完成日期”的算完成。")
     for x in m.overdue:
         overdue.add([x.owner, x.item, f"{x.meeting_date.isoformat()} {x.meeting_type} {x.area}", x.due.isoformat(),
                      (m.today - x.due).days, Path(x.file).name, x.row])

@@ -745,7 +745,7 @@ def render_weekly(result, max_lines: int = 20) -> str:
     labels = role_labels()
     report = result.quotas
     unmet = [r for r in report.results if not r.ok]
-    out += ["", f"拜访指标（{result.month}，到 {result.until}）：{len(report.results)} 项，未达标 {len(unmet)} 项"]
+    out += ["", f"拜访指标（{result.month}，到 {result.until}）：{len(report.results)} 项，{result.unmet_word} {len(unmet)} 项"]
     for r in unmet[:max_lines]:
         out.append(f"  {r.person}（{labels[r.role]}）{report.rules.title(r.rule)} {r.actual}/{r.required}")
     if len(unmet) > max_lines:
@@ -766,7 +766,10 @@ def render_symposium(result, max_lines: int = 30) -> str:
     and the target attainment; the pages themselves are in the workbook."""
     from .symposium_pack import month_span
 
-    out = [f"{result.half.words}集团客户座谈会：{len(result.customers)} 个客户的小结，邀请 {len(result.invitees)} 家总部",
+    invited = {i.code for i in result.invitees}
+    paused = [c.code for c in result.customers if c.code not in invited]     # a page, but no invitation
+    out = [f"{result.half.words}集团客户座谈会：{len(result.customers)} 个客户的小结，邀请 {len(result.invitees)} 家总部"
+           + (f"（{'、'.join(paused)} 状态不是正常，有小结、不邀请、不发调查表）" if paused else ""),
            f"本期 {month_span(result.months)}，上期 {month_span(result.previous_months)}，"
            f"去年同期 {month_span(result.last_year_months)}", ""]
     out.append(f"{pad('客户编码', 10)}{pad('客户经理', 10)}{pad('销量(条)', 12, right=True)}{pad('环比', 9, right=True)}"

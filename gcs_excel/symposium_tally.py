@@ -26,6 +26,7 @@ from .a1 import a1, parse_a1
 from .errors import ConfigError, ReadError
 from .problems import Problem, finding, make_problem
 from .readers import read
+from .sheetnames import TALLY_FORMS, TALLY_QUESTIONS
 from .spec import load_specs
 from .symposium_pack import Question, SymposiumSettings, load_settings
 from .values import parse_number_text, to_halfwidth
@@ -138,14 +139,23 @@ def tally_symposium(forms: Sequence[str | Path], out: str | Path | None = None, 
         except ReadError as e:
             result.unreadable.append((Path(path).name, e.reason))
             continue
-        mine = [f for sheet in book.sheets for f in _read_sheet(Path(path).name, sheet, settings)]
+        if {TALLY_QUESTIONS, TALLY_FORMS} <= {sheet.name for sheet in book.sheets}:
+            # an earlier tally written among the forms (a re-run over *.xlsx): its 逐份评分 rows
+            # would be read first and the corrected forms called duplicates
+            result.problems.append(_problem("survey_tally_output", Path(path).name, None, None, None))
+            continue
+        mine = []
+        for sheet in book.sheets:
+            on_sheet, columns = _read_sheet(Path(path).name, sheet, settings)
+            mine += on_sheet
+            result.problems += columns
         if not mine:
             result.problems.append(_problem("survey_not_found", Path(path).name, None, None, None,
                                             label=_labels()["code"]))
         found += mine
     if not found:
         why = f"{result.unreadable[0][0]}：{result.unreadable[0][1]}" if result.unreadable else \
-            f"按{settings.source}的问题认；调查表是用部门自己的设置写出的，汇总时也要给同一个 --config"
+            f"按{settings.source}的问题认；如果调查表是用部门自己的设置（--config）写出的，汇总时也要给同一个 --config"
         raise ConfigError(f"给出的文件里没有找到满意度调查表（{why}）")
     first: dict[str, Form] = {}
     for f in found:
@@ -178,8 +188,10 @@ def _problem(code: str, file: str, sheet: str | None, cell: str | None, column: 
     return make_problem(finding(code, **params), file=file, sheet=sheet, row=row, column=column, cell=cell)
 
 
-def _read_sheet(file: str, sheet, settings: SymposiumSettings) -> list[Form]:
-    """The forms on one sheet: one (the form shape), a row each (the table shape), or none."""
+def _read_sheet(file: str, sheet, settings: SymposiumSettings) -> tuple[list[Form], list[Problem]]:
+    """The forms on one sheet: one (the form shape), a row each (the table shape), or none;
+    with the table shape's column problems (a question without its column, a column that
+    is no question)."""
     grid = {(r, c): v for r, values in sheet.rows for c, v in enumerate(values) if v not in ("", None)}
     at: dict[str, tuple[int, int]] = {}
     for key, v in grid.items():
@@ -190,8 +202,8 @@ def _read_sheet(file: str, sheet, settings: SymposiumSettings) -> list[Form]:
     if table is not None:
         return table
     if _norm(labels["code"]) in at and any(_norm(q.text) in at for q in scored):
-        return [_form(file, sheet.name, grid, at, labels, settings)]
-    return []
+        return [_form(file, sheet.name, grid, at, labels, settings)], []
+    return [], []
 
 
 def _form(file, sheet, grid, at, labels, settings) -> Form:
@@ -222,9 +234,10 @@ def _form(file, sheet, grid, at, labels, settings) -> Form:
     return _answered(form, answers, settings)
 
 
-def _table(file, sheet, grid, labels, settings) -> list[Form] | None:
-    """The forms of a sheet with a row per form; None when no row of its top holds the
-    code's label and a question's (the form shape has them on rows of their own)."""
+def _table(file, sheet, grid, labels, settings) -> tuple[list[Form], list[Problem]] | None:
+    """The forms of a sheet with a row per form and its column problems; None when no row
+    of its top holds the code's label and a question's (the form shape has them on rows
+    of their own)."""
     rows = sorted({r for r, _ in grid})
     head = None
     for r in rows[:HEADER_ROWS]:
@@ -247,6 +260,24 @@ def _table(file, sheet, grid, labels, settings) -> list[Form] | None:
         answers = {q.id: (get(col[q.id]), None if col[q.id] is None else cell_ref(r, col[q.id]))
                    for q in settings.questions}
         out.append(_answered(form, answers, settings))
+    return out, _column_problems(file, sheet, grid, r0, names, col, labels, settings)
+
+
+def _column_problems(file, sheet, grid, r0, names, col, labels, settings) -> list[Problem]:
+    """A scored question without its column (once, not "unanswered" on every row: the
+    customers may have answered it under another name), and every column with values
+    that is neither a question nor the code, name or manager: nothing typed goes uncounted
+    unsaid."""
+    out = [_problem("survey_column_missing", file, sheet, cell_ref(r0, 0), q.label, question=q.label)
+           for q in settings.scored if col[q.id] is None]
+    known = set(col.values()) | {names.get(_norm(labels[f])) for f in ("code", "name", "cm")}
+    header = {c: v for (r, c), v in grid.items() if r == r0}
+    for c in sorted(set(header) - known):
+        filled = sum(1 for (r, cc) in grid if cc == c and r > r0)
+        if filled:
+            out.append(_problem("survey_column_unknown", file, sheet, cell_ref(r0, c), str(header[c]),
+                                name=str(header[c]).strip(), count=filled,
+                                labels="、".join(q.label for q in settings.questions)))
     return out
 
 
@@ -266,7 +297,7 @@ def _answered(form: Form, answers: dict[str, tuple[Any, str | None]], settings: 
         score = read_score(value, q)
         form.raw[q.id] = value
         form.scores[q.id] = score if isinstance(score, int) else None
-        if score is None:
+        if score is None and cell is not None:     # no column at all: said once for the sheet
             problems.append(_problem("survey_score_blank", form.file, form.sheet, cell, q.label,
                                      customer=form.customer, question=q.label))
         elif score == "":

@@ -272,6 +272,7 @@ def write_form(result: SymposiumResult, code: str, name: str, manager: str, out:
             row += 1
         row += 1
         text(s.intro.format(half=result.half.words))
+        text(f"评分：{s.scale_words}", f(bold=True), 22)       # before the questions, where the scorer reads
         head = f(bold=True, bg_color="#D9E1F2", border=1, align="center", text_wrap=True)
         ws.write_string(row, 0, "序号", head)
         ws.write_string(row, 1, "问题", head)
@@ -298,7 +299,6 @@ def write_form(result: SymposiumResult, code: str, name: str, manager: str, out:
                 "error_title": "评分", "error_message": f"请填 {q.min} 到 {q.max} 的整数"})
             ws.set_row(row, max(30, row_height(wrapped_lines(q.text, widths[1] * 11 / 12), 12) + 6))
             row += 1
-        text(f"评分：{s.scale_words}", f(font_size=10, font_color="#595959"), 18)
         row += 1
         text(s.signature, f(valign="bottom"), 30)
         ws.print_area(0, 0, row - 1, last)

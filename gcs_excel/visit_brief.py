@@ -189,6 +189,7 @@ class BriefResult:
     validation: Report | None = None
     planned_days: list[dt.date] = field(default_factory=list)  # the person's planned days that month
     output: Path | None = None
+    visits_given: bool = True           # a visit log among the files: past visits, problems, notices handed
 
     @property
     def exit_code(self) -> int:
@@ -216,6 +217,7 @@ def brief(paths: Sequence[str | Path], day: dt.date, *, person: str | None = Non
     allocate's / gcs notices' workbooks when given), make a brief per visit planned on day
     for person (or everyone), and with out write the workbook: out is the .xlsx, or a
     folder to write workbook_name(day, person) in. Nothing planned: no workbook, exit 1."""
+    person = (person or "").strip() or None        # a name pasted with a space around it is still the name
     if (person is None) == (not everyone):
         raise ConfigError("请给出 --person（一个人）或 --all（当天有计划的每个人）中的一个")
     settings = load_settings(config)
@@ -272,6 +274,9 @@ class _Context:
                         for r in t.records()}
         self.purpose = {(t.file, r["row"]): join_lines(r.get("purpose") or "") for t in v.tables_of("plan")
                         for r in t.records(needed=())}
+        self.visits_given = result.visits_given = "visits" in dept.present
+        if not self.visits_given:
+            result.notes.append("没有给出拜访记录：上次拜访、发现的问题、本月是否已递交告知都不详")
         self.visits_to: dict[str, list[Visit]] = {}
         for x in sorted(dept.visits, key=lambda x: (x.date, x.file, x.row)):
             if x.date < day:
@@ -409,6 +414,9 @@ class _Context:
 
     def _notice_words(self, b: Brief, codes: list[str], allotted: dict[str, int]) -> str:
         """The written notice of scarce supply for this visit, in words."""
+        if not self.visits_given:       # "尚未递交" would be a guess
+            number = self.notices[b.code][0] if self.notices and b.kind == "store" and b.code in self.notices else ""
+            return (f"{number}，" if number else "") + "没有给出拜访记录，不知本月是否已递交"
         handed = {c: [x for x in self.visits_to.get(c, ()) if month_of(x.date) == self.month and x.notice]
                   for c in codes}
         if b.kind == "hq":

@@ -351,6 +351,9 @@ class _Page:
     def history(self) -> None:
         b = self.b
         self.section("上次发现的问题与跟进")
+        if not self.result.visits_given:
+            self.line("没有给出拜访记录：上次拜访和发现的问题不详")
+            return
         if b.last_visit is None:
             self.line("拜访记录里没有这次以前对它的拜访")
             return
@@ -370,6 +373,9 @@ class _Page:
     def cm_visits(self) -> None:
         b = self.b
         self.section(f"客户经理本月对本店的拜访（{b.date.month}月{b.date.day}日以前）")
+        if not self.result.visits_given:
+            self.line("没有给出拜访记录：客户经理本月的拜访不详")
+            return
         if not b.cm_visits:
             self.line("本月客户经理还没有拜访过本店", font_color="#C00000")
             return

@@ -221,6 +221,12 @@ class WeeklyResult:
     validation: Report | None = None
     output: Path | None = None
     sales_note: str = ""                 # what the sales figures are (month to date from monthly data)
+    given: set[str] = field(default_factory=set)   # the sheet ids given (visits, plan, sales, targets ...)
+
+    def not_given(self, sheet: str) -> str:
+        """"没有给出「拜访记录」" when that file was not given, else "" (the printed pack says
+        why a section is empty instead of implying the week had nothing)."""
+        return "" if sheet in self.given else f"没有给出「{_sheet_name(sheet)}」"
 
     @property
     def month(self) -> str:
@@ -236,6 +242,12 @@ class WeeklyResult:
     def until(self) -> dt.date:
         """The last day the month so far counts: the week's end, or the month's when sooner."""
         return min(self.week.sunday, _month_end(self.month))
+
+    @property
+    def unmet_word(self) -> str:
+        """A quota not met by the week's end: 未达标 once the month is over, 未完成 while
+        days are left (it may still be met)."""
+        return "未达标" if self.until >= _month_end(self.month) else "未完成"
 
     @property
     def pace_share(self) -> float:
@@ -305,6 +317,10 @@ def weekly(paths: Sequence[str | Path], week: str, *, area: str | None = None, o
     dept = load_department(v)
     dept.require(("staff", "hq", "stores"), "做周会材料", "：请和拜访记录、拜访计划、销售数据、销售目标一起给出")
     result = build(dept, v, wk, settings, rules, area=area)
+    if wk.monday > today:
+        result.warnings.append(f"{wk.label} 还没有到（今天是 {today}）：这一周还没有拜访可以回顾，请确认周次写对了")
+    elif wk.sunday >= today:
+        result.warnings.append(f"{wk.label} 还没有过完（今天是 {today}）：只回顾到今天为止记下的拜访")
     result.validation = v.report
     if out is not None:
         from .weekly_workbook import write_weekly_workbook
@@ -315,7 +331,7 @@ def weekly(paths: Sequence[str | Path], week: str, *, area: str | None = None, o
 def build(dept: Department, v: Validation | None, week: Week, settings: WeeklySettings, rules: Rules, *,
           area: str | None = None) -> WeeklyResult:
     """The pack from a Department (and the validated sales and targets in v): pure, no files."""
-    result = WeeklyResult(week, settings, area=area or None, excluded=list(dept.excluded))
+    result = WeeklyResult(week, settings, area=area or None, excluded=list(dept.excluded), given=set(dept.present))
     scope = _Scope(dept, result.area)
     month = week.month
     end = result.until

@@ -59,7 +59,8 @@ def sales_table(result: WeeklyResult) -> Table:
         note=(f"{result.month} 有 {total} 个工作日，到 {result.week.label} 周末已过 {done} 个："
               f"应达进度 = 本月目标 × {done}/{total}；进度差 = 本月至今 − 应达进度（负数为落后）；"
               f"完成率 = 本月至今 ÷ 本月目标；每工作日还需 = 目标还差的 ÷ 之后的工作日。"
-              + (f"{result.sales_note}。" if result.sales_note else "")))
+              + (f"{result.sales_note}。" if result.sales_note else "")
+              + "".join(f"{result.not_given(x)}。" for x in ("sales", "targets") if result.not_given(x))))
     for c in result.customers:
         t.add([c.code, c.name, c.manager, _n(c.target), _n(c.month_to_date), _n(c.pace), _n(c.gap), c.attainment,
                _n(c.last_month), _n(c.per_day), STATUS_WORDS[c.status]],
@@ -72,7 +73,8 @@ def problems_table(result: WeeklyResult) -> Table:
     t = Table(WEEKLY_PROBLEMS, [
         Col("客户编码", 10), Col("客户名称", 34), Col("日期", 11), Col("人员", 8), Col("对象", 6),
         Col("编码", 14), Col("卖场名称", 26), Col("发现问题", 36), Col("专卖", 6)],
-        empty=f"{result.week.label} 的拜访记录里没有写发现问题。",
+        empty=(f"{result.not_given('visits')}：没有 {result.week.label} 的拜访可以回顾。" if result.not_given("visits")
+               else f"{result.week.label} 的拜访记录里没有写发现问题。"),
         note="按客户排列，卖场的问题列在它所属的客户下；“专卖”标“是”的也列在“专卖事项”里。")
     for f in result.findings:
         t.add([f.customer, f.customer_name, f.date.isoformat(), f.person, KIND_WORDS[f.kind], f.code,
@@ -103,13 +105,14 @@ def quota_tables(result: WeeklyResult) -> list[Table]:
     progress = Table(WEEKLY_QUOTAS, [Col("姓名", 8), Col("岗位", 9), Col("指标", 24), Col("实际/应有", 9),
                                      Col("达标", 6, "mark"), Col("还要做的", 40)],
                      empty="片区里没有人员。",
-                     note=f"与 gcs quotas 同一算法，只算到 {result.until}（{result.month} 本月至今）；"
+                     note=(f"{result.not_given('visits')}，实际拜访都按 0 计。" if result.not_given("visits") else "")
+                     + f"与 gcs quotas 同一算法，只算到 {result.until}（{result.month} 本月至今）；"
                           f"本月还剩 {total - done} 个工作日。逐个卖场、总部见“指标待办”。")
     todo = Table(WEEKLY_TODO, [Col("姓名", 8), Col("指标", 24), Col("编码", 14), Col("名称", 26),
                                Col("需要做的", 56)], empty="本月至今全部达标，没有待办。")
     for r in report.results if report else ():
         title = report.rules.title(r.rule)
-        progress.add([r.person, labels[r.role], title, f"{r.actual}/{r.required}", "达标" if r.ok else "未达标",
+        progress.add([r.person, labels[r.role], title, f"{r.actual}/{r.required}", "达标" if r.ok else result.unmet_word,
                       _todo(r)], [None] * 4 + ["ok" if r.ok else "bad", None])
         if r.ok:
             continue
@@ -128,7 +131,8 @@ def next_week_table(result: WeeklyResult) -> Table:
     nxt = result.week.next
     t = Table(WEEKLY_NEXT, [Col("人员", 8), Col("日期", 11), Col("星期", 7), Col("对象", 6), Col("编码", 14),
                             Col("名称", 44), Col("预约", 6), Col("拜访事项", 44)],
-              empty=f"拜访计划里没有 {nxt.label}（{nxt.monday} 至 {nxt.sunday}）的拜访。",
+              empty=(f"{result.not_given('plan')}：{nxt.label} 的拜访安排不详。" if result.not_given("plan")
+                     else f"拜访计划里没有 {nxt.label}（{nxt.monday} 至 {nxt.sunday}）的拜访。"),
               note=f"{nxt.label}：{nxt.monday} 至 {nxt.sunday}，按人员和日期排列。")
     for p in result.next_week:
         t.add([p.person, p.date.isoformat(), weekday_name(p.date), KIND_WORDS[p.kind], p.code, p.name,
@@ -141,7 +145,8 @@ def compliance_table(result: WeeklyResult) -> Table:
     t = Table(WEEKLY_COMPLIANCE, [Col("日期", 11), Col("专卖证号", 14), Col("卖场名称", 26), Col("客户", 34),
                                   Col("片区", 9), Col("拜访人员", 8), Col("发现问题", 30), Col("关键词", 10),
                                   Col("处理情况", 16)],
-              empty=f"{result.week.label} 的拜访没有记下涉及专卖的问题。",
+              empty=(f"{result.not_given('visits')}：没有 {result.week.label} 的拜访可以回顾。" if result.not_given("visits")
+                     else f"{result.week.label} 的拜访没有记下涉及专卖的问题。"),
               note="发现问题里含有这些词的列在这里（周会设置 weekly.toml，可用 --config 改）："
                    + "、".join(result.settings.keywords) + "。“处理情况”留给专卖人员填写。")
     for f in result.compliance:
@@ -156,11 +161,14 @@ def agenda(result: WeeklyResult) -> list[str]:
     unmet = sum(not r.ok for r in result.quotas.results) if result.quotas else 0
     nxt = result.week.next
     return [
-        f"上周客户销售：{len(result.customers)} 个客户，{behind} 个落后于目标进度（见“{WEEKLY_SALES}”）",
-        f"上周拜访发现的问题：{len(result.findings)} 条（见“{WEEKLY_PROBLEMS}”）",
-        f"专卖事项：{len(result.compliance)} 条，请专卖人员跟进（见“{WEEKLY_COMPLIANCE}”）",
-        f"本月拜访指标进度：{unmet} 项未达标（见“{WEEKLY_QUOTAS}”“{WEEKLY_TODO}”）",
-        f"下周工作安排：{nxt.label} 计划拜访 {len(result.next_week)} 次（见“{WEEKLY_NEXT}”）",
+        f"上周客户销售：{len(result.customers)} 个客户，"
+        f"{result.not_given('sales') or result.not_given('targets') or f'{behind} 个落后于目标进度'}（见“{WEEKLY_SALES}”）",
+        f"上周拜访发现的问题：{result.not_given('visits') or f'{len(result.findings)} 条'}（见“{WEEKLY_PROBLEMS}”）",
+        f"专卖事项：{result.not_given('visits') or f'{len(result.compliance)} 条，请专卖人员跟进'}"
+        f"（见“{WEEKLY_COMPLIANCE}”）",
+        f"本月拜访指标进度：{unmet} 项{result.unmet_word}（见“{WEEKLY_QUOTAS}”“{WEEKLY_TODO}”）",
+        f"下周工作安排：{nxt.label} {result.not_given('plan') or f'计划拜访 {len(result.next_week)} 次'}"
+        f"（见“{WEEKLY_NEXT}”）",
         "其他事项",
     ]
 

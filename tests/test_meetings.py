@@ -224,7 +224,17 @@ def test_areas_from_staff_then_register_then_rules(tmp_path):
     rules.write_text('[meetings]\nareas = ["芙蓉片区"]\n', "utf-8")
     r = run(daily([D(2026, 10, 9)], "芙蓉区"), rules=load_rules(rules))
     assert r.areas == [AREA] and {x.area for x in r.results} == {AREA, "全部门"}
-    assert r.notes == ["会议记录里的片区「芙蓉区」不在检查的片区（规则文件 [meetings] areas）里，那里的会议没有计入"]
+    assert r.notes == ["会议记录里的片区「芙蓉区」不在检查的片区（规则文件 [meetings] areas）里，"
+                       "那里的 1 次会议没有计入，是不是「芙蓉片区」？"]
+
+
+def test_meetings_of_an_area_not_checked_are_counted_and_the_area_meant_is_named():
+    """A register typed with short area names: how many meetings went uncounted, and the
+    area a name most likely means; a name like none of them gets no guess."""
+    r = run(daily([D(2026, 10, 8), D(2026, 10, 9)], "芙蓉") + daily([D(2026, 10, 9)], "城东组"))
+    assert r.notes == ["会议记录里的片区「芙蓉」不在检查的片区（人员名单的所属片区）里，那里的 2 次会议没有计入，"
+                       "是不是「芙蓉片区」？",
+                       "会议记录里的片区「城东组」不在检查的片区（人员名单的所属片区）里，那里的 1 次会议没有计入"]
 
 
 # --- overdue action items --------------------------------------------------------------------
@@ -280,6 +290,9 @@ def test_quotas_check_the_register_in_every_output(files, tmp_path):
         ("片区日例会", "芙蓉片区", f"1/{len(workdays(2026, 10))}"),
         ("片区周会", "天心片区", "0/5"), ("片区周会", "芙蓉片区", "1/5"), ("集团客户座谈会", "全部门", "3/3")]
     assert wb["逾期会议事项"]["A2"].value == "没有过了期限还没完成的会议事项。"
+    # the days overdue are as of the check's day: a sheet printed and read next week says which day
+    notes = [c for row in wb["逾期会议事项"].iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    assert any(n.startswith(f"逾期天数算到 {report.meetings.today.isoformat()}") for n in notes)
 
 
 def test_quotas_list_an_overdue_item_and_exit_code_follows_the_meeting_rules(tmp_path):
@@ -380,3 +393,30 @@ def test_the_meeting_sheets_print_on_a4(soffice, tmp_path):
     assert all(label in squeezed for label, _ in weeks_of(2026, 10))
     overdue = subprocess.run(["pdftotext", printed["逾期会议事项"].pdf, "-"], capture_output=True, text=True).stdout
     assert "紧俏货源提前一周告知各总部" in "".join(overdue.split())
+
+
+@pytest.mark.parametrize("monopoly, staff, attended", [("是", "赵立新", True), (None, "赵立新", True),
+                                                       ("否", "赵立新", False), (None, None, False), ("是", None, True)])
+def test_monopoly_staff_named_but_yes_left_blank_counts_as_attended(tmp_path, monopoly, staff, attended):
+    """A clerk who writes the 专卖 officer's name and leaves 专卖人员参加 blank recorded an
+    attendance: "专卖人员没有参加" would be untrue. An explicit 否 stands."""
+    def change(t):
+        t["meetings"][1].update(monopoly=monopoly, monopoly_staff=staff)
+    files = write_department(tmp_path, {}, change)
+    report = quotas(files, "2026-10", today=TODAY)
+    week = next(w for w in result(report.meetings, "meeting_weekly").details["weeks"] if w["dates"] == ["2026-10-09"])
+    assert week["status"] == ("ok" if attended else "no_monopoly")
+
+
+@pytest.mark.parametrize("done, done_date, overdue, said", [
+    ("否", None, True, False), ("是", None, False, False), (None, dt.datetime(2026, 11, 18), False, False),
+    ("否", dt.datetime(2026, 11, 18), False, True)])     # contradicts itself: read as done, and said
+def test_an_item_marked_not_done_but_with_a_done_date_is_said(tmp_path, done, done_date, overdue, said):
+    def change(t):
+        t["meeting_items"][1].update(due=dt.datetime(2026, 11, 20), done=done, done_date=done_date)
+    files = write_department(tmp_path, {}, change)
+    m = quotas(files, "2026-10", today=TODAY).meetings
+    assert bool(m.overdue) == overdue
+    notes = [n for n in m.notes if "却填了完成日期" in n]
+    assert notes == (["会议事项第 3 行「紧俏货源提前一周告知各总部」的是否完成写的是否，却填了完成日期 2026-11-18："
+                      "按已完成算，不列为逾期；没办完的请删去完成日期"] if said else [])

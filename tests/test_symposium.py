@@ -114,6 +114,9 @@ def test_who_gets_a_page_and_who_is_invited(pack):
     assert [i.code for i in pack.invitees] == ["JT0001", "JT0002"]
     assert pack.invitees[0].legal_rep == HQ["legal_rep"] and pack.invitees[0].order_phone == HQ["order_phone"]
     assert pack.exit_code == 0 and pack.excluded == []
+    from gcs_excel.render import render_symposium          # the terminal says why 3 pages but 2 invitations
+    assert render_symposium(pack).splitlines()[0] == ("2026年上半年集团客户座谈会：3 个客户的小结，邀请 2 家总部"
+                                                      "（JT0003 状态不是正常，有小结、不邀请、不发调查表）")
 
 
 def test_every_number_against_pandas(dept, pack):
@@ -165,6 +168,12 @@ def test_the_pack_on_disk(pack):
     ws = openpyxl.load_workbook(forms[0]).active
     lists = [dv for dv in ws.data_validations.dataValidation if dv.type == "list"]
     assert len(lists) == len(load_settings().scored) and lists[0].formula1 == '"1,2,3,4,5"'
+    # printed and filled by hand at the symposium: the scale stands above the questions, and the
+    # instruction does not send a pen to a drop-down list
+    texts = [(c.row, c.value) for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    scale = next(r for r, v in texts if v.startswith("评分：5 很满意"))
+    assert scale < next(r for r, v in texts if v == "序号")
+    assert not any("下拉" in v for _, v in texts)
 
 
 # --- the tally -----------------------------------------------------------------------------
@@ -221,7 +230,7 @@ def test_forms_tallied_exactly(pack, tmp_path):
     assert t.comments == [("JT0001", "甲连锁有限公司", "刘洋", "希望多供应新品"),
                           ("JT0003", "丙便利有限公司", "陈静", "送货再早一点")]
     found = [(p.file, p.cell, p.code) for p in t.problems]
-    assert found == [("b.xlsx", "C12", "survey_score_blank"), ("b.xlsx", "C13", "survey_score_invalid"),
+    assert found == [("b.xlsx", "C13", "survey_score_blank"), ("b.xlsx", "C14", "survey_score_invalid"),
                      ("收回.xlsx", "A3", "survey_duplicate"), ("收回.xlsx", "A4", "survey_customer_missing")]
     assert t.exit_code == 1
     assert openpyxl.load_workbook(t.output).sheetnames == ["按问题", "按客户经理", "意见和建议", "逐份评分", "汇总问题"]
@@ -310,7 +319,7 @@ def test_the_demo_forms_generator_gives_the_tally_one_blank(pack, tmp_path):
     assert len(t.forms) == len(pack.invitees) and [p.code for p in t.problems] == ["survey_score_blank"]
     scored = len(t.settings.scored)
     assert sum(s.count for s in t.by_question.values()) == len(forms) * scored - 1
-    assert all(openpyxl.load_workbook(p).active["C10"].value is None for p in pack.files[1:])   # originals blank
+    assert all(openpyxl.load_workbook(p).active["C11"].value is None for p in pack.files[1:])   # originals blank
 
 
 def test_rows_with_errors_are_left_out_and_listed(dept, tmp_path):
@@ -350,7 +359,7 @@ def test_cli_tally_exit_codes_and_json(pack, tmp_path):
     assert r.exit_code == 0 and json.loads(r.output)["questions"][0]["mean"] == 5.0, r.output
     half = fill_form(pack.files[2], tmp_path / "b.xlsx", [5, None, 4, 4, 5])
     r = run("symposium", "--tally", "--out", tmp_path / "汇总.xlsx", good, half)
-    assert r.exit_code == 1 and "b.xlsx 满意度调查表!C11" in r.output and (tmp_path / "汇总.xlsx").exists()
+    assert r.exit_code == 1 and "b.xlsx 满意度调查表!C12" in r.output and (tmp_path / "汇总.xlsx").exists()
     (tmp_path / "坏.xlsx").write_bytes(b"not a workbook")
     r = run("symposium", "--tally", good, tmp_path / "坏.xlsx")
     assert r.exit_code == 2 and "无法读取：坏.xlsx" in r.output
@@ -462,3 +471,44 @@ def test_a_month_missing_from_the_sales_is_said(dept, tmp_path):
     sales = [r for r in generated_sales() if r["month"] != "2025-08"]
     r = symposium([write_sales_csv(sales, tmp_path / "销售数据.csv"), *dept[1][1:]], "2026-H1")
     assert r.warnings == ["销售数据里没有 2025-08 的行：上期这几个月按 0 条算"]
+
+
+def test_a_question_under_another_column_name_is_said_not_called_unanswered(tmp_path):
+    """A clerk's sheet with 总体 for 总体满意度 and a 备注 column: the missing question is one
+    error at the header (not "没有打分" on every row, untrue: they scored it), and every
+    column with values that is no question is named with how many values it holds."""
+    labels = [q.label for q in load_settings().scored]
+    path = tmp_path / "录入.csv"
+    path.write_text("客户编码,客户经理," + ",".join(labels[:-1]) + ",总体,意见和建议,备注\n"
+                    "JT0001,刘洋,5,4,4,5,5,很好,电话回访\nJT0002,陈静,4,4,3,,4,,\n", encoding="gbk")
+    t = tally_symposium([path])
+    assert [(p.code, p.cell, p.column) for p in t.problems] == [
+        ("survey_column_missing", "A1", "总体满意度"), ("survey_column_unknown", "G1", "总体"),
+        ("survey_column_unknown", "I1", "备注"), ("survey_score_blank", "F3", "信息传递")]
+    assert "2 个值没有汇总" in t.problems[1].message and "1 个值没有汇总" in t.problems[2].message
+    assert t.by_question["overall"].count == 0 and t.by_question["overall"].blank == 2
+    assert t.by_question["service"].mean == 4.5
+
+
+def test_an_earlier_tally_among_the_forms_is_not_read_as_forms(pack, tmp_path):
+    """The clerk writes the tally into the forms' folder, corrects a form and re-runs over
+    *.xlsx: the old tally is named and skipped, so the corrected score counts (read first,
+    the old 逐份评分 row won and the corrected form was called a duplicate)."""
+    a, b = pack.files[1:]
+    one = fill_form(a, tmp_path / "a.xlsx", [5, "很好", 4, 4, 4])
+    fill_form(b, tmp_path / "b.xlsx", [3, 3, 3, 3, 3])
+    first = tally_symposium(sorted(tmp_path.glob("*.xlsx")), tmp_path / "0汇总.xlsx")   # sorts before the forms
+    assert first.by_question["fairness"].invalid == 1
+    fill_form(a, one, [5, 5, 4, 4, 4])                                                  # corrected
+    again = tally_symposium(sorted(tmp_path.glob("*.xlsx")))
+    assert [(p.file, p.code) for p in again.problems] == [("0汇总.xlsx", "survey_tally_output")]
+    assert (again.by_question["fairness"].count, again.by_question["fairness"].mean) == (2, 4.0)
+    assert [f.file for f in again.forms] == ["a.xlsx", "b.xlsx"]
+
+
+def test_a_file_that_is_no_form_is_not_said_to_be_a_department_form(dept):
+    """Given the HQ list by mistake: the one line does not claim the forms were written with
+    the department's own settings (it may be so: then say what to do)."""
+    with pytest.raises(ConfigError) as e:
+        tally_symposium([dept[1][2]])                       # 总部档案.xlsx
+    assert "给出的文件里没有找到满意度调查表（按默认设置的问题认；如果调查表是用部门自己的设置" in str(e.value)

@@ -264,6 +264,19 @@ def test_an_unknown_person_gets_did_you_mean(dept):
     assert r.exit_code == 2 and one_line_error(r.output), r.output
 
 
+
+@pytest.mark.parametrize("typed", ["刘洋 ", " 刘洋", "刘洋\u3000"])
+def test_a_name_pasted_with_a_space_is_the_name(dept, tmp_path, typed):
+    """Copied from a cell or a chat, the name often brings a space: it is still 刘洋 (not
+    "人员名单里没有「刘洋 」，是不是「刘洋」？"), and the workbook is named without it."""
+    r = brief(dept.files, DAY, person=typed, out=tmp_path, today=TODAY)
+    plain = brief(dept.files, DAY, person="刘洋", today=TODAY)
+    assert r.person == "刘洋" and len(r.briefs) == len(plain.briefs) > 0
+    assert r.output.name == f"拜访准备_{DAY.isoformat()}_刘洋.xlsx"
+    with pytest.raises(ConfigError, match="请给出 --person"):
+        brief(dept.files, DAY, person="  ", today=TODAY)
+
+
 @pytest.mark.parametrize("args, message", [
     (["--person", "刘洋", "--all"], "请给出 --person（一个人）或 --all"),
     ([], "请给出 --person（一个人）或 --all"),
@@ -358,3 +371,22 @@ def test_the_public_name_is_the_commands_core_function():
     import gcs_excel.visit_brief
 
     assert gcs_excel.brief is gcs_excel.visit_brief.brief is brief
+
+
+def test_without_the_visit_log_nothing_is_said_about_past_visits(dept, tmp_path):
+    """No 拜访记录 among the files: the notice is "不知本月是否已递交" (not "尚未递交", a
+    guess), and the page's history and the market manager's 客户经理拜访 say 不详 instead of
+    "no visit before this one" / "the manager has not been yet"."""
+    import openpyxl
+
+    files = [p for p in [*dept.files, *dept.extra] if p.name != "拜访记录.xlsx"]
+    r = brief(files, DAY, everyone=True, out=tmp_path, today=TODAY)
+    assert "没有给出拜访记录：上次拜访、发现的问题、本月是否已递交告知都不详" in r.notes
+    store = page(r, "刘洋", "430102200001")
+    assert store.notice == f"{dept.numbers['430102200001']}，没有给出拜访记录，不知本月是否已递交"
+    assert page(r, "刘洋", "JT0001").notice == "没有给出拜访记录，不知本月是否已递交"
+    wb = openpyxl.load_workbook(r.output)
+    text = {ws.title: {c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)} for ws in wb}
+    mm = text[page(r, "王建国", "430102200001").sheet]
+    assert {"没有给出拜访记录：上次拜访和发现的问题不详", "没有给出拜访记录：客户经理本月的拜访不详"} <= mm
+    assert not any("拜访记录里没有这次以前对它的拜访" in t or "还没有拜访过本店" in t for ts in text.values() for t in ts)

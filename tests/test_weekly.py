@@ -314,3 +314,51 @@ def test_every_page_fits_a4(soffice, clean_files, tmp_path):
         assert p.one_page_wide and (p.scale is None or p.scale >= 70), str(p)
     minutes = printed["会议纪要"]
     assert not minutes.landscape and minutes.pages == 2 and (minutes.scale is None or minutes.scale >= 95), str(minutes)
+
+
+@pytest.mark.parametrize("week, today, word, warning", [
+    (WEEK, TODAY, "未完成", None),                                     # five working days of October still to come
+    ("2026-W44", TODAY, "未达标", None),                               # reviewed to 31 October: the month is over
+    (WEEK, dt.date(2026, 10, 22), "未完成", "2026-W43 还没有过完（今天是 2026-10-22）"),
+    (WEEK, dt.date(2026, 10, 10), "未完成", "2026-W43 还没有到（今天是 2026-10-10）")])
+def test_a_quota_short_while_the_month_runs_is_not_called_failed(dept, tmp_path, week, today, word, warning):
+    """At a week's end the month's quotas may still be met: the pack says 未完成 (the
+    terminal, the agenda, the 指标进度 sheet), 未达标 only once the month is over; a week not
+    over yet, or still to come (a mistyped week), is said."""
+    from gcs_excel.render import render_weekly
+    files, _ = dept
+    r = weekly(files, week, out=tmp_path / "周会.xlsx", today=today)
+    short = sum(not x.ok for x in r.quotas.results)
+    assert short and f"{word} {short} 项" in render_weekly(r)
+    wb = openpyxl.load_workbook(r.output)
+    agenda = [row[1] for row in wb["会议纪要"].iter_rows(values_only=True) if row[1] and "拜访指标进度" in str(row[1])]
+    assert agenda == [f"本月拜访指标进度：{short} 项{word}（见“指标进度”“指标待办”）"]
+    marks = [row[4] for row in wb["指标进度"].iter_rows(min_row=2, values_only=True) if row[4] not in (None, "达标")]
+    assert marks[:short] == [word] * short
+    said = [w for w in r.warnings if w.startswith(week)]
+    assert len(said) == (warning is not None) and all(w.startswith(warning) for w in said)
+
+
+def test_a_file_not_given_is_said_on_paper_not_taken_for_an_empty_week(dept, tmp_path):
+    """Without the visit log, plans or sales the printed pack says which file is missing
+    (agenda, the empty sections, the notes) instead of "the visits noted no problems"."""
+    files, _ = dept
+    staff, hq, stores = files[:3]
+    r = weekly([staff, hq, stores], WEEK, out=tmp_path / "周会.xlsx", today=TODAY)
+    wb = openpyxl.load_workbook(r.output)
+    agenda = [row[1] for row in wb["会议纪要"].iter_rows(values_only=True) if row[1] and "（见“" in str(row[1])]
+    assert agenda[:3] == ["上周客户销售：2 个客户，没有给出「销售数据」（见“客户销售”）",
+                          "上周拜访发现的问题：没有给出「拜访记录」（见“拜访发现问题”）",
+                          "专卖事项：没有给出「拜访记录」（见“专卖事项”）"]
+    assert agenda[4] == "下周工作安排：2026-W44 没有给出「拜访计划」（见“下周拜访安排”）"
+
+    def texts(sheet):
+        return [c for row in wb[sheet].iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    assert "没有给出「拜访记录」：没有 2026-W43 的拜访可以回顾。" in texts("拜访发现问题")
+    assert "没有给出「拜访记录」：没有 2026-W43 的拜访可以回顾。" in texts("专卖事项")
+    assert "没有给出「拜访计划」：2026-W44 的拜访安排不详。" in texts("下周拜访安排")
+    assert any(t.startswith("没有给出「拜访记录」，实际拜访都按 0 计。") for t in texts("指标进度"))
+    assert any(t.endswith("没有给出「销售数据」。没有给出「销售目标」。") for t in texts("客户销售"))
+    full = weekly(files, WEEK, out=tmp_path / "全.xlsx", today=TODAY)     # all given: nothing said missing
+    assert not any("没有给出" in t for ws in openpyxl.load_workbook(full.output) for row in ws.iter_rows(values_only=True)
+                   for t in row if isinstance(t, str))
