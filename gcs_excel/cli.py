@@ -892,6 +892,9 @@ def symposium(files: tuple[Path, ...], half: str | None, out: Path | None, tally
         from .render import render_tally
         from .symposium_tally import tally_symposium
 
+        if half is not None:    # the forms carry their customers, not a half: say so rather than ignore it
+            raise click.UsageError("汇总（--tally）不用 --half：调查表按上面的客户编码归类；汇总文件名里可以写上半年，如 --out 满意度汇总_2026-H1.xlsx")
+
         t = tally_symposium(list(files), out, config=config)
         click.echo(to_json(t.as_dict()) if as_json else render_tally(t))
         sys.exit(t.exit_code)

@@ -363,6 +363,8 @@ def test_cli_tally_exit_codes_and_json(pack, tmp_path):
     (tmp_path / "坏.xlsx").write_bytes(b"not a workbook")
     r = run("symposium", "--tally", good, tmp_path / "坏.xlsx")
     assert r.exit_code == 2 and "无法读取：坏.xlsx" in r.output
+    r = run("symposium", "--tally", "--half", "2026-H1", good)       # not silently ignored
+    assert r.exit_code == 2 and "--tally）不用 --half" in r.output
 
 
 def test_a_comparison_the_data_do_not_reach_is_left_blank(dept):
