@@ -32,10 +32,11 @@ MARGINS = {"left": 0.5, "right": 0.5, "top": 0.75, "bottom": 0.75}
 class Col:
     """A column of a report table: its title, the widest it may get (longer text wraps)
     and what it holds: text, int, num (two decimals), pct, or mark (a value on a green, red
-    or grey ground)."""
+    or grey ground); least, the narrowest (room left to write in by hand)."""
     title: str
     most: float = 30
     kind: str = "text"
+    least: float = 0
 
 
 class Table:
@@ -69,7 +70,7 @@ class Table:
         widths = [fit_width([col.title], maximum=col.most) for col in self.columns]
         for c, col in enumerate(self.columns):
             widest = max((row[c] for row in cells), default=0)
-            widths[c] = max(widths[c], round(min(max(widest + PADDING, MIN_WIDTH), col.most), 1))
+            widths[c] = max(widths[c], round(min(max(widest + PADDING, MIN_WIDTH), col.most), 1), col.least)
         return widths, cells
 
     def write(self, wb, fmts: Formats, month: str, title: str = TITLE) -> int:

@@ -144,7 +144,7 @@ def compliance_table(result: WeeklyResult) -> Table:
     """专卖事项: the compliance problems for the 专卖 staff, with the store's licence number."""
     t = Table(WEEKLY_COMPLIANCE, [Col("日期", 11), Col("专卖证号", 14), Col("卖场名称", 26), Col("客户", 34),
                                   Col("片区", 9), Col("拜访人员", 8), Col("发现问题", 30), Col("关键词", 10),
-                                  Col("处理情况", 16)],
+                                  Col("处理情况", 24, least=20)],     # written in by the 专卖 staff
               empty=(f"{result.not_given('visits')}：没有 {result.week.label} 的拜访可以回顾。" if result.not_given("visits")
                      else f"{result.week.label} 的拜访没有记下涉及专卖的问题。"),
               note="发现问题里含有这些词的列在这里（周会设置 weekly.toml，可用 --config 改）："

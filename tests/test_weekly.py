@@ -212,6 +212,7 @@ def test_the_workbook(dept, tmp_path):
     compliance = [row for row in wb["专卖事项"].iter_rows(min_row=2, values_only=True) if row[1]]
     assert r.compliance and [(row[0], row[1]) for row in compliance] == [
         (f.date.isoformat(), f.licence or f"（总部 {f.code}）") for f in r.compliance]
+    assert wb["专卖事项"].column_dimensions["I"].width >= 20     # 处理情况: room for the 专卖 staff's hand
     planned = [row for row in wb["下周拜访安排"].iter_rows(min_row=2, values_only=True) if row[1]]
     assert len(planned) == len(r.next_week) and planned[0][2].startswith("星期")
 
