@@ -184,7 +184,8 @@ class Copy:
 
     def save(self, path: str | Path) -> None:
         """Write the copy to path (atomic_output's temporary file), set-aside rows back
-        and the ribbon re-linked (openpyxl copies its part but drops its relationship)."""
+        and the ribbon re-linked (openpyxl copies its part but drops its relationship);
+        once: a macro workbook's copy of its macros is closed after."""
         if not self.runs:
             _save(self.wb, path)
         else:
@@ -193,6 +194,9 @@ class Copy:
             put_back(buf.getvalue(), self.runs, self.names, path)
         if self.ribbon is not None:
             add_custom_ui(Path(path), self.ribbon)
+        vba = getattr(self.wb, "vba_archive", None)
+        if vba is not None:     # openpyxl's in-memory copy of the macros (keep_vba): closed once written,
+            vba.close()         # or its finaliser, run later by the collector, prints "Exception ignored"
 
 
 def _save(wb: openpyxl.Workbook, target) -> None:
