@@ -25,7 +25,7 @@ from .rules import Rules
 from .spec import load_specs
 from .validation import Validation
 from .values import month_index, split_many
-from .workdays import month_days, working_days
+from .workdays import Week, month_days, week_of, working_days
 
 MEETING_RULES = ("meeting_daily", "meeting_weekly", "meeting_symposium")
 SYMPOSIUM_AREA = "全部门"       # the symposium is the department's, not one area's
@@ -225,29 +225,15 @@ def _daily(area: str, mine: list[Meeting], month: str, workdays: list[dt.date], 
                          ("meeting_daily_missing",) if missing else ())
 
 
-@dataclass(frozen=True)
-class Week:
-    """An ISO week that belongs to the month (its Thursday is in it), and its working days."""
-    label: str                  # 2026-W41
-    monday: dt.date
-    workdays: tuple[dt.date, ...]
-
-    @property
-    def sunday(self) -> dt.date:
-        """The week's last day."""
-        return self.monday + dt.timedelta(days=6)
-
-
-def month_weeks(month: str, rules: Rules) -> list[Week]:
-    """The ISO weeks whose Thursday falls in the month, with their working days (which
-    may lie in the months before and after)."""
+def month_weeks(month: str, rules: Rules) -> list[tuple[Week, tuple[dt.date, ...]]]:
+    """The ISO weeks that belong to the month (their Thursday falls in it), each with its
+    working days (which may lie in the months before and after)."""
     out = []
     for thursday in (d for d in month_days(month) if d.isoweekday() == 4):
-        monday = thursday - dt.timedelta(days=3)
-        days = [monday + dt.timedelta(days=k) for k in range(7)]
+        week = week_of(thursday)
+        days = [week.monday + dt.timedelta(days=k) for k in range(7)]
         work = {d for m in sorted({f"{d.year}-{d.month:02d}" for d in days}) for d in _workdays(m, month, rules)}
-        year, week, _ = thursday.isocalendar()
-        out.append(Week(f"{year}-W{week:02d}", monday, tuple(d for d in days if d in work)))
+        out.append((week, tuple(d for d in days if d in work)))
     return out
 
 
@@ -262,15 +248,16 @@ def _workdays(other: str, month: str, rules: Rules) -> list[dt.date]:
         return [d for d in month_days(other) if d.weekday() < 5]
 
 
-def _weekly(area: str, mine: list[Meeting], weeks: list[Week], rules: Rules, today: dt.date) -> MeetingResult:
+def _weekly(area: str, mine: list[Meeting], weeks: list[tuple[Week, tuple[dt.date, ...]]], rules: Rules,
+            today: dt.date) -> MeetingResult:
     need_monopoly = rules["meeting_weekly"]["monopoly"]
     rows, missing, no_monopoly = [], [], []
     counted = due = 0
-    for w in weeks:
-        held = [m for m in mine if m.type == "weekly" and w.monday <= m.date <= w.sunday]
+    for w, workdays in weeks:
+        held = [m for m in mine if m.type == "weekly" and m.date in w]
         good = [m for m in held if m.monopoly or not need_monopoly]
         span = f"{w.label}（{w.monday.month}月{w.monday.day}日–{w.sunday.month}月{w.sunday.day}日）"
-        if not w.workdays:
+        if not workdays:
             status = "holiday"
         elif good:
             status = "ok"

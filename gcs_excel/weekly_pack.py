@@ -28,8 +28,8 @@ from .quota_check import QuotaReport, compute, role_labels
 from .rules import Rules, bundled_settings, load_rules
 from .targets import sales_history
 from .validation import Validation, validate
-from .values import month_of, shift_month, to_halfwidth
-from .workdays import working_days
+from .values import shift_month, to_halfwidth
+from .workdays import Week, month_days, week_of, working_days
 from .writing import check_writable
 
 WHAT = "周会设置文件"
@@ -37,48 +37,11 @@ WEEK_RE = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)
 WEEKDAYS = "一二三四五六日"
 
 
-@dataclass(frozen=True)
-class Week:
-    """An ISO week (Monday to Sunday)."""
-    year: int
-    number: int
-    monday: dt.date
-
-    @property
-    def label(self) -> str:
-        """2026-W43."""
-        return f"{self.year}-W{self.number:02d}"
-
-    @property
-    def sunday(self) -> dt.date:
-        """The week's last day."""
-        return self.monday + dt.timedelta(days=6)
-
-    @property
-    def month(self) -> str:
-        """The month the week reviews: its Thursday's (YYYY-MM)."""
-        return month_of(self.monday + dt.timedelta(days=3))
-
-    @property
-    def next(self) -> Week:
-        """The week after (the week the meeting settles)."""
-        return week_of(self.monday + dt.timedelta(days=7))
-
-    def __contains__(self, day: dt.date) -> bool:
-        return self.monday <= day <= self.sunday
-
-
-def week_of(day: dt.date) -> Week:
-    """The ISO week a day falls in."""
-    year, number, weekday = day.isocalendar()
-    return Week(year, number, day - dt.timedelta(days=weekday - 1))
-
-
 def meeting_week(month: str) -> str:
     """The week (YYYY-Www) that the meeting on a month's last Monday reviews: the week
     before it, so that the pack has that week's visits and the month's plans for the
     next (what `gcs demo` shows for its month)."""
-    end = _month_end(month)
+    end = month_days(month)[-1]
     return week_of(end - dt.timedelta(days=end.weekday() + 7)).label
 
 
@@ -241,13 +204,13 @@ class WeeklyResult:
     @property
     def until(self) -> dt.date:
         """The last day the month so far counts: the week's end, or the month's when sooner."""
-        return min(self.week.sunday, _month_end(self.month))
+        return min(self.week.sunday, month_days(self.month)[-1])
 
     @property
     def unmet_word(self) -> str:
         """A quota not met by the week's end: 未达标 once the month is over, 未完成 while
         days are left (it may still be met)."""
-        return "未达标" if self.until >= _month_end(self.month) else "未完成"
+        return "未达标" if self.until >= month_days(self.month)[-1] else "未完成"
 
     @property
     def pace_share(self) -> float:
@@ -382,11 +345,6 @@ class _Scope:
 def _sheet_name(sheet: str) -> str:
     from .spec import load_specs
     return load_specs().sheet(sheet).name
-
-
-def _month_end(month: str) -> dt.date:
-    first = dt.date.fromisoformat(shift_month(month, 1) + "-01")
-    return first - dt.timedelta(days=1)
 
 
 def _customers(dept: Department, v: Validation | None, result: WeeklyResult, scope: _Scope,

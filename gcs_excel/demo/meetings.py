@@ -57,7 +57,7 @@ def meeting_register(dep: Department, *, today: dt.date, seed: int = 2026, rules
                              "attendees": "、".join(names[:DAILY_ATTENDEES]), "topics": rng.choice(DAILY_TOPICS),
                              "minutes": "各人汇报昨日拜访情况，安排今明两天的重点卖场"})
         monopoly = MONOPOLY[a % len(MONOPOLY)]
-        for w, days in enumerate(week.workdays for week in month_weeks(dep.month, rules) if week.workdays):
+        for w, days in enumerate(days for _, days in month_weeks(dep.month, rules) if days):
             if (a, w) == (0, MISSING_WEEK) or days[0] > today:
                 continue
             meetings.append({"date": _dt(days[0]), "type": kind("weekly"), "area": area, "chair": chair,
