@@ -79,6 +79,7 @@ class Visit:
     row: int = 0
     issues: str = ""             # 发现问题: what the visit found, for the next visit to follow up
     notice_number: str = ""      # the notice's number when 紧俏货源告知 holds one (GX202612-0001)
+    content: str = ""            # 拜访内容: what was done (the visit brief shows the last visits')
 
 
 @dataclass(frozen=True)
@@ -205,7 +206,8 @@ def _fill(d: Department, rows_of, specs: Specs) -> None:
         d.visits.append(Visit(r["date"], r["person"], ids("visits", "role", r.get("role")),
                               ids("visits", "target_type", r["target_type"]), r["target_code"],
                               ids("visits", "appointment", r.get("appointment")) == "yes",
-                              said == "yes" or bool(number), r["file"], r["row"], r.get("issues") or "", number))
+                              said == "yes" or bool(number), r["file"], r["row"], r.get("issues") or "", number,
+                              r.get("content") or ""))
 
 
 def _records(v: Validation, sheet: str):

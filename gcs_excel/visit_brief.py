@@ -269,11 +269,6 @@ class _Context:
         specs = load_specs()
         self.contact = {r["licence"]: r.get("contact") or "" for t in v.tables_of("stores")
                         for r in t.records(needed=("licence",))}
-        # 拜访内容 by the visit's row (dept.Visit carries 发现问题 but not the content)
-        self.content = {(t.file, r["row"]): join_lines(r.get("content") or "") for t in v.tables_of("visits")
-                        for r in t.records()}
-        self.purpose = {(t.file, r["row"]): join_lines(r.get("purpose") or "") for t in v.tables_of("plan")
-                        for r in t.records(needed=())}
         self.visits_given = result.visits_given = "visits" in dept.present
         if not self.visits_given:
             result.notes.append("没有给出拜访记录：上次拜访、发现的问题、本月是否已递交告知都不详")
@@ -369,7 +364,7 @@ class _Context:
                      ("总部地址", hq.address if hq else ""), ("购销负责人", hq.buyer if hq else ""),
                      ("负责人电话", hq.buyer_phone if hq else ""), ("卖场", f"{len(codes)} 个（正常 {active} 个）"),
                      ("客户经理", hq.cm if hq else ""), ("市场经理", hq.mm if hq else "")]
-        b = Brief(p.date, p.person, role, p.kind, p.code, name, facts, self.purpose.get((p.file, p.row), ""))
+        b = Brief(p.date, p.person, role, p.kind, p.code, name, facts, join_lines(p.purpose))
         self._fill_sales(b)
         self._fill_supply(b, codes)
         self._fill_history(b)
@@ -454,7 +449,7 @@ class _Context:
 
     def _past(self, x: Visit) -> PastVisit:
         notice = x.notice_number or ("是" if x.notice else "")
-        return PastVisit(x.date, x.person, self.content.get((x.file, x.row), ""), join_lines(x.issues.strip()), notice)
+        return PastVisit(x.date, x.person, join_lines(x.content), join_lines(x.issues.strip()), notice)
 
 
 def _name_sheets(briefs: list[Brief], with_person: bool) -> None:
